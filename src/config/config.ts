@@ -1,0 +1,137 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+/**
+ * One typed view of the environment. Every variable is documented in `.env.example`.
+ * Values come from `process.env`, then an optional `.env` file (process.env wins).
+ */
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const idList = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const intWithDefault = (def: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? String(def) : v.trim()))
+    .pipe(z.coerce.number().int().min(min).max(max));
+
+const boolWithDefault = (def: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return def;
+      const s = v.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+      if (['0', 'false', 'no', 'off'].includes(s)) return false;
+      ctx.addIssue({ code: 'custom', message: 'expected true or false' });
+      return z.NEVER;
+    });
+
+export const envSchema = z.object({
+  NODE_ENV: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: intWithDefault(3000, 0, 65535),
+  DATA_DIR: z.string().default('./data'),
+  KNOWLEDGE_DIR: z.string().default('./knowledge'),
+  PROMPTS_DIR: z.string().default('./prompts'),
+  /** Platform user ids (any platform) allowed to run `kb reload`, e.g. `slack:U123,feishu:ou_abc`. */
+  ADMIN_IDS: idList,
+  /** Salt for hashing user ids in analytics, so raw ids never sit in the stats tables. */
+  ANALYTICS_SALT: z.string().default('compliance-assistant'),
+
+  // LLM (any OpenAI-compatible endpoint)
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString,
+  LLM_MODEL: optionalString,
+  LLM_TIMEOUT_MS: intWithDefault(20_000, 100, 600_000),
+  EMBEDDINGS_MODEL: optionalString,
+
+  // Slack
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_API_URL: optionalString,
+
+  // Feishu / Lark
+  FEISHU_APP_ID: optionalString,
+  FEISHU_APP_SECRET: optionalString,
+  FEISHU_ENCRYPT_KEY: optionalString,
+  FEISHU_VERIFICATION_TOKEN: optionalString,
+  FEISHU_DOMAIN: z.string().default('feishu'),
+  FEISHU_MODE: z.enum(['ws', 'webhook']).default('ws'),
+
+  // Pre-check
+  PRECHECK_STORE_TEXT: boolWithDefault(false),
+
+  // Credit workflow: role → platform user ids, e.g. `slack:U1,feishu:ou_2`
+  CREDIT_APPROVAL_CHANNEL: optionalString,
+  CREDIT_ROLE_SALES_MANAGER: idList,
+  CREDIT_ROLE_FINANCE: idList,
+  CREDIT_ROLE_FINANCE_DIRECTOR: idList,
+  CREDIT_ROLE_GENERAL_MANAGER: idList,
+
+  // Scheduler
+  SCHEDULER_ENABLED: boolWithDefault(true),
+  SCHEDULE_GRACE_HOURS: intWithDefault(6, 0, 24 * 30),
+  /** Channel admins allowed to add/remove reminders from chat, e.g. `slack:U1,feishu:ou_2`. Empty = ADMIN_IDS. */
+  CHANNEL_ADMIN_IDS: idList,
+});
+
+export type AppConfig = z.infer<typeof envSchema> & {
+  llmEnabled: boolean;
+  embeddingsEnabled: boolean;
+  slackEnabled: boolean;
+  feishuEnabled: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads `.env` (if present) beneath process.env and validates; throws ConfigError naming each bad variable. */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  dotenvPath: string | null = path.resolve('.env'),
+): AppConfig {
+  const fromFile = dotenvPath && existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
+  const merged = { ...fromFile, ...env };
+  const parsed = envSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
+  }
+  const c = parsed.data;
+  const llmEndpoint = Boolean(c.OPENAI_API_KEY || c.OPENAI_BASE_URL);
+  return {
+    ...c,
+    llmEnabled: llmEndpoint && Boolean(c.LLM_MODEL),
+    embeddingsEnabled: llmEndpoint && Boolean(c.EMBEDDINGS_MODEL),
+    slackEnabled: Boolean(c.SLACK_BOT_TOKEN && (c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN)),
+    feishuEnabled: Boolean(c.FEISHU_APP_ID && c.FEISHU_APP_SECRET),
+  };
+}
+
+/** `platform:id` membership test used by every role/admin list. */
+export function hasId(list: readonly string[], platform: string, userId: string): boolean {
+  return list.includes(`${platform}:${userId}`) || list.includes(userId);
+}

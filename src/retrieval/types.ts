@@ -1,0 +1,52 @@
+/** A citable piece of a handbook document. */
+export interface Chunk {
+  /** Stable id: `${docId}#${ordinal}`. */
+  id: string;
+  docId: string;
+  /** Document title as written in the document (original script). */
+  title: string;
+  /** Section path joined for display, e.g. `第九章 風險控制與合規經營 › 4`. */
+  section: string;
+  sectionPath: string[];
+  /** Chunk text as displayed (original script). */
+  text: string;
+  /** Simplified, whitespace-normalised form used for indexing and matching. */
+  normText: string;
+  /** Character offsets into the cleaned document text. */
+  start: number;
+  end: number;
+}
+
+export interface SearchHit {
+  rank: number;
+  chunk: Chunk;
+  /** Fused score; higher is better. Comparable only within one result list. */
+  score: number;
+}
+
+export interface SearchResult {
+  query: string;
+  /** The found / nothing-relevant signal. */
+  relevant: boolean;
+  hits: SearchHit[];
+}
+
+export interface SearchOptions {
+  k?: number;
+}
+
+/** What answering, pre-check and digests need from retrieval. */
+export interface Retriever {
+  search(query: string, options?: SearchOptions): Promise<SearchResult>;
+}
+
+/** A handbook passage that supports a finding, for citations outside Q&A (pre-check, digests). */
+export interface HandbookCitation {
+  docId: string;
+  title: string;
+  section: string;
+  quote: string;
+}
+
+/** Finds the single best supporting passage for a topic, or null when nothing relevant exists. */
+export type HandbookCiter = (topic: string) => Promise<HandbookCitation | null>;

@@ -1,0 +1,47 @@
+import * as OpenCC from 'opencc-js';
+
+/** Traditional (Taiwan/HK variants included) → Simplified, and back, via OpenCC's dictionaries. */
+const t2s = OpenCC.Converter({ from: 'hk', to: 'cn' });
+const tw2s = OpenCC.Converter({ from: 'tw', to: 'cn' });
+const s2t = OpenCC.Converter({ from: 'cn', to: 'tw' });
+
+export type Script = 'zh-Hans' | 'zh-Hant' | 'en';
+
+export function toSimplified(text: string): string {
+  return tw2s(t2s(text));
+}
+
+export function toTraditional(text: string): string {
+  return s2t(text);
+}
+
+/**
+ * Which script a question is written in: English when it has (almost) no Han characters;
+ * otherwise Traditional when converting to Simplified changes more characters than
+ * converting to Traditional does.
+ */
+export function detectScript(text: string): Script {
+  const han = text.match(/\p{Script=Han}/gu) ?? [];
+  const latinWords = text.match(/[A-Za-z]{2,}/g) ?? [];
+  if (han.length === 0 || (han.length < 2 && latinWords.length >= 2)) return 'en';
+  const simp = toSimplified(text);
+  const trad = toTraditional(text);
+  const changedBySimplifying = countDiff(text, simp);
+  const changedByTraditionalising = countDiff(text, trad);
+  return changedBySimplifying > changedByTraditionalising ? 'zh-Hant' : 'zh-Hans';
+}
+
+/** Converts display text into the reader's script (English readers get the source as is). */
+export function toScript(text: string, script: Script): string {
+  if (script === 'zh-Hans') return toSimplified(text);
+  if (script === 'zh-Hant') return toTraditional(text);
+  return text;
+}
+
+function countDiff(a: string, b: string): number {
+  const aa = [...a];
+  const bb = [...b];
+  let n = 0;
+  for (let i = 0; i < Math.min(aa.length, bb.length); i++) if (aa[i] !== bb[i]) n++;
+  return n + Math.abs(aa.length - bb.length);
+}
