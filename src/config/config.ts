@@ -28,7 +28,7 @@ const intWithDefault = (def: number, min: number, max: number) =>
     .string()
     .optional()
     .transform((v) => (v === undefined || v.trim() === '' ? String(def) : v.trim()))
-    .pipe(z.coerce.number().int().min(min).max(max));
+    .pipe(z.string().regex(/^-?\d+$/, 'expected a whole number').transform(Number).pipe(z.number().int().min(min).max(max)));
 
 const boolWithDefault = (def: boolean) =>
   z

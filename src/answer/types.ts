@@ -1,0 +1,17 @@
+import type { Citation } from '../bot/types.js';
+
+export interface AskResult {
+  answered: boolean;
+  answer: string;
+  citations: Citation[];
+  mode: 'llm' | 'extractive';
+  /** Best retrieval score behind the answer (0 when nothing relevant). */
+  topScore: number;
+  /** Set when LLM mode failed and the extractive answer stands in (said to the user). */
+  fallbackReason?: string;
+}
+
+/** The answering port the bot core uses; conversation memory lives behind it. */
+export interface Answerer {
+  ask(question: string, conversationId?: string): Promise<AskResult>;
+}

@@ -1,0 +1,61 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/**
+ * The one HTTP server of the bot process: `/healthz` plus whatever the adapters mount
+ * (`/slack/events`, `/feishu/events`). Adapters bring their own SDK request handlers.
+ */
+export class HttpServer {
+  private readonly routes = new Map<string, RequestHandler>();
+  private readonly server: http.Server;
+
+  constructor(private readonly health: () => Record<string, unknown> = () => ({ ok: true })) {
+    this.server = http.createServer((req, res) => {
+      void this.dispatch(req, res);
+    });
+  }
+
+  /** Exact path match (query string ignored). */
+  mount(path: string, handler: RequestHandler): void {
+    this.routes.set(path, handler);
+  }
+
+  get nodeServer(): http.Server {
+    return this.server;
+  }
+
+  async listen(port: number, host = '0.0.0.0'): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => resolve());
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0]!;
+    try {
+      if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(this.health()));
+        return;
+      }
+      const handler = this.routes.get(path);
+      if (!handler) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'not found' }));
+        return;
+      }
+      await handler(req, res);
+    } catch {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'internal error' }));
+    }
+  }
+}
