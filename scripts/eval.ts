@@ -1,0 +1,22 @@
+/** `npm run eval`: retrieval quality on the dev questions, per mode, as a table. */
+import path from 'node:path';
+import { loadKnowledgeBase } from '../src/knowledge/knowledge-base.js';
+import { evaluate, readJsonl } from '../src/eval/retrieval-eval.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+const fixtures = path.resolve('tests/fixtures');
+const onTopic = readJsonl(path.join(fixtures, process.env.EVAL_QUESTIONS ?? 'questions.dev.jsonl'));
+const offTopic = readJsonl(path.join(fixtures, process.env.EVAL_OFFTOPIC ?? 'questions.offtopic.dev.jsonl'));
+const kb = await loadKnowledgeBase({ knowledgeDir: path.resolve('knowledge'), dataDir: mkdtempSync(path.join(tmpdir(), 'eval-')) });
+
+console.log(`Retrieval on ${onTopic.length} on-topic and ${offTopic.length} off-topic questions (${kb.status.chunks} chunks)\n`);
+console.log('| mode | recall@1 | recall@5 | MRR | on-topic relevant | off-topic rejected |');
+console.log('|---|---|---|---|---|---|');
+const verbose = process.argv.includes('--verbose');
+for (const mode of ['lexical', 'dense', 'hybrid'] as const) {
+  const s = await evaluate(kb.retriever, mode, onTopic, offTopic);
+  const f = (x: number) => x.toFixed(3);
+  console.log(`| ${mode} | ${f(s.recallAt1)} | ${f(s.recallAt5)} | ${f(s.mrr)} | ${f(s.onTopicRelevant)} | ${f(s.offTopicRejected)} |`);
+  if (verbose) for (const m of s.misses) console.log(`    miss ${m.id} rank=${m.firstGoldRank} relevant=${m.relevant} ${m.q}`);
+}

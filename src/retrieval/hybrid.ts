@@ -1,0 +1,152 @@
+import { normalise } from '../knowledge/ingest.js';
+import { Bm25Index } from './bm25.js';
+import type { EmbeddingsProvider } from './embeddings.js';
+import type { Glossary } from './glossary.js';
+import { indexTerms, queryTerms, type WeightedTerm } from './tokenize.js';
+import type { Chunk, Retriever, SearchHit, SearchOptions, SearchResult } from './types.js';
+import type { VectorIndex } from './vector-index.js';
+
+export type RetrievalMode = 'hybrid' | 'lexical' | 'dense';
+
+export interface RelevanceDiagnostics {
+  /** IDF-weighted share of the question's own topic words found in the best lexical hits. */
+  coverage: number;
+  /** Best dense cosine similarity. */
+  topSimilarity: number;
+  /** Number of the question's topic words that exist anywhere in the handbook. */
+  knownTerms: number;
+}
+
+export interface HybridOptions {
+  mode?: RetrievalMode;
+  /** Reciprocal-rank-fusion constant: small values trust the top ranks more. */
+  rrfK?: number;
+  /** Weight of the dense list in the fusion (lexical = 1). */
+  denseWeight?: number;
+  /** Minimum coverage for `relevant: true`. */
+  minCoverage?: number;
+  /** `score`: weighted sum of normalised scores; `rrf`: reciprocal-rank fusion. */
+  fusion?: 'score' | 'rrf';
+}
+
+export const DEFAULT_HYBRID: Required<HybridOptions> = {
+  mode: 'hybrid',
+  rrfK: 10,
+  denseWeight: 0.15,
+  minCoverage: 0.34,
+  fusion: 'score',
+};
+
+/**
+ * Lexical BM25 (words + bigrams + glossary) and dense vectors, fused by weighted reciprocal
+ * rank. Relevance is judged separately from rank: a question is "covered" when enough of its
+ * own topic words (IDF-weighted, glossary-expanded) occur in the best hits.
+ */
+export class HybridRetriever implements Retriever {
+  private readonly bm25: Bm25Index;
+  private readonly options: Required<HybridOptions>;
+
+  constructor(
+    readonly chunks: Chunk[],
+    private readonly vectors: VectorIndex | null,
+    private readonly embeddings: EmbeddingsProvider | null,
+    private readonly glossary: Glossary,
+    options: HybridOptions = {},
+  ) {
+    this.options = { ...DEFAULT_HYBRID, ...options };
+    // Headings say what a passage is about: their terms count twice (a simple field boost).
+    this.bm25 = new Bm25Index(chunks.map((c) => [...indexTerms(c.normText), ...indexTerms(normalise(c.section))]));
+  }
+
+  withOptions(options: HybridOptions): HybridRetriever {
+    return new HybridRetriever(this.chunks, this.vectors, this.embeddings, this.glossary, { ...this.options, ...options });
+  }
+
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
+    const { result } = await this.searchWithDiagnostics(query, options);
+    return result;
+  }
+
+  async searchWithDiagnostics(
+    query: string,
+    options: SearchOptions = {},
+  ): Promise<{ result: SearchResult; diagnostics: RelevanceDiagnostics }> {
+    const k = options.k ?? 5;
+    const norm = normalise(query);
+    const terms = queryTerms(norm, this.glossary, query);
+    const mode = this.options.mode;
+
+    const lexical = mode === 'dense' ? [] : this.lexicalRanking(terms);
+    const dense = mode === 'lexical' || !this.vectors || !this.embeddings ? [] : await this.denseRanking(terms, norm);
+
+    const fused = new Map<number, number>();
+    if (this.options.fusion === 'rrf' || mode !== 'hybrid') {
+      const addList = (list: { id: number }[], weight: number) =>
+        list.forEach(({ id }, rank) => fused.set(id, (fused.get(id) ?? 0) + weight / (this.options.rrfK + rank + 1)));
+      addList(lexical, 1);
+      addList(dense, mode === 'dense' ? 1 : this.options.denseWeight);
+    } else {
+      // Score fusion keeps the margins RRF throws away: a clear lexical winner stays first
+      // unless the dense side disagrees strongly.
+      const top = lexical[0]?.score || 1;
+      for (const { id, score } of lexical) fused.set(id, score / top);
+      const sims = dense.map((d) => d.similarity);
+      const lo = Math.min(...sims);
+      const span = Math.max(...sims) - lo || 1;
+      for (const { id, similarity } of dense) {
+        fused.set(id, (fused.get(id) ?? 0) + this.options.denseWeight * ((similarity - lo) / span));
+      }
+    }
+
+    const ranked = [...fused].sort((a, b) => b[1] - a[1]).slice(0, k);
+    const diagnostics = this.relevance(terms, lexical.slice(0, 3).map((l) => l.id), dense[0]?.similarity ?? 0);
+    const relevant = ranked.length > 0 && diagnostics.coverage >= this.options.minCoverage;
+    const hits: SearchHit[] = ranked.map(([id, score], i) => ({
+      rank: i + 1,
+      chunk: this.chunks[id]!,
+      score: Math.round(score * 10000) / 10000,
+    }));
+    return { result: { query, relevant, hits }, diagnostics };
+  }
+
+  private lexicalRanking(terms: WeightedTerm[]): { id: number; score: number }[] {
+    return [...this.bm25.score(terms)]
+      .map(([id, score]) => ({ id, score }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 50);
+  }
+
+  private async denseRanking(terms: WeightedTerm[], norm: string): Promise<{ id: number; similarity: number }[]> {
+    // Embed the question together with the Chinese words its English terms map to, so an English
+    // question lands near Chinese text even with the offline n-gram embedding.
+    // Stopwords are left out: with the n-gram embedding they would only add noise.
+    const words = terms.filter((t) => t.weight >= 1).map((t) => t.term);
+    const vector = await this.embeddings!.embedQuery(words.length ? words.join(' ') : norm);
+    return this.vectors!.search(vector, 50);
+  }
+
+  /**
+   * Coverage: of the question's own topic words (segmenter words and glossary translations
+   * with full weight, known to the handbook or not), the IDF-weighted share that occurs in one
+   * of the best lexical hits, where a word also counts as present when one of its glossary
+   * synonyms is. Unknown words weigh as much as the rarest handbook word, so a question about
+   * hiking or pizza cannot score on its one generic word.
+   */
+  private relevance(terms: WeightedTerm[], topIds: number[], topSimilarity: number): RelevanceDiagnostics {
+    const own = terms.filter((t) => t.weight >= 1 && [...t.term].length >= 2);
+    if (!own.length || !topIds.length) return { coverage: 0, topSimilarity, knownTerms: 0 };
+    const maxIdf = this.bm25.idf('\u0000never-a-term');
+    let total = 0;
+    let found = 0;
+    let known = 0;
+    for (const { term } of own) {
+      const variants = [term, ...(this.glossary.synonyms.get(term) ?? [])];
+      const present = variants.filter((v) => this.bm25.has(v));
+      const idf = present.length ? Math.max(...present.map((v) => this.bm25.idf(v))) : maxIdf;
+      if (present.length) known++;
+      total += idf;
+      if (topIds.some((id) => present.some((v) => this.bm25.contains(id, v)))) found += idf;
+    }
+    return { coverage: total ? found / total : 0, topSimilarity, knownTerms: known };
+  }
+}
