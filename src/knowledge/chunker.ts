@@ -15,6 +15,8 @@ export interface ChunkSpan {
 export interface ChunkingOptions {
   /** A chunk closes once it reaches this many characters. */
   target: number;
+  /** Below this a chunk carries on into the next top-level section rather than stand alone. */
+  min: number;
   /** A chunk never grows past this (a single longer sentence is cut). */
   max: number;
   /** The previous chunk's last sentence is repeated when it is at most this long. */
@@ -22,7 +24,7 @@ export interface ChunkingOptions {
 }
 
 /** Sized for Chinese: ~300 characters carry one or two rules with their context. */
-export const DEFAULT_CHUNKING: ChunkingOptions = { target: 300, max: 420, overlapMax: 120 };
+export const DEFAULT_CHUNKING: ChunkingOptions = { target: 300, min: 120, max: 420, overlapMax: 120 };
 
 const SENTENCE_END = /[。！？；!?;]+[”’」』)）]?|\n+/gu;
 
@@ -81,9 +83,13 @@ export function chunkText(text: string, spans: SectionSpan[], options: ChunkingO
 
   for (const sentence of sentences) {
     const top = pathAt(spans, sentence.start)[0] ?? '';
+    // A new top-level section starts a new chunk, unless the current one is still too small
+    // to stand alone (documents made of one-line articles).
     if (top !== currentTop) {
-      flush();
-      overlap = null;
+      if ((current.length ? sentence.start - current[0]!.start : 0) >= options.min) {
+        flush();
+        overlap = null;
+      }
       currentTop = top;
     }
     const size = current.length ? sentence.end - current[0]!.start : 0;
@@ -111,6 +117,9 @@ export function sectionLabel(paths: string[][]): string {
     .map((p) => p[common.length])
     .filter((x): x is string => x !== undefined)
     .map((x) => x.split(' ')[0]!);
+  if (common.length === 0 && items.length && new Set(items).size > 1) {
+    return `${paths[0]![0]}–${paths[paths.length - 1]![0]}`;
+  }
   const numbers = items.filter((x) => /^\d+$/.test(x));
   if (numbers.length && numbers.length === items.length) {
     const first = numbers[0]!;

@@ -76,7 +76,9 @@ export class HybridRetriever implements Retriever {
     const terms = queryTerms(norm, this.glossary, query);
     const mode = this.options.mode;
 
-    const lexical = mode === 'dense' ? [] : this.lexicalRanking(terms);
+    // The lexical ranking is always computed: relevance is judged on it whatever the mode.
+    const lexicalRanking = this.lexicalRanking(terms);
+    const lexical = mode === 'dense' ? [] : lexicalRanking;
     const dense = mode === 'lexical' || !this.vectors || !this.embeddings ? [] : await this.denseRanking(terms, norm);
 
     const fused = new Map<number, number>();
@@ -99,7 +101,7 @@ export class HybridRetriever implements Retriever {
     }
 
     const ranked = [...fused].sort((a, b) => b[1] - a[1]).slice(0, k);
-    const diagnostics = this.relevance(terms, lexical.slice(0, 3).map((l) => l.id), dense[0]?.similarity ?? 0);
+    const diagnostics = this.relevance(terms, lexicalRanking.slice(0, 3).map((l) => l.id), dense[0]?.similarity ?? 0);
     const relevant = ranked.length > 0 && diagnostics.coverage >= this.options.minCoverage;
     const hits: SearchHit[] = ranked.map(([id, score], i) => ({
       rank: i + 1,

@@ -1,0 +1,10 @@
+/**
+ * `npm run -s cli -- <command>`. With --json, stdout carries nothing but the JSON.
+ * Bad input: one line on stderr and exit code 2.
+ */
+import { runCli } from './commands.js';
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  out: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
+  err: (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
+});

@@ -1,0 +1,51 @@
+import type { Logger } from 'pino';
+import type { EmbeddingsProvider } from '../retrieval/embeddings.js';
+import type { HybridOptions } from '../retrieval/hybrid.js';
+import type { HandbookCitation, Retriever, SearchOptions, SearchResult } from '../retrieval/types.js';
+import { loadKnowledgeBase, type KnowledgeBase, type KnowledgeStatus } from './knowledge-base.js';
+
+/**
+ * The live knowledge base: a Retriever whose index can be swapped (`kb reload`) without a
+ * restart. Searches in flight keep the index they started with.
+ */
+export class KnowledgeService implements Retriever {
+  private constructor(
+    private current: KnowledgeBase,
+    private readonly options: { knowledgeDir: string; dataDir: string; embeddings?: EmbeddingsProvider; retrieval?: HybridOptions; log?: Logger },
+  ) {}
+
+  static async open(options: KnowledgeService['options']): Promise<KnowledgeService> {
+    return new KnowledgeService(await loadKnowledgeBase(options), options);
+  }
+
+  get status(): KnowledgeStatus {
+    return this.current.status;
+  }
+
+  get retriever() {
+    return this.current.retriever;
+  }
+
+  /** Rebuilds when the knowledge files changed (or always, with force) and swaps the index in. */
+  async reload(force = true): Promise<KnowledgeStatus> {
+    this.current = await loadKnowledgeBase({ ...this.options, rebuild: force });
+    return this.current.status;
+  }
+
+  search(query: string, options?: SearchOptions): Promise<SearchResult> {
+    return this.current.retriever.search(query, options);
+  }
+
+  /** The best passage supporting a topic, for citations outside Q&A (pre-check, digests). */
+  async cite(topic: string): Promise<HandbookCitation | null> {
+    const { relevant, hits } = await this.search(topic, { k: 1 });
+    const top = hits[0];
+    if (!relevant || !top) return null;
+    return {
+      docId: top.chunk.docId,
+      title: top.chunk.title,
+      section: top.chunk.section,
+      quote: top.chunk.text.length > 160 ? `${top.chunk.text.slice(0, 160)}…` : top.chunk.text,
+    };
+  }
+}
