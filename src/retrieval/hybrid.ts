@@ -58,6 +58,11 @@ export class HybridRetriever implements Retriever {
     this.bm25 = new Bm25Index(chunks.map((c) => [...indexTerms(c.normText), ...indexTerms(normalise(c.section))]));
   }
 
+  /** The weighted terms a query is searched with (own words, glossary synonyms and translations). */
+  expandQuery(query: string): WeightedTerm[] {
+    return queryTerms(normalise(query), this.glossary, query);
+  }
+
   withOptions(options: HybridOptions): HybridRetriever {
     return new HybridRetriever(this.chunks, this.vectors, this.embeddings, this.glossary, { ...this.options, ...options });
   }

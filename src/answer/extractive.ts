@@ -1,0 +1,178 @@
+import type { Citation } from '../bot/types.js';
+import type { Chunk, SearchHit } from '../retrieval/types.js';
+import { toScript, type Script } from '../text/script.js';
+import { answerIntro } from './messages.js';
+import { passageSentences, type Sentence } from './sentences.js';
+import { charBigrams, jaccard, type QueryTerms } from './terms.js';
+
+/**
+ * Extractive answers: the most relevant sentences of the top passages, each cited, near-duplicates
+ * collapsed, shown in passage order. The retriever has already judged relevance and ranked the
+ * passages (including English → Chinese glossary matches), so sentence scoring only needs to find
+ * the best lines inside them: local-IDF weighted term overlap times a rank discount.
+ */
+
+export interface ExtractOptions {
+  /** How many top passages to take sentences from. */
+  maxPassages?: number;
+  maxSentences?: number;
+  /** Soft bound on the total length of the quoted sentences. */
+  maxChars?: number;
+}
+
+export interface Extract {
+  answer: string;
+  citations: Citation[];
+}
+
+interface Candidate {
+  hitIndex: number;
+  chunk: Chunk;
+  sentence: Sentence;
+  overlap: number;
+  score: number;
+}
+
+const QUOTE_MAX = 120;
+/** A sentence makes the cut when it scores at least this share of the best one. */
+const RELATIVE_CUTOFF = 0.5;
+const NEAR_DUPLICATE = 0.6;
+
+export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: Script, options: ExtractOptions = {}): Extract {
+  const maxPassages = options.maxPassages ?? 6;
+  const maxSentences = options.maxSentences ?? 5;
+  const maxChars = options.maxChars ?? 400;
+  const top = hits.slice(0, maxPassages);
+  const pool: Candidate[] = [];
+  const weights = passageWeights(top);
+  top.forEach((hit, hitIndex) => {
+    for (const sentence of passageSentences(hit.chunk)) pool.push({ hitIndex, chunk: hit.chunk, sentence, overlap: 0, score: 0 });
+  });
+  if (!pool.length) return { answer: '', citations: [] };
+
+  scorePool(pool, terms, weights);
+  if (pool.every((c) => c.overlap === 0)) scorePool(pool, feedbackTerms(top.map((h) => h.chunk), pool), weights);
+
+  const ranked = [...pool].sort((a, b) => b.score - a.score || a.hitIndex - b.hitIndex || a.sentence.start - b.sentence.start);
+  const best = ranked[0];
+  const picked: { c: Candidate; grams: Set<string> }[] = [];
+  let chars = 0;
+  for (const c of ranked) {
+    if (picked.length >= maxSentences) break;
+    if (picked.length && (c.overlap === 0 || c.score < best.score * RELATIVE_CUTOFF)) break;
+    const len = c.sentence.text.length;
+    if (picked.length && chars + len > maxChars) continue;
+    const grams = charBigrams(c.sentence.simp);
+    if (picked.some((p) => p.c.chunk.id === c.chunk.id && p.c.sentence.start === c.sentence.start)) continue;
+    if (picked.some((p) => jaccard(p.grams, grams) >= NEAR_DUPLICATE || containsOther(p.c.sentence.simp, c.sentence.simp))) continue;
+    picked.push({ c, grams });
+    chars += len;
+  }
+
+  // Readable order: by passage rank, then position inside the passage.
+  const chosen = picked.map((p) => p.c).sort((a, b) => a.hitIndex - b.hitIndex || a.sentence.start - b.sentence.start);
+  const numberOf = new Map<number, number>();
+  const citations: Citation[] = [];
+  for (const c of chosen) {
+    if (numberOf.has(c.hitIndex)) continue;
+    const n = citations.length + 1;
+    numberOf.set(c.hitIndex, n);
+    // The passage's quote is its strongest chosen sentence.
+    const strongest = chosen.filter((x) => x.hitIndex === c.hitIndex).sort((a, b) => b.score - a.score)[0];
+    citations.push(citationFor(n, c.chunk, strongest.sentence, script));
+  }
+  const lines = chosen.map((c) => `- ${toScript(c.sentence.text, script)} [${numberOf.get(c.hitIndex)}]`);
+  return { answer: `${answerIntro(script)}\n${lines.join('\n')}`, citations };
+}
+
+/** The sentence of `chunk` that best matches `terms`, as a citation quote (used by LLM mode too). */
+export function bestSentence(chunk: Chunk, terms: QueryTerms): Sentence | undefined {
+  const pool: Candidate[] = passageSentences(chunk).map((sentence) => ({ hitIndex: 0, chunk, sentence, overlap: 0, score: 0 }));
+  if (!pool.length) return undefined;
+  scorePool(pool, terms);
+  return [...pool].sort((a, b) => b.score - a.score || a.sentence.start - b.sentence.start)[0].sentence;
+}
+
+export function citationFor(n: number, chunk: Chunk, sentence: Sentence | undefined, script: Script): Citation {
+  const raw = sentence?.text ?? chunk.text;
+  return {
+    n,
+    docId: chunk.docId,
+    title: toScript(chunk.title, script),
+    section: toScript(chunk.section, script),
+    quote: shortQuote(toScript(raw, script)),
+  };
+}
+
+/** At most QUOTE_MAX characters, cut at a clause boundary when one is near; always a substring. */
+export function shortQuote(text: string): string {
+  const t = text.trim();
+  if (t.length <= QUOTE_MAX) return t;
+  const head = t.slice(0, QUOTE_MAX);
+  const lastComma = Math.max(...[...'，,；;：:、'].map((p) => head.lastIndexOf(p)));
+  return lastComma >= QUOTE_MAX * 0.6 ? head.slice(0, lastComma) : head;
+}
+
+/**
+ * How much to trust each passage: its fused score relative to the best one (close scores mean the
+ * retriever could not tell them apart, so the sentence match decides), or a rank discount when the
+ * retriever gives no usable scores.
+ */
+function passageWeights(hits: SearchHit[]): number[] {
+  const topScore = hits[0]?.score ?? 0;
+  if (!(topScore > 0)) return hits.map((_, i) => 1 / (1 + 0.3 * i));
+  return hits.map((h) => Math.min(1, Math.max(0.3, h.score / topScore)));
+}
+
+function scorePool(pool: Candidate[], terms: QueryTerms, passageWeight: number[] = []): void {
+  const all = [...terms.han, ...terms.latin.map((t) => t.toLowerCase())];
+  const n = pool.length;
+  const weights: { term: string; w: number }[] = [];
+  for (const term of all) {
+    let df = 0;
+    for (const c of pool) if (c.sentence.simp.includes(term)) df++;
+    if (!df) continue;
+    // Longer terms are whole words; bigrams carved out of them only add partial credit.
+    const given = terms.weights?.get(term) ?? 1;
+    weights.push({ term, w: Math.log(1 + n / df) * (term.length >= 3 ? 1.5 : 1) * given });
+  }
+  const total = weights.reduce((s, x) => s + x.w, 0) || 1;
+  for (const c of pool) {
+    let matched = 0;
+    for (const { term, w } of weights) if (c.sentence.simp.includes(term)) matched += w;
+    c.overlap = matched / total;
+    c.score = c.overlap * (passageWeight[c.hitIndex] ?? 1 / (1 + 0.3 * c.hitIndex));
+  }
+}
+
+/**
+ * When the question shares no words with the passages (an English question matched through the
+ * retriever's glossary), take the bigrams the top passages share and that are rare in the pool
+ * as stand-in query terms: they name what the retriever matched on.
+ */
+function feedbackTerms(chunks: Chunk[], pool: Candidate[]): QueryTerms {
+  const head = chunks.slice(0, 3);
+  const presence = new Map<string, number>();
+  for (const chunk of head) {
+    const grams = new Set<string>();
+    for (const s of passageSentences(chunk)) for (const g of charBigrams(s.simp)) if (/^\p{Script=Han}{2}$/u.test(g)) grams.add(g);
+    for (const g of grams) presence.set(g, (presence.get(g) ?? 0) + 1);
+  }
+  const needed = head.length >= 2 ? 2 : 1;
+  const scored: { g: string; shared: number; df: number }[] = [];
+  for (const [g, shared] of presence) {
+    if (shared < needed) continue;
+    let df = 0;
+    for (const c of pool) if (c.sentence.simp.includes(g)) df++;
+    scored.push({ g, shared, df });
+  }
+  scored.sort((a, b) => b.shared - a.shared || a.df - b.df || a.g.localeCompare(b.g));
+  return { han: scored.slice(0, 12).map((s) => s.g), latin: [] };
+}
+
+function containsOther(a: string, b: string): boolean {
+  const strip = (s: string) => s.replace(/[^\p{L}\p{N}]/gu, '');
+  const x = strip(a);
+  const y = strip(b);
+  return x.length > 0 && y.length > 0 && (x.includes(y) || y.includes(x));
+}

@@ -1,0 +1,172 @@
+import { ChatOpenAI } from '@langchain/openai';
+import { HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
+import type { Citation } from '../bot/types.js';
+import type { SearchHit } from '../retrieval/types.js';
+import { toScript, type Script } from '../text/script.js';
+import { bestSentence, citationFor } from './extractive.js';
+import type { Turn } from './memory.js';
+import { languageName } from './messages.js';
+import { fillTemplate, type PromptTemplates } from './prompts.js';
+import { queryTerms } from './terms.js';
+
+export interface LlmSettings {
+  OPENAI_API_KEY?: string;
+  OPENAI_BASE_URL?: string;
+  LLM_MODEL?: string;
+  LLM_TIMEOUT_MS?: number;
+}
+
+/** The slice of a LangChain chat model this module uses (lets tests swap the model if needed). */
+export interface ChatModel {
+  invoke(messages: BaseMessage[], options?: { signal?: AbortSignal }): Promise<{ content: unknown }>;
+}
+
+/** Why the LLM path gave up; the message becomes `fallbackReason`. */
+export class LlmFailure extends Error {
+  constructor(public readonly reason: string, options?: { cause?: unknown }) {
+    super(reason, options);
+    this.name = 'LlmFailure';
+  }
+}
+
+export function createChatModel(settings: LlmSettings): ChatModel {
+  return new ChatOpenAI({
+    model: settings.LLM_MODEL ?? 'gpt-4o-mini',
+    // Keyless local servers (Ollama, llama.cpp) still need a non-empty key for the client.
+    apiKey: settings.OPENAI_API_KEY ?? 'not-needed',
+    configuration: settings.OPENAI_BASE_URL ? { baseURL: settings.OPENAI_BASE_URL } : undefined,
+    temperature: 0,
+    timeout: settings.LLM_TIMEOUT_MS ?? 20_000,
+    // One retry at most: a slow or broken endpoint must not hold the user past the timeout budget.
+    maxRetries: 1,
+    useResponsesApi: false,
+  });
+}
+
+/** Calls the model with a hard deadline; every failure becomes an LlmFailure with a short reason. */
+async function callModel(model: ChatModel, messages: BaseMessage[], timeoutMs: number): Promise<string> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  try {
+    const deadline = new Promise<never>((_, reject) =>
+      controller.signal.addEventListener('abort', () => reject(new LlmFailure(`timeout after ${timeoutMs} ms`)), { once: true }),
+    );
+    const res = await Promise.race([model.invoke(messages, { signal: controller.signal }), deadline]);
+    const text = contentText(res.content).trim();
+    if (!text) throw new LlmFailure('empty response');
+    return text;
+  } catch (err) {
+    if (err instanceof LlmFailure) throw err;
+    if (timedOut || isTimeout(err)) throw new LlmFailure(`timeout after ${timeoutMs} ms`, { cause: err });
+    const status = (err as { status?: number; lc_error_code?: string }).status;
+    throw new LlmFailure(status ? `HTTP ${status}` : `error: ${(err as Error).message ?? String(err)}`.slice(0, 200), { cause: err });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function isTimeout(err: unknown): boolean {
+  const e = err as { name?: string; message?: string };
+  return e?.name === 'AbortError' || e?.name === 'TimeoutError' || /timed? ?out|aborted/i.test(e?.message ?? '');
+}
+
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return content.map((p) => (typeof p === 'string' ? p : typeof p?.text === 'string' ? p.text : '')).join('');
+  }
+  return '';
+}
+
+export function formatPassages(hits: SearchHit[]): string {
+  return hits
+    .map((h, i) => `[${i + 1}] ${h.chunk.title} › ${h.chunk.section}\n${h.chunk.text.trim()}`)
+    .join('\n\n');
+}
+
+export function formatHistory(turns: Turn[]): string {
+  return turns
+    .map((t) => `User: ${t.question}\nAssistant: ${t.answer.replace(/\s+/g, ' ').slice(0, 300)}`)
+    .join('\n');
+}
+
+/** Rewrites a follow-up into a standalone question; returns the model's single line. */
+export async function condenseQuestion(
+  model: ChatModel,
+  templates: PromptTemplates,
+  history: Turn[],
+  question: string,
+  timeoutMs: number,
+): Promise<string> {
+  const prompt = fillTemplate(templates.condense, { history: formatHistory(history), question });
+  const text = await callModel(model, [new HumanMessage(prompt)], timeoutMs);
+  const line = text.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+  // Strip labels/quotes some models add around the rewrite.
+  return line.replace(/^(standalone question|question|问题)\s*[:：]\s*/i, '').replace(/^["“「']|["”」']$/g, '').trim() || question;
+}
+
+export type LlmAnswer =
+  | { kind: 'answer'; answer: string; citations: Citation[] }
+  | { kind: 'not-covered' };
+
+export async function llmAnswer(
+  model: ChatModel,
+  templates: PromptTemplates,
+  question: string,
+  hits: SearchHit[],
+  script: Script,
+  timeoutMs: number,
+): Promise<LlmAnswer> {
+  const values = { question, passages: formatPassages(hits), language: languageName(script) };
+  const messages = [
+    new SystemMessage(fillTemplate(templates.answerSystem, values)),
+    new HumanMessage(fillTemplate(templates.answerUser, values)),
+  ];
+  const raw = await callModel(model, messages, timeoutMs);
+  if (/^\W*NOT_COVERED\b/.test(raw)) return { kind: 'not-covered' };
+  const checked = checkCitations(raw, hits.length);
+  if (!checked.used.length) throw new LlmFailure('no valid citations in the model answer');
+  const text = script === 'en' ? checked.text : toScript(checked.text, script);
+  const citations = checked.used.map((passage, i) => {
+    const chunk = hits[passage - 1].chunk;
+    const claims = sentencesCiting(checked.text, i + 1).join(' ');
+    return citationFor(i + 1, chunk, bestSentence(chunk, queryTerms(claims || question)), script);
+  });
+  return { kind: 'answer', answer: text, citations };
+}
+
+const CITATION_GROUP = /[[【]\s*(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\s*[\]】]/g;
+
+/**
+ * Keeps only citations of passages that were actually given (1..passageCount), renumbers them
+ * 1..m in order of passage number so `n` matches the citation list, and removes invented ones.
+ */
+export function checkCitations(text: string, passageCount: number): { text: string; used: number[] } {
+  const valid = new Set<number>();
+  for (const m of text.matchAll(CITATION_GROUP)) {
+    for (const n of m[1].split(/[,，、]/).map((s) => Number(s.trim()))) if (n >= 1 && n <= passageCount) valid.add(n);
+  }
+  const used = [...valid].sort((a, b) => a - b);
+  const renumber = new Map(used.map((n, i) => [n, i + 1]));
+  const rewritten = text.replace(CITATION_GROUP, (_, group: string) =>
+    group
+      .split(/[,，、]/)
+      .map((s) => renumber.get(Number(s.trim())))
+      .filter((n): n is number => n !== undefined)
+      .map((n) => `[${n}]`)
+      .join(''),
+  );
+  // Tidy spaces left where an invented citation was removed.
+  return { text: rewritten.replace(/[ \t]+([。．.，,；;！!？?])/g, '$1').replace(/[ \t]{2,}/g, ' ').trim(), used };
+}
+
+function sentencesCiting(text: string, n: number): string[] {
+  return text
+    .split(/(?<=[。！？!?；;\n])/u)
+    .filter((s) => s.includes(`[${n}]`))
+    .map((s) => s.replace(CITATION_GROUP, ' ').replace(/\[\d+\]/g, ' '));
+}

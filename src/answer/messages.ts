@@ -1,0 +1,45 @@
+import type { Script } from '../text/script.js';
+
+/** Fixed answer text per reader script. Written out per script rather than converted, so wording stays natural. */
+const TEXT = {
+  'zh-Hans': {
+    notCovered:
+      '手册里没有找到能回答这个问题的内容，建议直接咨询合规团队。\n' +
+      '我可以：回答销售合规手册里的问题并标注出处；用 /precheck 检查合同草稿；用 /credit 查询或申请客户信用额度；发送 /help 查看全部功能。',
+    intro: '根据手册：',
+    modelSaysNotCovered: '手册没有明确涵盖这个问题，建议咨询合规团队。',
+  },
+  'zh-Hant': {
+    notCovered:
+      '手冊裡沒有找到能回答這個問題的內容，建議直接諮詢合規團隊。\n' +
+      '我可以：回答銷售合規手冊裡的問題並標註出處；用 /precheck 檢查合約草稿；用 /credit 查詢或申請客戶信用額度；發送 /help 查看全部功能。',
+    intro: '根據手冊：',
+    modelSaysNotCovered: '手冊沒有明確涵蓋這個問題，建議諮詢合規團隊。',
+  },
+  en: {
+    notCovered:
+      'The handbook does not cover this question, so please ask the compliance team.\n' +
+      'What I can do: answer questions about the sales compliance handbook with sources; check a draft contract with /precheck; ' +
+      'look up or request a customer credit line with /credit; send /help to see everything.',
+    intro: 'According to the handbook (quoted in the original Chinese):',
+    modelSaysNotCovered: 'The handbook does not clearly cover this question; please ask the compliance team.',
+  },
+} as const;
+
+export function notCoveredText(script: Script): string {
+  return TEXT[script].notCovered;
+}
+
+export function answerIntro(script: Script): string {
+  return TEXT[script].intro;
+}
+
+export function modelNotCoveredText(script: Script): string {
+  return TEXT[script].modelSaysNotCovered;
+}
+
+export function languageName(script: Script): string {
+  if (script === 'zh-Hans') return '简体中文 (Simplified Chinese)';
+  if (script === 'zh-Hant') return '繁體中文 (Traditional Chinese)';
+  return 'English (quote the handbook in its original Chinese where useful)';
+}

@@ -1,0 +1,97 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAnswerer, type ConfiguredAnswerer } from '../src/answer/answerer.js';
+import { normalise } from '../src/knowledge/ingest.js';
+import { loadKnowledgeBase, type KnowledgeBase } from '../src/knowledge/knowledge-base.js';
+import { loadGlossary } from '../src/retrieval/glossary.js';
+import { queryTerms } from '../src/retrieval/tokenize.js';
+import { toScript, toSimplified, type Script } from '../src/text/script.js';
+
+/** The answerer on the real handbook index, with the retriever's glossary expansion wired in as in production. */
+
+interface DevQuestion {
+  id: string;
+  lang: Script;
+  q: string;
+  gold?: string[];
+}
+
+const readJsonl = (file: string): DevQuestion[] =>
+  readFileSync(path.join('tests/fixtures', file), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as DevQuestion);
+
+const silent = { debug() {}, info() {}, warn() {} };
+let dataDir: string;
+let kb: KnowledgeBase;
+let answerer: ConfiguredAnswerer;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'answer-kb-'));
+  kb = await loadKnowledgeBase({ knowledgeDir: 'knowledge', dataDir });
+  const glossary = loadGlossary('knowledge/glossary.yaml');
+  answerer = createAnswerer({
+    retriever: kb.retriever,
+    config: { llmEnabled: false },
+    log: silent,
+    expandQuery: (q) => queryTerms(normalise(q), glossary, q),
+  });
+  answerer.warm(kb.retriever.chunks);
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('extractive answers on the handbook', () => {
+  for (const dq of readJsonl('questions.dev.jsonl')) {
+    it(`${dq.id}: ${dq.q}`, async () => {
+      const r = await answerer.ask(dq.q);
+      expect(r.answered).toBe(true);
+      expect(r.mode).toBe('extractive');
+      expect(r.citations.length).toBeGreaterThan(0);
+      const used = new Set([...r.answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])));
+      expect([...used].sort()).toEqual(r.citations.map((c) => c.n).sort());
+      const script = dq.lang;
+      for (const c of r.citations) {
+        const docChunks = kb.retriever.chunks.filter((ch) => ch.docId === c.docId);
+        expect(docChunks.some((ch) => toScript(ch.text, script).includes(c.quote)), c.quote).toBe(true);
+      }
+      const said = toSimplified(`${r.answer}\n${r.citations.map((c) => c.quote).join('\n')}`);
+      expect(dq.gold!.some((g) => said.includes(g)), `${r.answer}`).toBe(true);
+      if (script === 'en') expect(r.answer).toMatch(/^According to the handbook/);
+    });
+  }
+
+  for (const dq of readJsonl('questions.offtopic.dev.jsonl')) {
+    it(`${dq.id} (off-topic): ${dq.q}`, async () => {
+      const r = await answerer.ask(dq.q);
+      expect(r.answered).toBe(false);
+      expect(r.citations).toEqual([]);
+    });
+  }
+
+  it('resolves a follow-up about kickback penalties', async () => {
+    await answerer.ask('可以给客户回扣吗？', 'hb-thread');
+    const r = await answerer.ask('那违反了会怎样？', 'hb-thread');
+    expect(r.answered).toBe(true);
+    const said = toSimplified(`${r.answer}\n${r.citations.map((c) => c.quote).join('\n')}`);
+    expect(said).toMatch(/处罚|处分|处理/);
+    expect(said).toMatch(/回扣|贿赂|违反/);
+  });
+
+  it('keeps the extractive p95 under 50 ms', async () => {
+    const qs = readJsonl('questions.dev.jsonl').map((d) => d.q);
+    for (const q of qs) await answerer.ask(q);
+    const times: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const q of qs) {
+        const t = performance.now();
+        await answerer.ask(q);
+        times.push(performance.now() - t);
+      }
+    }
+    times.sort((a, b) => a - b);
+    expect(times[Math.floor(times.length * 0.95)]).toBeLessThan(50);
+  });
+});
