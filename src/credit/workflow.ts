@@ -1,0 +1,362 @@
+import { randomBytes } from 'node:crypto';
+import type { ActionResult, ChatPort, Origin, Platform, PostTarget, Reply } from '../bot/types.js';
+import { hasId, type AppConfig } from '../config/config.js';
+import { log as defaultLog, type Logger } from '../log/logger.js';
+import type { Db } from '../storage/db.js';
+import type { CreditApplication } from './application.js';
+import type { ApprovedCreditLine, CreditLineLookup } from './lookup.js';
+import type { CreditPolicy, Role } from './policy.js';
+import {
+  renderApplicantUpdate,
+  renderApprovalRequest,
+  renderDecidedCard,
+  renderSubmitted,
+} from './render.js';
+import { assessApplication } from './score.js';
+import { CreditStore, type Decision, type DecisionKind, type Person, type StoredApplication } from './store.js';
+import { normalizeUscc } from './uscc.js';
+
+/**
+ * Submit → score → store → approval card for each step of the route → decisions recorded →
+ * applicant told at every step → approved line stored per customer. Platform-neutral: the
+ * only way out is the injected messenger.
+ */
+
+/** Outbound port: one object over every connected platform's ChatPort. */
+export interface CreditMessenger {
+  post(target: PostTarget, reply: Reply): Promise<string>;
+  notifyUser(platform: Platform, userId: string, reply: Reply): Promise<void>;
+}
+
+/** Role → configured ids (`slack:U1`, `feishu:ou_2` or a bare id). */
+export type CreditRoles = Record<Role, readonly string[]>;
+
+export interface CreditWorkflowDeps {
+  db: Db;
+  policy: CreditPolicy;
+  roles: CreditRoles;
+  /** Where approval cards go, at most one per platform; empty → cards go to approvers by DM. */
+  approvalChannels: readonly PostTarget[];
+  messenger: CreditMessenger;
+  now?: () => Date;
+  newId?: () => string;
+  logger?: Logger;
+  /** Calendar used for "valid one year" and displayed times. */
+  timeZone?: string;
+}
+
+export type SubmitOutcome = { application: StoredApplication; reply: Reply; warnings: string[] };
+
+const PLATFORMS: readonly Platform[] = ['slack', 'feishu', 'console'];
+
+export function creditRolesFromConfig(config: AppConfig): CreditRoles {
+  return {
+    sales_manager: config.CREDIT_ROLE_SALES_MANAGER,
+    finance: config.CREDIT_ROLE_FINANCE,
+    finance_director: config.CREDIT_ROLE_FINANCE_DIRECTOR,
+    general_manager: config.CREDIT_ROLE_GENERAL_MANAGER,
+  };
+}
+
+/**
+ * `CREDIT_APPROVAL_CHANNEL`: comma-separated `platform:channelId` entries (one per platform);
+ * a bare id is taken as a Slack channel when it looks like one, else as a Feishu chat.
+ */
+export function parseApprovalChannels(raw: string | undefined): PostTarget[] {
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry): PostTarget => {
+      const colon = entry.indexOf(':');
+      const prefix = colon > 0 ? entry.slice(0, colon) : '';
+      if ((PLATFORMS as readonly string[]).includes(prefix)) {
+        return { platform: prefix as Platform, channelId: entry.slice(colon + 1) };
+      }
+      return { platform: entry.startsWith('oc_') ? 'feishu' : 'slack', channelId: entry };
+    });
+}
+
+/** Fans the workflow's posts out to whichever adapter serves the target platform. */
+export function messengerFromChatPorts(ports: readonly ChatPort[]): CreditMessenger {
+  const portFor = (platform: Platform) => {
+    const port = ports.find((p) => p.platform === platform);
+    if (!port) throw new Error(`no chat port for ${platform}`);
+    return port;
+  };
+  return {
+    post: async (target, reply) => portFor(target.platform).post(target, reply),
+    notifyUser: async (platform, userId, reply) => portFor(platform).notifyUser(userId, reply),
+  };
+}
+
+/** Calendar date (YYYY-MM-DD) of an instant in a time zone. */
+export function calendarDate(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+/** Last day of a one-year validity starting on `date`: 2025-03-10 → 2026-03-09. */
+export function oneYearValidUntil(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  // Day 0 of the month after a leap day still lands on the last day of February.
+  const end = new Date(Date.UTC(y + 1, m - 1, d - 1));
+  return end.toISOString().slice(0, 10);
+}
+
+type Refusal = 'not_found' | 'outsider' | 'closed' | 'stale_step' | 'self_approval' | 'not_current_approver' | 'already_signed';
+
+const REFUSAL_TOASTS: Record<Refusal, string> = {
+  not_found: '找不到该申请 / application not found',
+  outsider: '你无权处理该申请 / you may not act on this application',
+  closed: '该申请已处理完毕 / this application is already closed',
+  stale_step: '该审批步骤已处理 / this step has already been decided',
+  self_approval: '不能审批自己提交的申请 / you cannot decide your own application',
+  not_current_approver: '当前步骤不由你审批 / this step awaits another approver',
+  already_signed: '你已审批过该申请的前一步骤，需由其他人审批 / you already signed an earlier step',
+};
+
+export class CreditWorkflow implements CreditLineLookup {
+  readonly policy: CreditPolicy;
+  readonly timeZone: string;
+  private readonly store: CreditStore;
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+  private readonly log: Logger;
+
+  constructor(private readonly deps: CreditWorkflowDeps) {
+    this.policy = deps.policy;
+    this.store = new CreditStore(deps.db);
+    this.now = deps.now ?? (() => new Date());
+    this.newId = deps.newId ?? (() => `CR-${randomBytes(4).toString('hex').toUpperCase()}`);
+    this.log = deps.logger ?? defaultLog;
+    this.timeZone = deps.timeZone ?? 'Asia/Shanghai';
+  }
+
+  async submit(origin: Origin, application: CreditApplication): Promise<SubmitOutcome> {
+    const assessment = assessApplication(application, this.policy);
+    const at = this.now().toISOString();
+    const stored: StoredApplication = {
+      id: this.newId(),
+      createdAt: at,
+      updatedAt: at,
+      applicant: {
+        platform: origin.platform,
+        userId: origin.userId,
+        channelId: origin.channelId,
+        conversationId: origin.conversationId,
+      },
+      application,
+      assessment,
+      route: assessment.result.approvalRoute,
+      step: 0,
+      status: 'pending',
+      decisions: [],
+    };
+    this.store.insert(stored);
+    this.log.info(
+      { event: 'credit.submitted', applicationId: stored.id, platform: origin.platform, userId: origin.userId },
+      'credit application submitted',
+    );
+    const warnings = await this.requestDecision(stored);
+    return { application: stored, reply: renderSubmitted(stored, this.policy, warnings), warnings };
+  }
+
+  /** The application, when `viewer` is its applicant or one of its approvers; otherwise null. */
+  statusFor(viewer: Person, id: string): StoredApplication | null {
+    const app = this.store.get(id.trim());
+    return app && this.canView(app, viewer) ? app : null;
+  }
+
+  /** The caller's own applications and the pending ones waiting on the caller. */
+  listFor(viewer: Person): { mine: StoredApplication[]; awaiting: StoredApplication[] } {
+    const mine = this.store.listByApplicant(viewer, 10);
+    const awaiting = this.store
+      .listPending(200)
+      .filter((a) => this.refusalFor(a, viewer, a.step) === null)
+      .slice(0, 20);
+    return { mine, awaiting };
+  }
+
+  /**
+   * Handles an Approve / Reject press. `value` is the button payload (`<id>:<step>`), so a
+   * press on an old card cannot decide a later step.
+   */
+  async decide(actor: Origin, value: string, decision: DecisionKind, reason?: string): Promise<ActionResult> {
+    const [id = '', stepText = ''] = value.split(':');
+    const pressedStep = Number(stepText);
+    const app = this.store.get(id);
+    const refusal = app ? this.refusalFor(app, actor, Number.isInteger(pressedStep) ? pressedStep : -1) : 'not_found';
+    if (refusal) return this.refuse(refusal, id, actor, decision);
+    const current = app!;
+
+    const trimmedReason = reason?.trim() ?? '';
+    if (decision === 'reject' && !trimmedReason) {
+      return { toast: '驳回必须填写理由 / a reason is required to reject', toastKind: 'error' };
+    }
+
+    const at = this.now();
+    const record: Decision = {
+      step: current.step,
+      role: current.route[current.step]!,
+      decision,
+      by: { platform: actor.platform, userId: actor.userId },
+      at: at.toISOString(),
+      reason: trimmedReason || null,
+    };
+    const last = current.step === current.route.length - 1;
+    const next =
+      decision === 'reject'
+        ? { step: current.step, status: 'rejected' as const }
+        : { step: current.step + 1, status: last ? ('approved' as const) : ('pending' as const) };
+    let validUntil: string | undefined;
+    let line: (ApprovedCreditLine & { approvedAt: string }) | undefined;
+    if (decision === 'approve' && last) {
+      validUntil = oneYearValidUntil(calendarDate(at, this.timeZone));
+      line = {
+        customerName: current.application.customerName,
+        uscc: current.application.uscc,
+        limit: current.assessment.result.recommendedLimit,
+        termDays: current.assessment.result.termDays,
+        validUntil,
+        approvedAt: record.at,
+      };
+    }
+    if (!this.store.recordDecision(current.id, record, next, line)) {
+      return this.refuse('stale_step', current.id, actor, decision);
+    }
+    this.log.info(
+      {
+        event: 'credit.decided',
+        applicationId: current.id,
+        step: record.step,
+        role: record.role,
+        decision,
+        platform: actor.platform,
+        userId: actor.userId,
+      },
+      'credit decision recorded',
+    );
+
+    const updated = this.store.get(current.id)!;
+    await this.notifyApplicant(updated, renderApplicantUpdate(updated, this.policy, record, this.timeZone, validUntil));
+    if (updated.status === 'pending') await this.requestDecision(updated);
+
+    const toast =
+      decision === 'reject'
+        ? `已驳回 ${updated.id} / rejected`
+        : updated.status === 'approved'
+          ? `已批准，授信已生效 ${updated.id} / approved, credit line stored`
+          : `已批准 ${updated.id}，转${this.policy.approval.roleLabels[updated.route[updated.step]!]}审批 / approved, passed on`;
+    return {
+      toast,
+      toastKind: 'success',
+      replaceOriginal: renderDecidedCard(updated, this.policy, record, this.timeZone),
+    };
+  }
+
+  findApprovedLine(query: { uscc?: string; customerName?: string }, at: Date = this.now()): ApprovedCreditLine | null {
+    return this.store.findLine(
+      { uscc: query.uscc ? normalizeUscc(query.uscc) : undefined, customerName: query.customerName },
+      calendarDate(at, this.timeZone),
+    );
+  }
+
+  private isApproverOf(app: StoredApplication, person: Person): boolean {
+    return app.route.some((role) => hasId(this.deps.roles[role], person.platform, person.userId));
+  }
+
+  private isApplicant(app: StoredApplication, person: Person): boolean {
+    return app.applicant.platform === person.platform && app.applicant.userId === person.userId;
+  }
+
+  private canView(app: StoredApplication, person: Person): boolean {
+    return (
+      this.isApplicant(app, person) ||
+      this.isApproverOf(app, person) ||
+      // Someone who decided a step keeps sight of it even if later moved out of the role.
+      app.decisions.some((d) => d.by.platform === person.platform && d.by.userId === person.userId)
+    );
+  }
+
+  private refusalFor(app: StoredApplication, actor: Person, pressedStep: number): Refusal | null {
+    if (!this.canView(app, actor)) return 'outsider';
+    if (app.status !== 'pending') return 'closed';
+    if (pressedStep !== app.step) return 'stale_step';
+    if (this.isApplicant(app, actor)) return 'self_approval';
+    if (!hasId(this.deps.roles[app.route[app.step]!], actor.platform, actor.userId)) return 'not_current_approver';
+    if (
+      this.policy.approval.distinctApprovers &&
+      app.decisions.some((d) => d.by.platform === actor.platform && d.by.userId === actor.userId)
+    ) {
+      return 'already_signed';
+    }
+    return null;
+  }
+
+  private refuse(why: Refusal, applicationId: string, actor: Person, decision: DecisionKind): ActionResult {
+    // Ids only: who pressed what on which application, never the figures.
+    this.log.warn(
+      { event: 'credit.action_refused', why, applicationId, decision, platform: actor.platform, userId: actor.userId },
+      'credit action refused',
+    );
+    return { toast: REFUSAL_TOASTS[why], toastKind: why === 'closed' || why === 'stale_step' ? 'warning' : 'error' };
+  }
+
+  /** Posts the approval card for the current step; returns warnings for the submitter. */
+  private async requestDecision(app: StoredApplication): Promise<string[]> {
+    const role = app.route[app.step]!;
+    const label = this.policy.approval.roleLabels[role];
+    const warnings: string[] = [];
+    const approvers = this.deps.roles[role].filter((entry) => !this.entryIs(entry, app.applicant));
+    if (approvers.length === 0) {
+      const envName = `CREDIT_ROLE_${role.toUpperCase()}`;
+      warnings.push(`没有可审批的${label}（请配置 ${envName}）/ no eligible ${role} approver configured`);
+      this.log.warn({ event: 'credit.no_approver', applicationId: app.id, role }, 'no eligible approver for credit step');
+    }
+    const card = renderApprovalRequest(app, this.policy, this.timeZone);
+    const channel =
+      this.deps.approvalChannels.find((c) => c.platform === app.applicant.platform) ?? this.deps.approvalChannels[0];
+    if (channel) {
+      await this.send(() => this.deps.messenger.post(channel, card), { applicationId: app.id, target: 'channel' });
+    } else {
+      // No approval channel: the card goes privately to each eligible approver instead.
+      for (const entry of approvers) {
+        const person = this.personOf(entry, app.applicant.platform);
+        await this.send(() => this.deps.messenger.notifyUser(person.platform, person.userId, card), {
+          applicationId: app.id,
+          target: 'approver_dm',
+        });
+      }
+    }
+    return warnings;
+  }
+
+  private async notifyApplicant(app: StoredApplication, reply: Reply): Promise<void> {
+    await this.send(() => this.deps.messenger.notifyUser(app.applicant.platform, app.applicant.userId, reply), {
+      applicationId: app.id,
+      target: 'applicant',
+    });
+  }
+
+  /** Delivery failures must not undo a recorded decision: log and carry on. */
+  private async send(fn: () => Promise<unknown>, context: { applicationId: string; target: string }): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.log.warn({ event: 'credit.delivery_failed', ...context, error: (err as Error).message }, 'credit delivery failed');
+    }
+  }
+
+  private personOf(entry: string, fallback: Platform): Person {
+    const colon = entry.indexOf(':');
+    const prefix = colon > 0 ? entry.slice(0, colon) : '';
+    return (PLATFORMS as readonly string[]).includes(prefix)
+      ? { platform: prefix as Platform, userId: entry.slice(colon + 1) }
+      : { platform: fallback, userId: entry };
+  }
+
+  private entryIs(entry: string, person: Person): boolean {
+    return hasId([entry], person.platform, person.userId);
+  }
+}
