@@ -1,0 +1,71 @@
+import path from 'node:path';
+import type { AppConfig } from '../config/config.js';
+import type { HandbookCiter } from '../retrieval/types.js';
+import type { Db } from '../storage/db.js';
+import { loadCases } from './cases.js';
+import { createDigestCommand, createRemindCommand } from './commands.js';
+import { DigestService } from './digest.js';
+import { ScheduleRegistry } from './registry.js';
+import { loadReminders } from './reminders.js';
+import type { Summariser } from './render.js';
+import { Scheduler, type PostFn, type RetryPolicy } from './scheduler.js';
+import { ScheduleStore } from './store.js';
+import type { CaseStudy, Clock, TimerPort } from './types.js';
+
+/**
+ * One-call wiring for main.ts / the CLI: loads knowledge/cases and knowledge/reminders.yaml
+ * (throwing PolicyDataError naming file and line), and builds store, registry, digests,
+ * scheduler and the two commands. Call `scheduler.start()` only when SCHEDULER_ENABLED.
+ */
+export interface SchedulingOptions {
+  db: Db;
+  config: Pick<AppConfig, 'KNOWLEDGE_DIR' | 'SCHEDULE_GRACE_HOURS' | 'CHANNEL_ADMIN_IDS' | 'ADMIN_IDS'>;
+  post: PostFn;
+  citer?: HandbookCiter;
+  summarise?: Summariser;
+  clock?: Clock;
+  timer?: TimerPort;
+  retry?: Partial<RetryPolicy>;
+}
+
+export function createScheduling(o: SchedulingOptions) {
+  const knowledge = o.config.KNOWLEDGE_DIR;
+  let cases: CaseStudy[] = loadCases(path.join(knowledge, 'cases'), { handbookDir: path.join(knowledge, 'handbook') });
+  const yaml = loadReminders(path.join(knowledge, 'reminders.yaml'), { knownTags: [...new Set(cases.flatMap((c) => c.tags))] });
+  const store = new ScheduleStore(o.db);
+  const registry = new ScheduleRegistry(yaml, store, o.clock);
+  const renderDeps = { ...(o.citer ? { citer: o.citer } : {}), ...(o.summarise ? { summarise: o.summarise } : {}) };
+  const digests = new DigestService({ store, cases: () => cases, ...renderDeps, ...(o.clock ? { clock: o.clock } : {}) });
+  const scheduler = new Scheduler({
+    registry,
+    store,
+    digests,
+    post: o.post,
+    graceHours: o.config.SCHEDULE_GRACE_HOURS,
+    ...renderDeps,
+    ...(o.clock ? { clock: o.clock } : {}),
+    ...(o.timer ? { timer: o.timer } : {}),
+    ...(o.retry ? { retry: o.retry } : {}),
+  });
+  return {
+    store,
+    registry,
+    digests,
+    scheduler,
+    commands: [
+      createRemindCommand({ registry, config: o.config, ...(o.clock ? { clock: o.clock } : {}) }),
+      createDigestCommand({ registry, digests, post: o.post }),
+    ],
+    /** Re-reads the case library (e.g. on `kb reload`); throws and keeps the old one on error. */
+    reloadCases(): void {
+      cases = loadCases(path.join(knowledge, 'cases'), { handbookDir: path.join(knowledge, 'handbook') });
+    },
+  };
+}
+
+export { loadCases } from './cases.js';
+export { loadReminders, parseReminders } from './reminders.js';
+export { nextFireTimes, previewDigest } from './cli.js';
+export { createRemindCommand, createDigestCommand } from './commands.js';
+export { Scheduler } from './scheduler.js';
+export { PolicyDataError } from './types.js';
