@@ -49,7 +49,9 @@ export function errorReply(script: Script): Reply {
 }
 
 export function helpReply(commands: CommandDefinition[], script: Script): Reply {
-  const lines = commands.map((c) => `- **/${c.name}** — ${c.summary}\n  \`${c.usage}\``);
+  const lines = commands.map(
+    (c) => `- **/${c.name}** — ${c.summary}\n${c.usage.split('\n').map((u) => `    ${u.trim()}`).join('\n')}`,
+  );
   const intro =
     script === 'en'
       ? 'Ask any question about the sales policy handbook in a DM or by mentioning me; every answer cites its sources.'

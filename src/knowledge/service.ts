@@ -32,6 +32,10 @@ export class KnowledgeService implements Retriever {
     return this.current.status;
   }
 
+  expandQuery(query: string) {
+    return this.current.retriever.expandQuery(query);
+  }
+
   search(query: string, options?: SearchOptions): Promise<SearchResult> {
     return this.current.retriever.search(query, options);
   }

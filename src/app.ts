@@ -1,0 +1,94 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { AnalyticsStore } from './analytics/store.js';
+import { createAnswerer, type ConfiguredAnswerer } from './answer/index.js';
+import { BotCore } from './bot/core.js';
+import { EventDeduper } from './bot/dedupe.js';
+import { createKbCommand } from './bot/kb-command.js';
+import type { Platform, PostTarget, Reply } from './bot/types.js';
+import type { AppConfig } from './config/config.js';
+import { createCreditFeature } from './credit/index.js';
+import { KnowledgeService } from './knowledge/service.js';
+import { createEmbeddings } from './retrieval/embeddings-factory.js';
+import { createScheduling } from './schedule/index.js';
+import { openDatabase, type Db } from './storage/db.js';
+
+export interface App {
+  config: AppConfig;
+  log: Logger;
+  db: Db;
+  knowledge: KnowledgeService;
+  answerer: ConfiguredAnswerer;
+  analytics: AnalyticsStore;
+  dedupe: EventDeduper;
+  core: BotCore;
+  credit: ReturnType<typeof createCreditFeature>;
+  scheduling: ReturnType<typeof createScheduling>;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  /** Tests pass `:memory:`; default `DATA_DIR/assistant.db`. */
+  dbFile?: string;
+  now?: () => number;
+}
+
+/**
+ * The composition root: every domain feature wired into one platform-neutral core. Platform
+ * adapters and the HTTP server are attached by `main.ts`, so this is also what the CLI and
+ * the tests build.
+ */
+export async function createApp(config: AppConfig, log: Logger, options: AppOptions = {}): Promise<App> {
+  const db = openDatabase(options.dbFile ?? path.join(config.DATA_DIR, 'assistant.db'));
+  const knowledge = await KnowledgeService.open({
+    knowledgeDir: path.resolve(config.KNOWLEDGE_DIR),
+    dataDir: path.resolve(config.DATA_DIR),
+    embeddings: createEmbeddings(config),
+    log,
+  });
+  const answerer = createAnswerer({ retriever: knowledge, config, log, now: options.now });
+  answerer.warm(knowledge.retriever.chunks);
+
+  const analytics = new AnalyticsStore(db, config.ANALYTICS_SALT);
+  const dedupe = new EventDeduper(db);
+  const core = new BotCore({ answerer, analytics, dedupe, log, now: options.now });
+
+  const post = (target: PostTarget, reply: Reply) => core.post(target, reply);
+  const notifyUser = (platform: Platform, userId: string, reply: Reply) => core.notifyUser(platform, userId, reply);
+
+  const credit = createCreditFeature({ db, config, messenger: { post, notifyUser }, logger: log });
+  core.registerCommand(credit.command);
+  core.registerForm(credit.form);
+  for (const action of credit.actions) core.registerAction(action);
+
+  const scheduling = createScheduling({ db, config, post, citer: (topic) => knowledge.cite(topic) });
+  for (const command of scheduling.commands) core.registerCommand(command);
+
+  core.registerCommand(
+    createKbCommand({
+      knowledge,
+      adminIds: config.ADMIN_IDS,
+      afterReload: () => {
+        answerer.warm(knowledge.retriever.chunks);
+        scheduling.reloadCases();
+      },
+    }),
+  );
+
+  return {
+    config,
+    log,
+    db,
+    knowledge,
+    answerer,
+    analytics,
+    dedupe,
+    core,
+    credit,
+    scheduling,
+    async close() {
+      scheduling.scheduler.stop();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * `npm start`: the bot process. Starts every platform adapter whose credentials are set, the
+ * scheduler, and the HTTP server (`/healthz`, Slack and Feishu webhooks). With no platform
+ * configured it runs the local console instead, so a fresh checkout always does something.
+ */
+import { createApp } from './app.js';
+import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
+import { createLogger } from './log/logger.js';
+import { runConsole } from './platforms/console/console.js';
+import { createFeishuAdapter } from './platforms/feishu/index.js';
+import { createSlackAdapter } from './platforms/slack/index.js';
+import { HttpServer } from './server/http.js';
+
+let config: AppConfig;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\nSee .env.example for every variable.\n`);
+    process.exit(2);
+  }
+  throw err;
+}
+
+const log = createLogger(config.LOG_LEVEL);
+const app = await createApp(config, log);
+const { core, knowledge } = app;
+const platforms: string[] = [];
+const stops: (() => Promise<void> | void)[] = [];
+
+const server = new HttpServer(() => ({
+  ok: true,
+  platforms,
+  documents: knowledge.status.documents.length,
+  chunks: knowledge.status.chunks,
+  indexedAt: knowledge.status.builtAt,
+}));
+
+const missing: string[] = [];
+if (config.slackEnabled) {
+  const slack = createSlackAdapter({ config, core, server, log });
+  await slack.start();
+  stops.push(() => slack.stop());
+  platforms.push(config.SLACK_APP_TOKEN ? 'slack (socket mode)' : 'slack (http)');
+} else {
+  missing.push('Slack: set SLACK_BOT_TOKEN plus SLACK_APP_TOKEN (socket mode) or SLACK_SIGNING_SECRET (HTTP mode)');
+}
+if (config.feishuEnabled) {
+  const feishu = createFeishuAdapter({ config, core, server, log, dedupe: app.dedupe });
+  await feishu.start();
+  stops.push(() => feishu.stop());
+  platforms.push(`feishu (${config.FEISHU_MODE})`);
+} else {
+  missing.push('Feishu/Lark: set FEISHU_APP_ID and FEISHU_APP_SECRET');
+}
+
+const kb = knowledge.status;
+log.info(
+  { documents: kb.documents.length, chunks: kb.chunks, rebuilt: kb.rebuilt, skipped: kb.skipped.length, llm: config.llmEnabled },
+  'knowledge base ready',
+);
+for (const m of missing) log.info(`not configured — ${m}`);
+
+let port: number | null = null;
+try {
+  port = await server.listen(config.PORT);
+  log.info({ port }, 'HTTP server listening (/healthz)');
+} catch (err) {
+  if (platforms.some((p) => p.includes('http') || p.includes('webhook'))) throw err;
+  log.warn({ port: config.PORT, err: (err as Error).message }, 'HTTP server not started; /healthz unavailable');
+}
+
+if (platforms.length && config.SCHEDULER_ENABLED) {
+  await app.scheduling.scheduler.start();
+  log.info({ schedules: app.scheduling.registry.all().length }, 'scheduler started');
+}
+
+async function shutdown(code = 0): Promise<never> {
+  for (const stop of stops) await stop();
+  if (port !== null) await server.close();
+  await app.close();
+  process.exit(code);
+}
+process.once('SIGINT', () => void shutdown(0));
+process.once('SIGTERM', () => void shutdown(0));
+
+if (!platforms.length) {
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  if (interactive) {
+    process.stdout.write(
+      `No chat platform is configured, so this is the local console (${kb.documents.length} documents, ${kb.chunks} chunks).\n` +
+        `To connect Slack or Feishu, see README.md.\n`,
+    );
+  }
+  await runConsole({ core, input: process.stdin, output: process.stdout, interactive });
+  await shutdown(0);
+}
