@@ -3,6 +3,15 @@ import { loadConfig, type AppConfig } from '../config/config.js';
 import { KnowledgeService } from '../knowledge/service.js';
 import { createLogger } from '../log/logger.js';
 import { createEmbeddings } from '../retrieval/embeddings-factory.js';
+import { AnalyticsStore } from '../analytics/store.js';
+import { createApp } from '../app.js';
+import { creditFileToJson } from '../credit/index.js';
+import { renderText } from '../platforms/console/render.js';
+import { answerReply } from '../bot/replies.js';
+import { nextFireTimes, previewDigest } from '../schedule/cli.js';
+import { openDatabase } from '../storage/db.js';
+import { detectScript } from '../text/script.js';
+import { existsSync } from 'node:fs';
 import { parseCommandArgs, parseK, requireQuestion, UsageError } from './args.js';
 
 export interface CliIo {
@@ -75,6 +84,97 @@ const commands: Record<string, Handler> = {
     for (const h of json.hits) io.out(`\n[${h.rank}] ${h.title} › ${h.section}  (score ${h.score})\n${h.text}`);
     return 0;
   },
+};
+
+/** A throwaway app (in-memory database) for commands that read but must not record anything. */
+async function openApp(config: AppConfig) {
+  const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+  return createApp(config, log, { dbFile: ':memory:' });
+}
+
+commands.ask = async (argv, io, config) => {
+  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } });
+  const question = requireQuestion(positionals);
+  const app = await openApp(config);
+  try {
+    const r = await app.answerer.ask(question);
+    if (values.json) {
+      io.out(JSON.stringify({ answered: r.answered, answer: r.answer, citations: r.citations, mode: r.mode, ...(r.fallbackReason ? { fallbackReason: r.fallbackReason } : {}) }));
+    } else {
+      io.out(renderText({ ...answerReply(r, detectScript(question), '', ''), actions: [] }));
+    }
+    return 0;
+  } finally {
+    await app.close();
+  }
+};
+
+commands.stats = async (argv, io, config) => {
+  const { values } = parseCommandArgs(argv, { json: { type: 'boolean' }, top: { type: 'string' } });
+  const top = values.top === undefined ? 10 : Number(values.top);
+  if (!Number.isInteger(top) || top < 1 || top > 100) throw new UsageError('--top must be a whole number from 1 to 100');
+  const file = path.join(config.DATA_DIR, 'assistant.db');
+  const db = openDatabase(existsSync(file) ? file : ':memory:');
+  try {
+    const s = new AnalyticsStore(db, config.ANALYTICS_SALT).stats(top);
+    if (values.json) io.out(JSON.stringify(s));
+    else {
+      io.out(`Questions: ${s.questions}, answered: ${s.answered} (${(s.answeredRate * 100).toFixed(1)}%)`);
+      io.out(`Feedback: 👍 ${s.feedback.up}  👎 ${s.feedback.down}`);
+      if (s.topUnanswered.length) io.out(`Most frequent unanswered:\n${s.topUnanswered.map((u) => `  ${u.count}× ${u.question}`).join('\n')}`);
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+};
+
+commands.credit = async (argv, io) => {
+  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new UsageError('usage: credit <file.json> [--json]');
+  const r = creditFileToJson(file);
+  if (values.json || !r.ok) {
+    (r.ok ? io.out : values.json ? io.out : io.err)(JSON.stringify(r));
+  } else {
+    io.out(`Grade ${r.grade} (${r.score}/100), limit ${r.recommendedLimit} 元, term ${r.termDays} days, route: ${r.approvalRoute.join(' → ')}`);
+  }
+  return r.ok ? 0 : 2;
+};
+
+commands.schedule = async (argv, io, config) => {
+  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } });
+  if (positionals[0] !== 'next' || positionals.length > 1) throw new UsageError('usage: schedule next [--json]');
+  const app = await openApp(config);
+  try {
+    const next = nextFireTimes(app.scheduling.registry.all(), new Date());
+    if (values.json) io.out(JSON.stringify(next));
+    else for (const n of next) io.out(`${n.nextLocal}  ${n.id}  (${n.cron} ${n.timezone} → ${n.platform}:${n.channel})`);
+    return 0;
+  } finally {
+    await app.close();
+  }
+};
+
+commands.digest = async (argv, io, config) => {
+  const { values, positionals } = parseCommandArgs(argv, {
+    json: { type: 'boolean' },
+    channel: { type: 'string' },
+    platform: { type: 'string' },
+  });
+  if (positionals[0] !== 'preview' || positionals.length > 1) throw new UsageError('usage: digest preview --channel <id> [--platform slack|feishu] [--json]');
+  if (!values.channel?.trim()) throw new UsageError('--channel is required');
+  if (values.platform && values.platform !== 'slack' && values.platform !== 'feishu') throw new UsageError('--platform must be slack or feishu');
+  const file = path.join(config.DATA_DIR, 'assistant.db');
+  const app = await createApp(config, createLogger('warn'), { dbFile: existsSync(file) ? file : ':memory:' });
+  try {
+    const preview = previewDigest(values.channel.trim(), app.scheduling, values.platform as 'slack' | 'feishu' | undefined);
+    if (values.json) io.out(JSON.stringify(preview));
+    else io.out(JSON.stringify(preview, null, 2));
+    return 0;
+  } finally {
+    await app.close();
+  }
 };
 
 export function registerCliCommand(name: string, handler: Handler): void {
