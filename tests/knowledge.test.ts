@@ -111,7 +111,7 @@ describe('cleaning rules', () => {
     try {
       parseDataFile('cleaning.yaml', yaml, cleaningSchema);
     } catch (err) {
-      expect((err as Error).message).toMatch(/^cleaning\.yaml:5: inline\.1\.pattern: invalid regular expression/u);
+      expect((err as Error).message).toMatch(/cleaning\.yaml:5: inline\.1\.pattern: invalid regular expression/u);
     }
   });
 });

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { BOOLEAN_FIELDS, ENUM_FIELDS, NUMERIC_FIELDS, type EnumField } from './application.js';
 import { hasBounds, type Band } from './bands.js';
-import { loadYamlData, parseYamlData } from './yaml-data.js';
+import { loadDataFile, parseDataFile } from '../knowledge/data-file.js';
 
 /**
  * `knowledge/credit-policy.yaml`: the 5C scorecard, grades, limits, terms and approval routes.
@@ -217,9 +217,9 @@ export function creditPolicyPath(knowledgeDir?: string): string {
 
 /** Loads and validates; throws DataFileError naming file:line for each problem. */
 export function loadCreditPolicy(file: string = creditPolicyPath()): CreditPolicy {
-  return loadYamlData(file, policySchema);
+  return loadDataFile(file, policySchema);
 }
 
 export function parseCreditPolicy(file: string, text: string): CreditPolicy {
-  return parseYamlData(file, text, policySchema);
+  return parseDataFile(file, text, policySchema);
 }
