@@ -11,6 +11,9 @@ import { createCreditFeature } from './credit/index.js';
 import { KnowledgeService } from './knowledge/service.js';
 import { createEmbeddings } from './retrieval/embeddings-factory.js';
 import { createScheduling } from './schedule/index.js';
+import { createChatModel } from './answer/llm.js';
+import { createPrecheckAudit, createPrechecker, createPrecheckCommand, type Prechecker } from './precheck/index.js';
+import { createLlmReview } from './precheck/llm-review.js';
 import { openDatabase, type Db } from './storage/db.js';
 
 export interface App {
@@ -23,6 +26,7 @@ export interface App {
   dedupe: EventDeduper;
   core: BotCore;
   credit: ReturnType<typeof createCreditFeature>;
+  prechecker: Prechecker;
   scheduling: ReturnType<typeof createScheduling>;
   close(): Promise<void>;
 }
@@ -61,6 +65,21 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
   core.registerForm(credit.form);
   for (const action of credit.actions) core.registerAction(action);
 
+  const prechecker = createPrechecker({
+    rulesPath: path.join(config.KNOWLEDGE_DIR, 'rules', 'contract.yaml'),
+    citer: (topic) => knowledge.cite(topic),
+    creditLookup: credit.workflow,
+    llmReview: config.llmEnabled ? createLlmReview(createChatModel(config), config.PROMPTS_DIR) : undefined,
+    llmTimeoutMs: config.LLM_TIMEOUT_MS,
+  });
+  core.registerCommand(
+    createPrecheckCommand({
+      prechecker,
+      audit: createPrecheckAudit(db, { salt: config.ANALYTICS_SALT, storeText: config.PRECHECK_STORE_TEXT }),
+      shareId: (reply) => analytics.saveReply({ ...reply, actions: [], visibility: 'in_channel' }),
+    }),
+  );
+
   const scheduling = createScheduling({ db, config, post, citer: (topic) => knowledge.cite(topic) });
   for (const command of scheduling.commands) core.registerCommand(command);
 
@@ -85,6 +104,7 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
     dedupe,
     core,
     credit,
+    prechecker,
     scheduling,
     async close() {
       scheduling.scheduler.stop();

@@ -6,6 +6,7 @@ import { createEmbeddings } from '../retrieval/embeddings-factory.js';
 import { AnalyticsStore } from '../analytics/store.js';
 import { createApp } from '../app.js';
 import { creditFileToJson } from '../credit/index.js';
+import { PrecheckInputError, precheckFileToJson } from '../precheck/index.js';
 import { renderText } from '../platforms/console/render.js';
 import { answerReply } from '../bot/replies.js';
 import { nextFireTimes, previewDigest } from '../schedule/cli.js';
@@ -126,6 +127,28 @@ commands.stats = async (argv, io, config) => {
     return 0;
   } finally {
     db.close();
+  }
+};
+
+commands.precheck = async (argv, io, config) => {
+  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new UsageError('usage: precheck <file> [--json]');
+  if (!existsSync(file)) throw new UsageError(`file not found: ${file}`);
+  const app = await openApp(config);
+  try {
+    const json = await precheckFileToJson(file, app.prechecker);
+    if (values.json) io.out(JSON.stringify(json));
+    else {
+      io.out(`Verdict: ${json.verdict}`);
+      for (const f of json.findings) io.out(`- [${f.severity}] ${f.rule}: ${f.message}${f.evidence ? `\n    “${f.evidence}”` : ''}\n    → ${f.suggestion} (${f.basis})`);
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof PrecheckInputError) throw new UsageError(err.message);
+    throw err;
+  } finally {
+    await app.close();
   }
 };
 

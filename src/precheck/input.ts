@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { IncomingFile } from '../bot/types.js';
+import {
+  extractText,
+  isSupportedDocument,
+  NoTextFoundError,
+  SUPPORTED_EXTENSIONS,
+  UnsupportedDocumentError,
+} from '../knowledge/loaders.js';
+import { createPrechecker, type CheckOptions, type Prechecker } from './engine.js';
+import type { PrecheckResult } from './types.js';
+
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+export const MAX_TEXT_CHARS = 200_000;
+
+export type PrecheckInputProblem = 'too-large' | 'too-long' | 'unsupported' | 'no-text' | 'empty' | 'unreadable';
+
+/** A problem with what the user sent; the message is meant to be shown to them as is. */
+export class PrecheckInputError extends Error {
+  constructor(
+    public readonly problem: PrecheckInputProblem,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PrecheckInputError';
+  }
+}
+
+const SUPPORTED_LIST = SUPPORTED_EXTENSIONS.join(', ');
+
+export function assertTextWithinLimit(text: string): void {
+  if (text.trim() === '') {
+    throw new PrecheckInputError('empty', 'The contract is empty — paste the text or attach a .docx / .pdf / .txt. / 合同内容为空。');
+  }
+  if (text.length > MAX_TEXT_CHARS) {
+    throw new PrecheckInputError(
+      'too-long',
+      `The contract has ${text.length.toLocaleString('en-US')} characters; the limit is ${MAX_TEXT_CHARS.toLocaleString('en-US')}. / 合同文字超过 200,000 字的上限，请拆分后分别检查。`,
+    );
+  }
+}
+
+/** Document bytes → plain text, with the size, type and text-layer checks users need explained. */
+export async function contractTextFromBytes(fileName: string, data: Uint8Array): Promise<string> {
+  if (data.byteLength > MAX_FILE_BYTES) {
+    throw new PrecheckInputError(
+      'too-large',
+      `"${fileName}" is ${(data.byteLength / 1024 / 1024).toFixed(1)} MB; the limit is 10 MB. / 文件超过 10 MB 上限。`,
+    );
+  }
+  if (!isSupportedDocument(fileName)) {
+    throw new PrecheckInputError(
+      'unsupported',
+      `Unsupported file type "${path.extname(fileName) || fileName}". Supported: ${SUPPORTED_LIST}. / 不支持该文件类型，支持：${SUPPORTED_LIST}。`,
+    );
+  }
+  let text: string;
+  try {
+    text = await extractText(fileName, data);
+  } catch (e) {
+    if (e instanceof NoTextFoundError) {
+      throw new PrecheckInputError('no-text', 'No text found — send the .docx or paste the text. / 未找到文字（可能是扫描件）——请发送 .docx 或直接粘贴文本。');
+    }
+    if (e instanceof UnsupportedDocumentError) {
+      throw new PrecheckInputError('unsupported', `${e.message}. / 不支持该文件类型。`);
+    }
+    throw new PrecheckInputError('unreadable', `Could not read "${fileName}": the file looks damaged. / 无法读取该文件。`);
+  }
+  if (text.replace(/\s/g, '') === '') {
+    throw new PrecheckInputError('no-text', 'No text found — send the .docx or paste the text. / 未找到文字——请发送 .docx 或直接粘贴文本。');
+  }
+  assertTextWithinLimit(text);
+  return text;
+}
+
+export function sha256(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export interface PrecheckedDocument {
+  result: PrecheckResult;
+  text: string;
+  /** sha256 of the uploaded bytes (or of the UTF-8 text when pasted). */
+  fileHash: string;
+  fileName?: string;
+}
+
+let defaultChecker: Prechecker | undefined;
+function checkerOr(p?: Prechecker): Prechecker {
+  return p ?? (defaultChecker ??= createPrechecker());
+}
+
+export async function precheckText(text: string, prechecker?: Prechecker, opts?: CheckOptions): Promise<PrecheckedDocument> {
+  assertTextWithinLimit(text);
+  return { result: await checkerOr(prechecker).check(text, opts), text, fileHash: sha256(text) };
+}
+
+export async function precheckUpload(file: IncomingFile, prechecker?: Prechecker, opts?: CheckOptions): Promise<PrecheckedDocument> {
+  // The declared size can lie; the bytes we hold cannot.
+  if (Math.max(file.size, file.data.byteLength) > MAX_FILE_BYTES) {
+    throw new PrecheckInputError('too-large', `"${file.name}" is larger than the 10 MB limit. / 文件超过 10 MB 上限。`);
+  }
+  const text = await contractTextFromBytes(file.name, file.data);
+  return {
+    result: await checkerOr(prechecker).check(text, opts),
+    text,
+    fileHash: sha256(file.data),
+    fileName: file.name,
+  };
+}
+
+export async function precheckFile(filePath: string, prechecker?: Prechecker, opts?: CheckOptions): Promise<PrecheckedDocument> {
+  let size: number;
+  try {
+    size = (await stat(filePath)).size;
+  } catch {
+    throw new PrecheckInputError('unreadable', `Cannot read "${filePath}": no such file. / 找不到文件。`);
+  }
+  if (size > MAX_FILE_BYTES) {
+    throw new PrecheckInputError('too-large', `"${path.basename(filePath)}" is larger than the 10 MB limit. / 文件超过 10 MB 上限。`);
+  }
+  let data: Uint8Array;
+  try {
+    data = await readFile(filePath);
+  } catch (e) {
+    throw new PrecheckInputError('unreadable', `Cannot read "${filePath}": ${(e as Error).message}`);
+  }
+  return precheckUpload({ name: path.basename(filePath), size, data }, prechecker, opts);
+}
+
+/** The CLI's `--json` shape. */
+export interface PrecheckJson {
+  verdict: PrecheckResult['verdict'];
+  findings: {
+    rule: string;
+    severity: string;
+    message: string;
+    evidence: string;
+    suggestion: string;
+    basis: string;
+    evidenceStart: number;
+    evidenceEnd: number;
+    source: 'rule' | 'model';
+    citation?: { title: string; section: string; quote: string };
+  }[];
+  customer?: PrecheckResult['customer'];
+}
+
+export function toJson(result: PrecheckResult): PrecheckJson {
+  return {
+    verdict: result.verdict,
+    findings: result.findings.map((f) => ({
+      rule: f.rule,
+      severity: f.severity,
+      message: f.message,
+      evidence: f.evidence,
+      suggestion: f.suggestion,
+      basis: f.basis,
+      evidenceStart: f.evidenceStart,
+      evidenceEnd: f.evidenceEnd,
+      source: f.source,
+      ...(f.citation ? { citation: { title: f.citation.title, section: f.citation.section, quote: f.citation.quote } } : {}),
+    })),
+    ...(result.customer ? { customer: result.customer } : {}),
+  };
+}
+
+/**
+ * `npm run -s cli -- precheck <file> --json`: throws PrecheckInputError for a missing,
+ * unreadable, oversized or unsupported file (the CLI prints it to stderr and exits 2).
+ */
+export async function precheckFileToJson(filePath: string, prechecker?: Prechecker, opts?: CheckOptions): Promise<PrecheckJson> {
+  const { result } = await precheckFile(filePath, prechecker, opts);
+  return toJson(result);
+}
