@@ -153,7 +153,7 @@ export class BotCore {
       return await def.handle(args, { origin: stripExtra(origin), files });
     } catch (err) {
       this.deps.log.error({ err: errorSummary(err), command: name, platform: origin.platform }, 'command failed');
-      return errorReply(detectScript(args));
+      return errorReply(detectScript(args || '问'));
     }
   }
 
