@@ -14,6 +14,7 @@ import { createScheduling } from './schedule/index.js';
 import { createChatModel } from './answer/llm.js';
 import { createPrecheckAudit, createPrechecker, createPrecheckCommand, type Prechecker } from './precheck/index.js';
 import { createLlmReview } from './precheck/llm-review.js';
+import { createLlmSummariser } from './schedule/llm-summary.js';
 import { openDatabase, type Db } from './storage/db.js';
 
 export interface App {
@@ -65,11 +66,12 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
   core.registerForm(credit.form);
   for (const action of credit.actions) core.registerAction(action);
 
+  const chatModel = config.llmEnabled ? createChatModel(config) : undefined;
   const prechecker = createPrechecker({
     rulesPath: path.join(config.KNOWLEDGE_DIR, 'rules', 'contract.yaml'),
     citer: (topic) => knowledge.cite(topic),
     creditLookup: credit.workflow,
-    llmReview: config.llmEnabled ? createLlmReview(createChatModel(config), config.PROMPTS_DIR) : undefined,
+    llmReview: chatModel ? createLlmReview(chatModel, config.PROMPTS_DIR) : undefined,
     llmTimeoutMs: config.LLM_TIMEOUT_MS,
   });
   core.registerCommand(
@@ -80,7 +82,16 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
     }),
   );
 
-  const scheduling = createScheduling({ db, config, post, citer: (topic) => knowledge.cite(topic) });
+  // The scheduler follows the same injectable time as the core, so tests can move its clock.
+  const now = options.now;
+  const scheduling = createScheduling({
+    db,
+    config,
+    post,
+    citer: (topic) => knowledge.cite(topic),
+    summarise: chatModel ? createLlmSummariser(chatModel, config.PROMPTS_DIR, config.LLM_TIMEOUT_MS) : undefined,
+    ...(now ? { clock: { now: () => new Date(now()) } } : {}),
+  });
   for (const command of scheduling.commands) core.registerCommand(command);
 
   core.registerCommand(
