@@ -35,6 +35,7 @@ export interface App {
 export interface AppOptions {
   /** Tests pass `:memory:`; default `DATA_DIR/assistant.db`. */
   dbFile?: string;
+  /** Time source (ms) for the core, the answerer and the scheduler; tests move it by hand. */
   now?: () => number;
 }
 
