@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { loadDataFile } from '../knowledge/data-file.js';
 import { normalise } from '../knowledge/ingest.js';
+import { registerDomainWords } from './tokenize.js';
 
 export const glossarySchema = z.object({
   synonyms: z.array(z.array(z.string().min(1)).min(2, 'a synonym group needs at least two words')).default([]),
@@ -33,6 +34,7 @@ export function buildGlossary(data: z.infer<typeof glossarySchema>): Glossary {
   const english = Object.entries(data.english)
     .map(([k, v]) => [k.toLowerCase().trim(), v.map(normalise)] as [string, string[]])
     .sort((a, b) => b[0].length - a[0].length);
+  registerDomainWords([...synonyms.keys(), ...english.flatMap(([, zh]) => zh)]);
   return { synonyms, english, stopwords: new Set(data.stopwords.map(normalise)) };
 }
 

@@ -2,7 +2,7 @@ import { normalise } from '../knowledge/ingest.js';
 import { Bm25Index } from './bm25.js';
 import type { EmbeddingsProvider } from './embeddings.js';
 import type { Glossary } from './glossary.js';
-import { indexTerms, queryTerms, type WeightedTerm } from './tokenize.js';
+import { indexTerms, queryTerms, topicWords, type WeightedTerm } from './tokenize.js';
 import type { Chunk, Retriever, SearchHit, SearchOptions, SearchResult } from './types.js';
 import type { VectorIndex } from './vector-index.js';
 
@@ -33,7 +33,7 @@ export const DEFAULT_HYBRID: Required<HybridOptions> = {
   mode: 'hybrid',
   rrfK: 10,
   denseWeight: 0.15,
-  minCoverage: 0.34,
+  minCoverage: 0.5,
   fusion: 'score',
 };
 
@@ -106,7 +106,7 @@ export class HybridRetriever implements Retriever {
     }
 
     const ranked = [...fused].sort((a, b) => b[1] - a[1]).slice(0, k);
-    const diagnostics = this.relevance(terms, lexicalRanking.slice(0, 3).map((l) => l.id), dense[0]?.similarity ?? 0);
+    const diagnostics = this.relevance(this.topicTerms(query, norm, terms), lexicalRanking.slice(0, 3).map((l) => l.id), dense[0]?.similarity ?? 0);
     const relevant = ranked.length > 0 && diagnostics.coverage >= this.options.minCoverage;
     const hits: SearchHit[] = ranked.map(([id, score], i) => ({
       rank: i + 1,
@@ -132,6 +132,12 @@ export class HybridRetriever implements Retriever {
     return this.vectors!.search(vector, 50);
   }
 
+  /** Topic words of the question plus the Chinese terms its English words map to. */
+  private topicTerms(query: string, norm: string, terms: WeightedTerm[]): string[] {
+    const english = terms.filter((t) => t.weight >= 1 && /\p{Script=Han}/u.test(t.term) && !norm.includes(t.term)).map((t) => t.term);
+    return [...new Set([...topicWords(query, this.glossary), ...english])];
+  }
+
   /**
    * Coverage: of the question's own topic words (segmenter words and glossary translations
    * with full weight, known to the handbook or not), the IDF-weighted share that occurs in one
@@ -139,21 +145,22 @@ export class HybridRetriever implements Retriever {
    * synonyms is. Unknown words weigh as much as the rarest handbook word, so a question about
    * hiking or pizza cannot score on its one generic word.
    */
-  private relevance(terms: WeightedTerm[], topIds: number[], topSimilarity: number): RelevanceDiagnostics {
-    const own = terms.filter((t) => t.weight >= 1 && [...t.term].length >= 2);
+  private relevance(own: string[], topIds: number[], topSimilarity: number): RelevanceDiagnostics {
     if (!own.length || !topIds.length) return { coverage: 0, topSimilarity, knownTerms: 0 };
     const maxIdf = this.bm25.idf('\u0000never-a-term');
-    let total = 0;
-    let found = 0;
-    let known = 0;
-    for (const { term } of own) {
-      const variants = [term, ...(this.glossary.synonyms.get(term) ?? [])];
-      const present = variants.filter((v) => this.bm25.has(v));
-      const idf = present.length ? Math.max(...present.map((v) => this.bm25.idf(v))) : maxIdf;
-      if (present.length) known++;
-      total += idf;
-      if (topIds.some((id) => present.some((v) => this.bm25.contains(id, v)))) found += idf;
+    const words = own.map((term) => {
+      const present = [term, ...(this.glossary.synonyms.get(term) ?? [])].filter((v) => this.bm25.has(v));
+      return { present, idf: present.length ? Math.max(...present.map((v) => this.bm25.idf(v))) : maxIdf };
+    });
+    const total = words.reduce((sum, w) => sum + w.idf, 0);
+    // Per passage, not across passages: a covered question has its words together in one place,
+    // while an unrelated one ("哪个国家是世界杯冠军") only finds stray words scattered over several.
+    let best = 0;
+    for (const id of topIds) {
+      const found = words.reduce((sum, w) => sum + (w.present.some((v) => this.bm25.contains(id, v)) ? w.idf : 0), 0);
+      best = Math.max(best, found);
     }
-    return { coverage: total ? found / total : 0, topSimilarity, knownTerms: known };
+    return { coverage: total ? best / total : 0, topSimilarity, knownTerms: words.filter((w) => w.present.length).length };
   }
+
 }

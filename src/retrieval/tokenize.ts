@@ -1,19 +1,63 @@
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+import { toSimplified } from '../text/script.js';
 import type { Glossary } from './glossary.js';
 
-const segmenter = new Intl.Segmenter('zh-CN', { granularity: 'word' });
+/**
+ * jieba (with its standard dictionary plus the glossary's domain words) rather than ICU's
+ * Intl.Segmenter: ICU splits common business words such as 合规, 资质, 售后, 录入 into single
+ * characters, which loses both precision and the word-level relevance signal.
+ */
+const jieba = Jieba.withDict(dict);
+const registered = new Set<string>();
 const HAN = /\p{Script=Han}/u;
+const WORDLIKE = /[\p{L}\p{N}]/u;
+const INTERROGATIVE = /什么|哪些|哪个|哪种|哪类|哪里|多少|多久|怎么|怎样|如何|几/u;
+const FOCUS_WEIGHT = 1.5;
+
+/** Teaches the segmenter domain words (glossary terms) so they stay whole. */
+export function registerDomainWords(words: Iterable<string>): void {
+  const fresh = [...words].filter((w) => HAN.test(w) && [...w].length >= 2 && !registered.has(w));
+  if (!fresh.length) return;
+  for (const w of fresh) registered.add(w);
+  jieba.loadDict(Buffer.from(fresh.map((w) => `${w} 2000 n`).join('\n')));
+}
 
 /**
- * Index terms for normalised (Simplified, lower-case, no whitespace) text: the words ICU's
- * dictionary segmenter finds, plus character bigrams of every Han run. Words give precision;
+ * The question's own topic words: dictionary words only (no HMM guessing, which invents
+ * "words" such as 前要 from 签单前要先查), two characters or more, stopwords dropped.
+ */
+export function topicWords(question: string, glossary: Glossary): string[] {
+  const text = toSimplified(question.normalize('NFKC')).toLowerCase();
+  // In an English question the glossary's translations carry the topic; its untranslated
+  // English words would only count against it.
+  const english = (text.match(/[a-z]/g) ?? []).length > (text.match(/\p{Script=Han}/gu) ?? []).length;
+  return jieba
+    .cut(text, false)
+    .map((w) => w.trim())
+    .filter((w) => WORDLIKE.test(w) && [...w].length >= 2 && !glossary.stopwords.has(w) && !(english && /^[a-z0-9'-]+$/.test(w)))
+    // 几类 / 几天 / 几个 ask "how many X": the X is the topic, the word as a whole is not.
+    .map((w) => (/^几\p{Script=Han}$/u.test(w) ? w.slice(1) : w))
+    .filter((w) => [...w].length >= 2 || /^\p{Script=Han}$/u.test(w) === false);
+}
+
+/** Words of any text in reading order (precise mode); punctuation and spaces come back as non-words. */
+export function cutWords(text: string): { word: string; isWord: boolean }[] {
+  return jieba.cut(text, true).map((w) => ({ word: w, isWord: WORDLIKE.test(w) }));
+}
+
+/** Word segments of normalised text (search mode: long words also yield their sub-words). */
+export function segmentWords(norm: string): string[] {
+  return jieba.cutForSearch(norm, true).filter((w) => WORDLIKE.test(w));
+}
+
+/**
+ * Index terms for normalised (Simplified, lower-case, no whitespace) text: the words the
+ * segmenter finds, plus character bigrams of every Han run. Words give precision;
  * bigrams keep recall when the segmenter splits a domain term differently in question and text.
  */
 export function indexTerms(norm: string): string[] {
-  const terms: string[] = [];
-  for (const s of segmenter.segment(norm)) {
-    if (!s.isWordLike) continue;
-    terms.push(s.segment);
-  }
+  const terms: string[] = segmentWords(norm);
   for (const run of norm.match(/\p{Script=Han}+/gu) ?? []) {
     const chars = [...run];
     for (let i = 0; i + 1 < chars.length; i++) terms.push(`${chars[i]}${chars[i + 1]}`);
@@ -41,23 +85,22 @@ export function queryTerms(norm: string, glossary: Glossary, original = norm): W
     for (const t of indexTerms(phrase)) add(t, weight * 0.8);
   };
 
-  const words: string[] = [];
-  for (const s of segmenter.segment(norm)) {
-    if (!s.isWordLike) continue;
-    words.push(s.segment);
-  }
+  const words = segmentWords(norm);
+  // In 「…有哪些原则」「…受到什么处罚」 the words after the interrogative name what is asked for.
+  const asked = INTERROGATIVE.exec(norm);
+  const focus = asked ? new Set(segmentWords(norm.slice(asked.index + asked[0].length))) : new Set<string>();
   for (const w of words) {
     if (glossary.stopwords.has(w)) continue;
-    if (HAN.test(w) || /\d/.test(w)) add(w, 1);
+    if (HAN.test(w) || /\d/.test(w)) add(w, focus.has(w) ? FOCUS_WEIGHT : 1);
   }
-  for (const run of norm.match(/\p{Script=Han}+/gu) ?? []) {
-    const chars = [...run];
-    for (let i = 0; i + 1 < chars.length; i++) {
-      const bigram = `${chars[i]}${chars[i + 1]}`;
-      // A bigram made of stopword characters (什么, 怎么) says nothing about the topic.
-      if (!glossary.stopwords.has(bigram)) add(bigram, 0.5);
-    }
+  // Bigrams inside the question's content words only: bigrams that straddle a question word
+  // (循哪, 些原 in 遵循哪些原则) match nothing meaningful.
+  for (const w of words) {
+    if (glossary.stopwords.has(w) || !HAN.test(w)) continue;
+    const chars = [...w];
+    for (let i = 0; i + 1 < chars.length; i++) add(`${chars[i]}${chars[i + 1]}`, 0.5);
   }
+
 
   // English → Chinese, longest phrases first; a matched phrase is consumed.
   let english = ` ${original.toLowerCase().replace(/[^a-z0-9\- ]+/g, ' ').replace(/\s+/g, ' ')} `;
