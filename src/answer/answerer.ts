@@ -100,7 +100,7 @@ export function createAnswerer(deps: AnswererDeps): ConfiguredAnswerer {
   function extractive(question: string, query: string, result: SearchResult, script: Script): AskResult {
     if (!result.relevant || !result.hits.length) return notCovered(script, 'extractive');
     const terms = mergeTerms(queryTerms(query), expandQuery ? weightedTerms(expandQuery(query)) : { han: [], latin: [] });
-    const { answer, citations } = composeExtractive(terms, result.hits, script);
+    const { answer, citations } = composeExtractive(terms, result.hits, script, { question });
     if (!citations.length) return notCovered(script, 'extractive');
     return { answered: true, answer, citations, mode: 'extractive', topScore: result.hits[0]?.score ?? 0 };
   }

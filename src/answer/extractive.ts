@@ -1,3 +1,4 @@
+import { toSimplified } from '../text/script.js';
 import type { Citation } from '../bot/types.js';
 import type { Chunk, SearchHit } from '../retrieval/types.js';
 import { toScript, type Script } from '../text/script.js';
@@ -18,6 +19,26 @@ export interface ExtractOptions {
   maxSentences?: number;
   /** Soft bound on the total length of the quoted sentences. */
   maxChars?: number;
+  /** The question itself, to prefer sentences that hold the kind of answer it asks for. */
+  question?: string;
+}
+
+/**
+ * Answer types: 多久 asks for a duration, 多少 for an amount, 谁 for a person or department, and
+ * so on. A sentence that contains that kind of expression answers more directly than one that
+ * only repeats the question's words, so it gets a boost.
+ */
+const ANSWER_TYPES: { asks: RegExp; holds: RegExp }[] = [
+  { asks: /多久|多长时间|多长|几天|几周|几个月|how long|how often|多频繁|频率/iu, holds: /\d+\s*(?:个)?(?:天|日|周|星期|月|年|小时)|[一二三四五六七八九十两]+(?:个)?(?:天|日|周|星期|月|年|小时)|时长|期限|周期|定期|[月季年]度|每(?:月|周|年|季度)|不少于|不超过/u },
+  { asks: /多少|几成|比例|how much|how many|额度/iu, holds: /\d|[一二三四五六七八九十百千万]+(?:元|%|倍)|百分之|额度|比例/u },
+  { asks: /谁|哪个部门|找谁|who|whom/iu, holds: /经理|部门|顾问|助理|律师|法务|财务|主管|负责人|小组|团队/u },
+];
+
+/** The kind of expression the question asks for, if it asks for one. */
+function answerTypeOf(question: string | undefined): RegExp | null {
+  if (!question) return null;
+  const q = toSimplified(question);
+  return ANSWER_TYPES.find((t) => t.asks.test(q))?.holds ?? null;
 }
 
 export interface Extract {
@@ -36,6 +57,10 @@ interface Candidate {
 const QUOTE_MAX = 120;
 /** A sentence makes the cut when it scores at least this share of the best one. */
 const RELATIVE_CUTOFF = 0.5;
+/** How many leading passages contribute their best sentence, and how weak that sentence may be. */
+const DIVERSE_PASSAGES = 3;
+const DIVERSE_CUTOFF = 0.25;
+const MIN_DIVERSE_OVERLAP = 0.2;
 const NEAR_DUPLICATE = 0.6;
 
 export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: Script, options: ExtractOptions = {}): Extract {
@@ -57,16 +82,34 @@ export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: 
   const best = ranked[0];
   const picked: { c: Candidate; grams: Set<string> }[] = [];
   let chars = 0;
+  const tryPick = (c: Candidate): void => {
+    if (picked.length >= maxSentences) return;
+    const len = c.sentence.text.length;
+    if (picked.length && chars + len > maxChars) return;
+    const grams = charBigrams(c.sentence.simp);
+    if (picked.some((p) => p.c.chunk.id === c.chunk.id && p.c.sentence.start === c.sentence.start)) return;
+    if (picked.some((p) => jaccard(p.grams, grams) >= NEAR_DUPLICATE || containsOther(p.c.sentence.simp, c.sentence.simp))) return;
+    picked.push({ c, grams });
+    chars += len;
+  };
+  const wanted = answerTypeOf(options.question);
+  const typed = wanted && ranked.find((c) => c.overlap >= MIN_DIVERSE_OVERLAP && wanted.test(c.sentence.simp));
+  if (typed) tryPick(typed);
+  // 「…有哪些原则」: the word after the interrogative names what is asked for; the best sentence
+  // that contains it leads.
+  const focus = [...(terms.weights ?? [])].filter(([, w]) => w > 1).map(([t]) => t);
+  const focused = !typed && focus.length ? ranked.find((c) => c.overlap >= MIN_DIVERSE_OVERLAP && focus.some((f) => c.sentence.simp.includes(f))) : undefined;
+  if (focused) tryPick(focused);
+  // Breadth first: the best sentence of each of the leading passages, so a rule stated in the
+  // second or third passage is not crowded out by several near-matches from the first.
+  for (let h = 0; h < DIVERSE_PASSAGES; h++) {
+    const lead = ranked.find((c) => c.hitIndex === h && c.overlap >= MIN_DIVERSE_OVERLAP);
+    if (lead && (h === 0 || lead.score >= best.score * DIVERSE_CUTOFF)) tryPick(lead);
+  }
   for (const c of ranked) {
     if (picked.length >= maxSentences) break;
     if (picked.length && (c.overlap === 0 || c.score < best.score * RELATIVE_CUTOFF)) break;
-    const len = c.sentence.text.length;
-    if (picked.length && chars + len > maxChars) continue;
-    const grams = charBigrams(c.sentence.simp);
-    if (picked.some((p) => p.c.chunk.id === c.chunk.id && p.c.sentence.start === c.sentence.start)) continue;
-    if (picked.some((p) => jaccard(p.grams, grams) >= NEAR_DUPLICATE || containsOther(p.c.sentence.simp, c.sentence.simp))) continue;
-    picked.push({ c, grams });
-    chars += len;
+    tryPick(c);
   }
 
   // Readable order: by passage rank, then position inside the passage.

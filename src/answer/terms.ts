@@ -1,12 +1,11 @@
+import { cutWords } from '../retrieval/tokenize.js';
 import { toSimplified } from '../text/script.js';
 
 /**
- * Query terms for matching sentences: Simplified content words from Intl.Segmenter plus the
+ * Query terms for matching sentences: Simplified content words from the retrieval segmenter plus the
  * character bigrams inside longer words. Sentences are then matched with plain `includes`
  * on their Simplified text, so passages never need to be segmented at ask time.
  */
-
-const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
 /** Function words and question scaffolding that say nothing about the topic. */
 const ZH_STOP = new Set(
@@ -53,18 +52,18 @@ export function contentWords(text: string): string[] {
     if (run.length >= 2) words.push(run);
     run = '';
   };
-  for (const seg of segmenter.segment(simp)) {
-    if (!seg.isWordLike) {
+  for (const seg of cutWords(simp)) {
+    if (!seg.isWord) {
       flush();
       continue;
     }
-    const w = seg.segment;
+    const w = seg.word;
     if (isStopword(w)) {
       flush();
       continue;
     }
     if (HAN.test(w) && [...w].length === 1) {
-      // ICU splits unknown compounds (资质 → 资|质) into single characters: glue them back.
+      // Unknown compounds can come back as single characters: glue them back into one run.
       run += w;
       continue;
     }
@@ -119,9 +118,13 @@ export function weightedTerms(expansion: { term: string; weight: number }[]): Qu
   const weights = new Map<string, number>();
   for (const { term, weight } of expansion) {
     const t = toSimplified(term).toLowerCase();
-    if ([...t].length < 2 || isStopword(t) || weight <= 0) continue;
+    // Fragments of expansions (bigrams carved out of synonyms) only add noise at sentence level.
+    if ([...t].length < 2 || isStopword(t) || weight < 0.6) continue;
     (HAN.test(t) ? han : latin).push(t);
-    weights.set(t, Math.max(weights.get(t) ?? 0, Math.min(weight, 1.5)));
+    // One question word can bring several synonyms; together they must not outweigh the
+    // question's own words, so synonyms (weight < 1) count for half.
+    const w = weight < 1 ? weight * 0.5 : weight;
+    weights.set(t, Math.max(weights.get(t) ?? 0, Math.min(w, 1.5)));
   }
   return { han, latin, weights };
 }
