@@ -151,10 +151,21 @@ function instalmentsSum(ctx: CheckContext): CheckHit[] {
       const nextMarker = markers[i + 1]?.index ?? body.length;
       const sentenceEnd = body.slice(start).search(/[。；;\n]/);
       const end = Math.min(nextMarker, sentenceEnd === -1 ? body.length : start + sentenceEnd);
-      const seg = body.slice(start, end);
-      const figures = dedupeAmounts(findAmounts(seg));
-      const percents = findPercents(seg).filter((p) => !NOT_INSTALMENT_PERCENT.test(seg.slice(0, p.start)));
-      return { start, end, figures, percents };
+      const valuesIn = (seg: string) => ({
+        figures: dedupeAmounts(findAmounts(seg)),
+        percents: findPercents(seg).filter((p) => !NOT_INSTALMENT_PERCENT.test(seg.slice(0, p.start))),
+      });
+      // Values follow the marker (`首期款：签约后 10 日内，支付总额的 30%`, up to the next instalment),
+      // or, when its own phrase has none after it, precede it there (`发货前支付 60% 进度款`).
+      const prevEnd = i > 0 ? markers[i - 1]!.index! + markers[i - 1]![0].length : 0;
+      const phraseStart = Math.max(prevEnd, lastIndexOfAny(body, PHRASE_END, start) + 1);
+      const phraseEndRel = body.slice(start).search(/[，,。；;\n]/);
+      const phraseEnd = Math.min(end, phraseEndRel === -1 ? body.length : start + phraseEndRel);
+      const ahead = valuesIn(body.slice(start, phraseEnd));
+      const behind = valuesIn(body.slice(phraseStart, start));
+      const seg = valuesIn(body.slice(start, end));
+      const own = ahead.figures.length + ahead.percents.length === 0 && behind.figures.length + behind.percents.length > 0;
+      return { start: own ? phraseStart : start, end, figures: own ? behind.figures : seg.figures, percents: own ? behind.percents : seg.percents };
     });
     const evidence = sentenceSpan(ctx, clause.start + items[0]!.start, clause.start + items[items.length - 1]!.end);
     if (contractValue && items.every((it) => it.figures.length === 1)) {
@@ -178,6 +189,14 @@ function instalmentsSum(ctx: CheckContext): CheckHit[] {
     }
   }
   return hits;
+}
+
+const PHRASE_END = /[，,。；;\n]/;
+
+/** Offset of the last character matching `re` before `before`, or -1. */
+function lastIndexOfAny(text: string, re: RegExp, before: number): number {
+  for (let i = before - 1; i >= 0; i--) if (re.test(text[i]!)) return i;
+  return -1;
 }
 
 /** A figure and its 大写 twin count once. */
@@ -239,6 +258,11 @@ function depositStated(
   const amounts = dedupeAmounts(findAmounts(text));
   const after = amounts.find((a) => a.start >= at && a.end <= windowEnd && a.start - at <= 30 && !PENALTY.test(phraseOf(a.start)));
   if (pct && (!after || pct.start < after.start)) return { ratio: pct.value, detail: `定金为合同价款的 ${pct.value}%` };
+  // `支付合同总价 30% 作为定金` / `30%的定金`: a percentage just before the word, in the same phrase.
+  const pctBefore = findPercents(text)
+    .reverse()
+    .find((x) => x.end <= mentionStart && mentionStart - x.end <= 8 && !/[，,。；;]|违约|逾期|赔偿/.test(text.slice(x.end, mentionStart)));
+  if (pctBefore && !after) return { ratio: pctBefore.value, detail: `定金为合同价款的 ${pctBefore.value}%` };
   const before = [...amounts].reverse().find((a) => a.end <= mentionStart && mentionStart - a.end <= 12);
   const amount = after ?? before;
   if (!amount || !contractValue || amount.value === contractValue) return undefined;
@@ -264,7 +288,7 @@ function nthIndexOf(text: string, re: RegExp, from: number, n: number): number {
 // dispute
 
 const disputeParams = z.strictObject({
-  institution: z.string().default('仲裁委员会|仲裁委|仲裁院|仲裁中心'),
+  institution: z.string().default('仲裁委员会|仲裁委|仲裁院|仲裁中心|仲裁协会'),
   /** Words before the institution that introduce it rather than name it. */
   verbs: z.string().default('提交|交由|递交|报请|申请|选择|向|由|到|至|在|交'),
   /** A "name" made of these is no name (`甲方所在地仲裁委员会`). */
@@ -282,10 +306,14 @@ function disputeAmbiguous(ctx: CheckContext, p: z.output<typeof disputeParams>):
   const court = new RegExp(p.court, 'u');
   const notForum = new RegExp(p.courtNotForum, 'u');
   const hits: CheckHit[] = [];
-  const byClause: Sentence[][] = text.clauses.map(() => []);
-  for (const s of text.sentences) byClause[s.clause]!.push(s);
-  for (const clause of text.clauses) {
-    const sentences = byClause[clause.index]!;
+  // A dispute clause with sub-items (`第九条 争议解决` / `1. 仲裁…` / `2. 也可起诉…`) is judged as a whole.
+  const bySection: Sentence[][] = text.sections.map(() => []);
+  let k = 0;
+  for (const s of text.sentences) {
+    while (k < text.sections.length - 1 && s.start >= text.sections[k]!.end) k++;
+    bySection[k]!.push(s);
+  }
+  for (const sentences of bySection) {
     const arbitration = sentences.filter((s) => s.text.includes('仲裁'));
     if (arbitration.length === 0) continue;
     const courtForum = sentences.filter((s) => court.test(s.text) && !notForum.test(s.text));
@@ -315,17 +343,24 @@ const creditParams = z.strictObject({
   /** A payment made after one of these events gives the customer credit. */
   after: z
     .string()
-    .default('验收|(?<!收)到货(?!款)|货到(?!付款)|交货|交付|收货|收到货物|发货|安装|调试|上线|开具发票|收到发票|收票|开票|对账'),
+    .default('验收|(?<!收)到货(?!款)|货到(?!付款)|交货|交付|收货|收到货物|发货|安装|调试|上线|开具发票|收到发票|收票|开票|票到|见票|对账'),
   pay: z.string().default('支付|付清|付款|结清|汇入|汇至|转入|结算|付至|支付至'),
   /** Standing credit terms. */
-  terms: z.string().default('月结|账期|赊销|信用期|次月结算|票到\\d+天'),
+  terms: z
+    .string()
+    .default('月结|账期|赊销|信用期|(次月|下月)[^，,。；;]{0,10}(支付|付清|结清|付款|结算)|上月(货款|款项|账款)'),
   notPayment: z.string().default('违约金|赔偿|滞纳金|罚款|退还|返还|退款'),
 });
 
 const DAYS = /(\d+|[一二两三四五六七八九十百]+)\s*(?:个)?\s*(工作日|自然日|日|天|个月)/gu;
 
 function creditRequired(ctx: CheckContext, p: z.output<typeof creditParams>): CheckHit[] {
-  const after = new RegExp(`(?:${p.after})[^，,。；;]{0,12}?(?:后|之日起|起|之后)`, 'u');
+  // `验收合格后`, `到货之日起`, or the event followed straight by a period (`货到 30 天内付款`).
+  // The gap holds no payment (`款到发货：甲方付清全部货款后` is a prepayment).
+  const after = new RegExp(
+    `(?:${p.after})(?:[^，,。；;:：款]{0,12}?(?:后|之日起|起|之后)|\\s*(?:\\d+|[一二两三四五六七八九十百]+)\\s*个?\\s*(?:工作日|自然日|日|天|月)(?:之?内)?)`,
+    'u',
+  );
   const pay = new RegExp(p.pay, 'u');
   const terms = new RegExp(p.terms, 'u');
   const notPayment = new RegExp(p.notPayment, 'u');

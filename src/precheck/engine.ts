@@ -165,9 +165,10 @@ function matchingSentences(m: CompiledMatcher, facts: ContractFacts): Sentence[]
     const s = text.sentences[i]!;
     if (s.start < tailFrom) continue;
     if (!m.any.some((re) => re.test(s.text))) continue;
-    if (m.with.length) {
+    if (m.with.length || m.withAlso.length) {
       const context = `${text.clauses[s.clause]!.heading}\n${s.text}`;
-      if (!m.with.some((re) => re.test(context))) continue;
+      if (m.with.length && !m.with.some((re) => re.test(context))) continue;
+      if (m.withAlso.length && !m.withAlso.some((re) => re.test(context))) continue;
     }
     if (m.unless.some((re) => re.test(s.text))) continue;
     if (m.unlessClause.length) {

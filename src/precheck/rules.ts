@@ -30,6 +30,8 @@ const matcherSchema = z.strictObject({
   any: regexList,
   /** When given, at least one must also occur in the sentence or its clause heading. */
   with: regexList.optional(),
+  /** When given, at least one of these must occur too (a second condition, e.g. paid to a person AND in cash). */
+  withAlso: regexList.optional(),
   /** None of these may occur in the sentence (a negation such as 不得 / 禁止). */
   unless: regexList.optional(),
   /** None of these may occur anywhere in the sentence's clause (a cap or notice period stated nearby). */
@@ -105,6 +107,7 @@ export type RuleSpec = z.output<typeof ruleSchema>;
 export interface CompiledMatcher {
   any: RegExp[];
   with: RegExp[];
+  withAlso: RegExp[];
   unless: RegExp[];
   unlessClause: RegExp[];
   within: 'all' | 'tail';
@@ -123,6 +126,7 @@ function compileMatcher(m: Matcher): CompiledMatcher {
   return {
     any: m.any.map(re),
     with: (m.with ?? []).map(re),
+    withAlso: (m.withAlso ?? []).map(re),
     unless: (m.unless ?? []).map(re),
     unlessClause: (m.unlessClause ?? []).map(re),
     within: m.within,

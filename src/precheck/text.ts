@@ -81,10 +81,17 @@ export function prepare(original: string): PreparedText {
 }
 
 const TOP_HEADING = /^[ \t]*(第[一二三四五六七八九十百零〇两\d]+[条章部]|[一二三四五六七八九十]+[、.．])/;
+/** Without 第X条 / 一、 headings, `1.` / `2、` are the top level and `(1)` / `1.1` their items. */
+const NUMBERED_HEADING = /^[ \t]*\d+[、.．](?!\d)/;
 
-/** Clauses grouped under their top-level heading, so `第三条 付款` keeps its `1.` `2.` `3.` items together. */
+/**
+ * Clauses grouped under their top-level heading, so `第三条 付款` keeps its `1.` `2.` `3.` items
+ * together (and `4. 付款` its `(1)` `(2)` items when the contract is numbered 1. 2. 3.).
+ */
 export function segmentSections(norm: string, clauses: Clause[]): Section[] {
-  const tops = clauses.filter((c) => TOP_HEADING.test(norm.slice(c.start, Math.min(c.end, c.start + 40))));
+  const headOf = (c: Clause) => norm.slice(c.start, Math.min(c.end, c.start + 40));
+  let tops = clauses.filter((c) => TOP_HEADING.test(headOf(c)));
+  if (tops.length === 0) tops = clauses.filter((c) => NUMBERED_HEADING.test(headOf(c)));
   if (tops.length === 0) return clauses.map((c) => ({ start: c.start, end: c.end }));
   const starts = [0, ...tops.map((c) => c.start).filter((x) => x > 0)];
   return starts.map((start, i) => ({ start, end: starts[i + 1] ?? norm.length }));
