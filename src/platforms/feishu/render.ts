@@ -204,16 +204,8 @@ export function renderReply(reply: Reply, limit = CARD_BYTE_LIMIT): FeishuCard[]
 
   const cards: FeishuCard[] = [];
   let card = baseCard(reply.fallbackText, title);
-  for (const el of elements) {
-    card.body.elements.push(el);
-    if (cardRequestBytes(card) > budget && card.body.elements.length > 1) {
-      card.body.elements.pop();
-      cards.push(card);
-      card = baseCard(reply.fallbackText);
-      card.body.elements.push(el);
-    }
-  }
-  for (const el of actions) {
+  // Buttons come last, so they end up on the last card.
+  for (const el of [...elements, ...actions]) {
     card.body.elements.push(el);
     if (cardRequestBytes(card) > budget && card.body.elements.length > 1) {
       card.body.elements.pop();

@@ -332,22 +332,35 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
       .catch((err) => log.warn({ err: slackErrorSummary(err) }, 'slack skipped-files note failed'));
   }
 
+  /** The fields both mention and DM events carry, read defensively (payloads are untrusted). */
+  function userMessageFrom(
+    e: Record<string, unknown>,
+    channel: string,
+    user: string,
+    ts: string,
+    body: unknown,
+    retryNum: number | undefined,
+    isDm: boolean,
+  ) {
+    return {
+      channel,
+      user,
+      text: typeof e.text === 'string' ? e.text : '',
+      ts,
+      threadTs: typeof e.thread_ts === 'string' ? e.thread_ts : undefined,
+      files: Array.isArray(e.files) ? (e.files as SlackFileRef[]) : undefined,
+      eventId: (body as { event_id?: string }).event_id,
+      isDm,
+      isRetry: (retryNum ?? 0) > 0,
+    };
+  }
+
   app.event('app_mention', async ({ event, body, context }) => {
     const e = event as unknown as Record<string, unknown>;
     // Mentions inside DMs also arrive as message.im; answer those once, there.
     if (e.channel_type === 'im' || typeof e.channel !== 'string' || typeof e.ts !== 'string') return;
     if (e.bot_id || e.subtype || typeof e.user !== 'string') return;
-    await handleUserMessage({
-      channel: e.channel,
-      user: e.user,
-      text: typeof e.text === 'string' ? e.text : '',
-      ts: e.ts,
-      threadTs: typeof e.thread_ts === 'string' ? e.thread_ts : undefined,
-      files: Array.isArray(e.files) ? (e.files as SlackFileRef[]) : undefined,
-      eventId: (body as { event_id?: string }).event_id,
-      isDm: false,
-      isRetry: (context.retryNum ?? 0) > 0,
-    });
+    await handleUserMessage(userMessageFrom(e, e.channel, e.user, e.ts, body, context.retryNum, false));
   });
 
   app.event('message', async ({ event, body, context }) => {
@@ -358,17 +371,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     if (subtype && subtype !== 'file_share' && subtype !== 'thread_broadcast') return;
     if (e.bot_id || e.bot_profile || typeof e.user !== 'string' || e.user === botUserId) return;
     if (typeof e.channel !== 'string' || typeof e.ts !== 'string') return;
-    await handleUserMessage({
-      channel: e.channel,
-      user: e.user,
-      text: typeof e.text === 'string' ? e.text : '',
-      ts: e.ts,
-      threadTs: typeof e.thread_ts === 'string' ? e.thread_ts : undefined,
-      files: Array.isArray(e.files) ? (e.files as SlackFileRef[]) : undefined,
-      eventId: (body as { event_id?: string }).event_id,
-      isDm: true,
-      isRetry: (context.retryNum ?? 0) > 0,
-    });
+    await handleUserMessage(userMessageFrom(e, e.channel, e.user, e.ts, body, context.retryNum, true));
   });
 
   // ---------- slash commands: one handler for every command the core knows ----------
