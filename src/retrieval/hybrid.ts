@@ -2,7 +2,7 @@ import { normalise } from '../knowledge/ingest.js';
 import { Bm25Index } from './bm25.js';
 import type { EmbeddingsProvider } from './embeddings.js';
 import type { Glossary } from './glossary.js';
-import { indexTerms, queryTerms, topicWords, type WeightedTerm } from './tokenize.js';
+import { indexTerms, queryTerms, subWords, topicWords, type WeightedTerm } from './tokenize.js';
 import type { Chunk, Retriever, SearchHit, SearchOptions, SearchResult } from './types.js';
 import type { VectorIndex } from './vector-index.js';
 
@@ -28,6 +28,9 @@ export interface HybridOptions {
   /** `score`: weighted sum of normalised scores; `rrf`: reciprocal-rank fusion. */
   fusion?: 'score' | 'rrf';
 }
+
+/** Weight of a question word the handbook never uses, relative to the rarest word it does use. */
+const UNKNOWN_WORD_WEIGHT = 0.6;
 
 export const DEFAULT_HYBRID: Required<HybridOptions> = {
   mode: 'hybrid',
@@ -149,8 +152,13 @@ export class HybridRetriever implements Retriever {
     if (!own.length || !topIds.length) return { coverage: 0, topSimilarity, knownTerms: 0 };
     const maxIdf = this.bm25.idf('\u0000never-a-term');
     const words = own.map((term) => {
-      const present = [term, ...(this.glossary.synonyms.get(term) ?? [])].filter((v) => this.bm25.has(v));
-      return { present, idf: present.length ? Math.max(...present.map((v) => this.bm25.idf(v))) : maxIdf };
+      const variants = (t: string) => [t, ...(this.glossary.synonyms.get(t) ?? [])].filter((v) => this.bm25.has(v));
+      // A compound the handbook never uses whole (老客户) stands for the known words inside it (客户).
+      let present = variants(term);
+      if (!present.length) present = subWords(term).flatMap(variants);
+      // Words the handbook does not know at all weigh a little more than its common words: enough that
+      // an off-topic question made of them fails, not so much that one colloquial word sinks a real one.
+      return { present, idf: present.length ? Math.max(...present.map((v) => this.bm25.idf(v))) : maxIdf * UNKNOWN_WORD_WEIGHT };
     });
     const total = words.reduce((sum, w) => sum + w.idf, 0);
     // Per passage, not across passages: a covered question has its words together in one place,

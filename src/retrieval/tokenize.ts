@@ -36,14 +36,18 @@ export function topicWords(question: string, glossary: Glossary): string[] {
     .cut(text, false)
     .map((w) => w.trim())
     .filter((w) => WORDLIKE.test(w) && [...w].length >= 2 && !glossary.stopwords.has(w) && !(english && /^[a-z0-9'-]+$/.test(w)))
-    // 几类 / 几天 / 几个 ask "how many X": the X is the topic, the word as a whole is not.
-    .map((w) => (/^几\p{Script=Han}$/u.test(w) ? w.slice(1) : w))
-    .filter((w) => [...w].length >= 2 || /^\p{Script=Han}$/u.test(w) === false);
+    // 几类 / 几天 ask "how many X" and 一张 / 一首 count things: numeral + measure word is no topic.
+    .filter((w) => !/^[一二两三四五六七八九十几]\p{Script=Han}$/u.test(w));
 }
 
 /** Words of any text in reading order (precise mode); punctuation and spaces come back as non-words. */
 export function cutWords(text: string): { word: string; isWord: boolean }[] {
   return jieba.cut(text, true).map((w) => ({ word: w, isWord: WORDLIKE.test(w) }));
+}
+
+/** Shorter dictionary words inside a word (老客户 → 客户), for words the handbook never uses whole. */
+export function subWords(word: string): string[] {
+  return jieba.cutForSearch(word, false).filter((w) => w !== word && [...w].length >= 2);
 }
 
 /** Word segments of normalised text (search mode: long words also yield their sub-words). */
