@@ -37,19 +37,33 @@ const server = new HttpServer(() => ({
 }));
 
 const missing: string[] = [];
+const failed: string[] = [];
+/** A platform that fails to start (bad token, unreachable API) is reported; the others still run. */
+async function startPlatform(name: string, start: () => Promise<() => Promise<void> | void>): Promise<void> {
+  try {
+    stops.push(await start());
+    platforms.push(name);
+  } catch (err) {
+    failed.push(name);
+    log.error({ platform: name, err: (err as Error).message }, 'platform failed to start — check its credentials');
+  }
+}
+
 if (config.slackEnabled) {
-  const slack = createSlackAdapter({ config, core, server, log });
-  await slack.start();
-  stops.push(() => slack.stop());
-  platforms.push(config.SLACK_APP_TOKEN ? 'slack (socket mode)' : 'slack (http)');
+  await startPlatform(config.SLACK_APP_TOKEN ? 'slack (socket mode)' : 'slack (http)', async () => {
+    const slack = createSlackAdapter({ config, core, server, log });
+    await slack.start();
+    return () => slack.stop();
+  });
 } else {
   missing.push('Slack: set SLACK_BOT_TOKEN plus SLACK_APP_TOKEN (socket mode) or SLACK_SIGNING_SECRET (HTTP mode)');
 }
 if (config.feishuEnabled) {
-  const feishu = createFeishuAdapter({ config, core, server, log, dedupe: app.dedupe });
-  await feishu.start();
-  stops.push(() => feishu.stop());
-  platforms.push(`feishu (${config.FEISHU_MODE})`);
+  await startPlatform(`feishu (${config.FEISHU_MODE})`, async () => {
+    const feishu = createFeishuAdapter({ config, core, server, log, dedupe: app.dedupe });
+    await feishu.start();
+    return () => feishu.stop();
+  });
 } else {
   missing.push('Feishu/Lark: set FEISHU_APP_ID and FEISHU_APP_SECRET');
 }
@@ -84,8 +98,15 @@ async function shutdown(code = 0): Promise<never> {
 process.once('SIGINT', () => void shutdown(0));
 process.once('SIGTERM', () => void shutdown(0));
 
+if (!platforms.length && failed.length) {
+  process.stderr.write(`No chat platform could start (${failed.join(', ')}); see the errors above.\n`);
+  await shutdown(1);
+}
+
 if (!platforms.length) {
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  // JSON log lines would interleave with the prompt; keep the console quiet unless asked.
+  if (interactive && !process.env.LOG_LEVEL) log.level = 'warn';
   if (interactive) {
     process.stdout.write(
       `No chat platform is configured, so this is the local console (${kb.documents.length} documents, ${kb.chunks} chunks).\n` +

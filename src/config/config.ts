@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 
@@ -7,6 +8,10 @@ import { z } from 'zod';
  * One typed view of the environment. Every variable is documented in `.env.example`.
  * Values come from `process.env`, then an optional `.env` file (process.env wins).
  */
+
+/** Defaults resolve against the project folder, so the bot and CLI work from any working directory. */
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const inProject = (folder: string) => path.join(PROJECT_ROOT, folder);
 
 const optionalString = z
   .string()
@@ -47,9 +52,9 @@ export const envSchema = z.object({
   NODE_ENV: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: intWithDefault(3000, 0, 65535),
-  DATA_DIR: z.string().default('./data'),
-  KNOWLEDGE_DIR: z.string().default('./knowledge'),
-  PROMPTS_DIR: z.string().default('./prompts'),
+  DATA_DIR: z.string().default(inProject('data')),
+  KNOWLEDGE_DIR: z.string().default(inProject('knowledge')),
+  PROMPTS_DIR: z.string().default(inProject('prompts')),
   /** Platform user ids (any platform) allowed to run `kb reload`, e.g. `slack:U123,feishu:ou_abc`. */
   ADMIN_IDS: idList,
   /** Salt for hashing user ids in analytics, so raw ids never sit in the stats tables. */
@@ -110,7 +115,7 @@ export class ConfigError extends Error {
 /** Reads `.env` (if present) beneath process.env and validates; throws ConfigError naming each bad variable. */
 export function loadConfig(
   env: Record<string, string | undefined> = process.env,
-  dotenvPath: string | null = path.resolve('.env'),
+  dotenvPath: string | null = existsSync(path.resolve('.env')) ? path.resolve('.env') : path.join(PROJECT_ROOT, '.env'),
 ): AppConfig {
   const fromFile = dotenvPath && existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
   const merged = { ...fromFile, ...env };
