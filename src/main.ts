@@ -22,7 +22,10 @@ try {
   throw err;
 }
 
-const log = createLogger(config.LOG_LEVEL);
+const interactiveConsole =
+  !config.slackEnabled && !config.feishuEnabled && Boolean(process.stdin.isTTY && process.stdout.isTTY);
+// In the interactive console JSON log lines would interleave with the prompt: quiet unless asked.
+const log = createLogger(interactiveConsole && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL);
 const app = await createApp(config, log);
 const { core, knowledge } = app;
 const platforms: string[] = [];
@@ -104,9 +107,7 @@ if (!platforms.length && failed.length) {
 }
 
 if (!platforms.length) {
-  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  // JSON log lines would interleave with the prompt; keep the console quiet unless asked.
-  if (interactive && !process.env.LOG_LEVEL) log.level = 'warn';
+  const interactive = interactiveConsole;
   if (interactive) {
     process.stdout.write(
       `No chat platform is configured, so this is the local console (${kb.documents.length} documents, ${kb.chunks} chunks).\n` +
