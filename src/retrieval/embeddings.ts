@@ -6,6 +6,11 @@ export interface EmbeddingsProvider {
   readonly dimensions: number | null;
   embedDocuments(texts: string[]): Promise<number[][]>;
   embedQuery(text: string): Promise<number[]>;
+  /**
+   * True for surface-form embeddings that match better on the question's keywords (and their
+   * glossary translations) than on the whole sentence; real models get the question as asked.
+   */
+  readonly prefersKeywords?: boolean;
   /** Providers that learn corpus statistics (IDF) expose them so a stored index can restore them. */
   exportState?(): unknown;
   importState?(state: unknown): void;
@@ -21,6 +26,7 @@ export interface EmbeddingsProvider {
  */
 export class HashedNgramEmbeddings implements EmbeddingsProvider {
   readonly id: string;
+  readonly prefersKeywords = true;
   private idf: Float64Array | null = null;
 
   constructor(readonly dimensions = 2048) {
@@ -102,6 +108,9 @@ export class OpenAICompatibleEmbeddings implements EmbeddingsProvider {
       timeout: options.timeoutMs ?? 30_000,
       maxRetries: 2,
       batchSize: 64,
+      // The OpenAI SDK asks for base64 by default and decodes it blindly; several compatible servers
+      // answer with plain float arrays, which would decode into garbage. Floats work everywhere.
+      encodingFormat: 'float',
     });
   }
 

@@ -87,7 +87,7 @@ export class HybridRetriever implements Retriever {
     // The lexical ranking is always computed: relevance is judged on it whatever the mode.
     const lexicalRanking = this.lexicalRanking(terms);
     const lexical = mode === 'dense' ? [] : lexicalRanking;
-    const dense = mode === 'lexical' || !this.vectors || !this.embeddings ? [] : await this.denseRanking(terms, norm);
+    const dense = mode === 'lexical' || !this.vectors || !this.embeddings ? [] : await this.denseRanking(query, terms, norm);
 
     const fused = new Map<number, number>();
     if (this.options.fusion === 'rrf' || mode !== 'hybrid') {
@@ -126,12 +126,13 @@ export class HybridRetriever implements Retriever {
       .slice(0, 50);
   }
 
-  private async denseRanking(terms: WeightedTerm[], norm: string): Promise<{ id: number; similarity: number }[]> {
+  private async denseRanking(query: string, terms: WeightedTerm[], norm: string): Promise<{ id: number; similarity: number }[]> {
     // Embed the question together with the Chinese words its English terms map to, so an English
     // question lands near Chinese text even with the offline n-gram embedding.
-    // Stopwords are left out: with the n-gram embedding they would only add noise.
+    // For the n-gram embedding, stopwords only add noise: embed the keywords and their translations.
     const words = terms.filter((t) => t.weight >= 1).map((t) => t.term);
-    const vector = await this.embeddings!.embedQuery(words.length ? words.join(' ') : norm);
+    const text = this.embeddings!.prefersKeywords ? (words.length ? words.join(' ') : norm) : query;
+    const vector = await this.embeddings!.embedQuery(text);
     return this.vectors!.search(vector, 50);
   }
 
