@@ -81,11 +81,17 @@ const commands: Record<string, Handler> = {
       io.out(JSON.stringify(json));
       return 0;
     }
-    io.out(result.relevant ? `Results for: ${query}` : `Nothing relevant in the handbook for: ${query}`);
+    const shown = printable(query);
+    io.out(result.relevant ? `Results for: ${shown}` : `Nothing relevant in the handbook for: ${shown}`);
     for (const h of json.hits) io.out(`\n[${h.rank}] ${h.title} › ${h.section}  (score ${h.score})\n${h.text}`);
     return 0;
   },
 };
+
+/** The query as echoed to a terminal: control characters (escape sequences, bidi overrides) become U+FFFD. */
+function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
+}
 
 /** A throwaway app (in-memory database) for commands that read but must not record anything. */
 async function openApp(config: AppConfig) {

@@ -80,7 +80,11 @@ export function createWebhookHandler(opts: WebhookOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'POST') return send(res, 405, { error: 'method not allowed' });
     const raw = await readBody(req);
-    if (raw === null) return send(res, 413, { error: 'body too large' });
+    if (raw === null) {
+      // The rest of the body is never read: the connection must not be reused for another request.
+      res.setHeader('connection', 'close');
+      return send(res, 413, { error: 'body too large' });
+    }
 
     let parsed: Record<string, unknown>;
     try {

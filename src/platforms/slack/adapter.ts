@@ -682,7 +682,25 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
 
   // ---------- lifecycle ----------
 
-  function httpHandler(req: HttpRequest, res: ServerResponse): void {
+  async function httpHandler(req: HttpRequest, res: ServerResponse): Promise<void> {
+    if (req.method === 'POST') {
+      // Bolt 5.1 reads `body.ssl_check` off whatever the body parses to: a JSON `null` (or
+      // `payload=null`) throws inside an un-awaited promise, which would take the process down
+      // and leave the request hanging. Buffer the body (Bolt reuses `rawBody`) and refuse that here.
+      const raw = await readLimited(req, SLACK_BODY_LIMIT);
+      if (raw === null) {
+        res.writeHead(413, { connection: 'close' });
+        res.end();
+        return;
+      }
+      (req as HttpRequest & { rawBody?: Buffer }).rawBody = raw;
+      if (parsesToNull(raw, req.headers['content-type'])) {
+        log.warn('slack request with an empty (null) payload rejected');
+        res.writeHead(400);
+        res.end();
+        return;
+      }
+    }
     try {
       receiver!.requestListener(req, res);
     } catch {
@@ -768,6 +786,35 @@ export function slackErrorSummary(err: unknown): { name: string; message: string
     ...(typeof e?.code === 'string' ? { code: e.code } : {}),
     ...(typeof e?.data?.error === 'string' ? { slackError: e.data.error } : {}),
   };
+}
+
+/** Bolt's own default request body limit. */
+const SLACK_BODY_LIMIT = 4 * 1024 * 1024;
+
+async function readLimited(req: HttpRequest, limit: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    size += buf.length;
+    if (size > limit) return null;
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Whether Bolt would parse this body (as it does: form `payload` or whole-body JSON) to `null`. */
+function parsesToNull(raw: Buffer, contentType: string | undefined): boolean {
+  try {
+    const text = raw.toString();
+    if (contentType === 'application/x-www-form-urlencoded') {
+      const payload = new URLSearchParams(text).getAll('payload');
+      return payload.length === 1 && JSON.parse(payload[0]!) === null;
+    }
+    return JSON.parse(text) === null;
+  } catch {
+    return false;
+  }
 }
 
 function parseJson<T>(s: string | undefined): T | null {
