@@ -59,3 +59,19 @@ export class HttpServer {
     }
   }
 }
+
+/**
+ * The whole request body, or `null` once it passes `limit` bytes (the rest is left unread, so the
+ * caller should answer 413 with `Connection: close`).
+ */
+export async function readBodyWithin(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    size += buf.length;
+    if (size > limit) return null;
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks);
+}

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
+import { readBodyWithin } from '../../server/http.js';
 
 /**
  * The request-URL side of webhook mode: reads the body, answers `url_verification`, verifies
@@ -53,18 +54,6 @@ export function verifySignature(req: IncomingMessage, raw: string, parsed: unkno
   return good ? { ok: true } : { ok: false, status: 401, reason: 'bad signature' };
 }
 
-async function readBody(req: IncomingMessage): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-    size += buf.length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function send(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return;
   const text = JSON.stringify(body ?? {});
@@ -79,12 +68,13 @@ export function createWebhookHandler(opts: WebhookOptions) {
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'POST') return send(res, 405, { error: 'method not allowed' });
-    const raw = await readBody(req);
-    if (raw === null) {
+    const body = await readBodyWithin(req, MAX_BODY_BYTES);
+    if (body === null) {
       // The rest of the body is never read: the connection must not be reused for another request.
       res.setHeader('connection', 'close');
       return send(res, 413, { error: 'body too large' });
     }
+    const raw = body.toString('utf8');
 
     let parsed: Record<string, unknown>;
     try {

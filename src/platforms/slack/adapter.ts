@@ -13,7 +13,7 @@ import type {
   Reply,
 } from '../../bot/types.js';
 import type { AppConfig } from '../../config/config.js';
-import { HttpServer } from '../../server/http.js';
+import { HttpServer, readBodyWithin } from '../../server/http.js';
 import { downloadSlackFiles, MAX_FILE_BYTES, type FileDownloadResult, type SlackFileRef } from './files.js';
 import { boltLogger } from './logger.js';
 import {
@@ -687,7 +687,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
       // Bolt 5.1 reads `body.ssl_check` off whatever the body parses to: a JSON `null` (or
       // `payload=null`) throws inside an un-awaited promise, which would take the process down
       // and leave the request hanging. Buffer the body (Bolt reuses `rawBody`) and refuse that here.
-      const raw = await readLimited(req, SLACK_BODY_LIMIT);
+      const raw = await readBodyWithin(req, SLACK_BODY_LIMIT);
       if (raw === null) {
         res.writeHead(413, { connection: 'close' });
         res.end();
@@ -791,23 +791,11 @@ export function slackErrorSummary(err: unknown): { name: string; message: string
 /** Bolt's own default request body limit. */
 const SLACK_BODY_LIMIT = 4 * 1024 * 1024;
 
-async function readLimited(req: HttpRequest, limit: number): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-    size += buf.length;
-    if (size > limit) return null;
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks);
-}
-
 /** Whether Bolt would parse this body (as it does: form `payload` or whole-body JSON) to `null`. */
 function parsesToNull(raw: Buffer, contentType: string | undefined): boolean {
   try {
     const text = raw.toString();
-    if (contentType === 'application/x-www-form-urlencoded') {
+    if (contentType?.startsWith('application/x-www-form-urlencoded')) {
       const payload = new URLSearchParams(text).getAll('payload');
       return payload.length === 1 && JSON.parse(payload[0]!) === null;
     }
