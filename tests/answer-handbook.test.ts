@@ -3,10 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnswerer, type ConfiguredAnswerer } from '../src/answer/answerer.js';
-import { normalise } from '../src/knowledge/ingest.js';
 import { loadKnowledgeBase, type KnowledgeBase } from '../src/knowledge/knowledge-base.js';
-import { loadGlossary } from '../src/retrieval/glossary.js';
-import { queryTerms } from '../src/retrieval/tokenize.js';
 import { toScript, toSimplified, type Script } from '../src/text/script.js';
 
 /** The answerer on the real handbook index, with the retriever's glossary expansion wired in as in production. */
@@ -32,12 +29,11 @@ let answerer: ConfiguredAnswerer;
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'answer-kb-'));
   kb = await loadKnowledgeBase({ knowledgeDir: 'knowledge', dataDir });
-  const glossary = loadGlossary('knowledge/glossary.yaml');
   answerer = createAnswerer({
     retriever: kb.retriever,
     config: { llmEnabled: false },
     log: silent,
-    expandQuery: (q) => queryTerms(normalise(q), glossary, q),
+    expandQuery: (q) => kb.retriever.expandQuery(q),
   });
   answerer.warm(kb.retriever.chunks);
 });
@@ -88,20 +84,5 @@ describe('extractive answers on the handbook', () => {
     const said = toSimplified(`${r.answer}\n${r.citations.map((c) => c.quote).join('\n')}`);
     expect(said).toMatch(/处罚|处分|处理/);
     expect(said).toMatch(/回扣|贿赂|违反/);
-  });
-
-  it('keeps the extractive p95 under 50 ms', async () => {
-    const qs = readJsonl('questions.dev.jsonl').map((d) => d.q);
-    for (const q of qs) await answerer.ask(q);
-    const times: number[] = [];
-    for (let round = 0; round < 3; round++) {
-      for (const q of qs) {
-        const t = performance.now();
-        await answerer.ask(q);
-        times.push(performance.now() - t);
-      }
-    }
-    times.sort((a, b) => a - b);
-    expect(times[Math.floor(times.length * 0.95)]).toBeLessThan(50);
   });
 });

@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { HashedNgramEmbeddings, type EmbeddingsProvider } from '../retrieval/embeddings.js';
+import { buildEnglishLexicon, LEXICON_SOURCE, lexiconFromJson, lexiconToJson, type EnglishLexicon } from '../retrieval/english-lexicon.js';
 import { loadGlossary } from '../retrieval/glossary.js';
+import { indexTerms } from '../retrieval/tokenize.js';
 import { HybridRetriever, type HybridOptions } from '../retrieval/hybrid.js';
 import type { Chunk } from '../retrieval/types.js';
 import { VectorIndex } from '../retrieval/vector-index.js';
@@ -11,7 +13,7 @@ import { loadCleaningRules } from './cleaning.js';
 import { ingestFolder, type SkippedFile } from './ingest.js';
 
 /** Bump when the on-disk layout or the chunking changes, so old indexes are rebuilt. */
-const INDEX_FORMAT = 3;
+const INDEX_FORMAT = 4;
 
 export interface KnowledgeStatus {
   documents: { docId: string; title: string; chunks: number }[];
@@ -66,7 +68,7 @@ function indexInputs(knowledgeDir: string): string[] {
 
 export function contentHash(knowledgeDir: string, embeddingsId: string): string {
   const h = createHash('sha256');
-  h.update(`format:${INDEX_FORMAT}\nembeddings:${embeddingsId}\n`);
+  h.update(`format:${INDEX_FORMAT}\nembeddings:${embeddingsId}\nlexicon:${LEXICON_SOURCE}\n`);
   for (const file of indexInputs(knowledgeDir)) {
     h.update(`${path.relative(knowledgeDir, file)}\n`);
     h.update(existsSync(file) ? readFileSync(file) : Buffer.alloc(0));
@@ -89,10 +91,10 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<
   if (!options.rebuild) {
     const stored = readStoredIndex(indexDir, hash, embeddings);
     if (stored) {
-      const { manifest, chunks, vectors } = stored;
+      const { manifest, chunks, vectors, lexicon } = stored;
       options.log?.debug({ chunks: chunks.length }, 'knowledge index loaded');
       return {
-        retriever: new HybridRetriever(chunks, vectors, embeddings, glossary, options.retrieval),
+        retriever: new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon }, options.retrieval),
         status: { ...statusFrom(manifest, chunks.length), rebuilt: false },
       };
     }
@@ -105,6 +107,7 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<
   const chunks = documents.flatMap((d) => d.chunks);
   const vectorList = chunks.length ? await embeddings.embedDocuments(chunks.map((c) => c.normText)) : [];
   const vectors = vectorList.length ? VectorIndex.build(vectorList) : null;
+  const lexicon = handbookLexicon(chunks, options.log);
   const buildMs = Math.round(performance.now() - started);
   const manifest: Manifest = {
     format: INDEX_FORMAT,
@@ -116,11 +119,23 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<
     builtAt: new Date().toISOString(),
     buildMs,
   };
-  writeIndexAtomically(indexDir, manifest, chunks, vectors, embeddings.exportState?.());
+  writeIndexAtomically(indexDir, manifest, chunks, vectors, embeddings.exportState?.(), lexicon);
   return {
-    retriever: new HybridRetriever(chunks, vectors, embeddings, glossary, options.retrieval),
+    retriever: new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon }, options.retrieval),
     status: { ...statusFrom(manifest, chunks.length), rebuilt: true },
   };
+}
+
+/** The dictionary's English for the words this handbook uses; without the dictionary, none. */
+function handbookLexicon(chunks: Chunk[], log?: Logger): EnglishLexicon {
+  const vocabulary = new Set<string>();
+  for (const c of chunks) for (const t of indexTerms(c.normText)) vocabulary.add(t);
+  try {
+    return buildEnglishLexicon((w) => vocabulary.has(w));
+  } catch (err) {
+    log?.warn({ err: (err as Error).message }, 'English dictionary unavailable: English questions use the glossary only');
+    return new Map();
+  }
 }
 
 function statusFrom(m: Manifest, chunks: number): Omit<KnowledgeStatus, 'rebuilt'> {
@@ -140,7 +155,7 @@ function readStoredIndex(
   indexDir: string,
   hash: string,
   embeddings: EmbeddingsProvider,
-): { manifest: Manifest; chunks: Chunk[]; vectors: VectorIndex | null } | null {
+): { manifest: Manifest; chunks: Chunk[]; vectors: VectorIndex | null; lexicon: EnglishLexicon } | null {
   const manifestFile = path.join(indexDir, 'manifest.json');
   if (!existsSync(manifestFile)) return null;
   try {
@@ -151,7 +166,8 @@ function readStoredIndex(
     const stateFile = path.join(indexDir, 'embeddings-state.json');
     if (existsSync(stateFile)) embeddings.importState?.(JSON.parse(readFileSync(stateFile, 'utf8')));
     const vectors = chunks.length && manifest.dimensions ? VectorIndex.read(vectorFile, manifest.dimensions, chunks.length) : null;
-    return { manifest, chunks, vectors };
+    const lexicon = lexiconFromJson(JSON.parse(readFileSync(path.join(indexDir, 'lexicon.json'), 'utf8')));
+    return { manifest, chunks, vectors, lexicon };
   } catch {
     return null;
   }
@@ -163,6 +179,7 @@ function writeIndexAtomically(
   chunks: Chunk[],
   vectors: VectorIndex | null,
   embeddingsState: unknown,
+  lexicon: EnglishLexicon,
 ): void {
   const parent = path.dirname(indexDir);
   mkdirSync(parent, { recursive: true });
@@ -171,6 +188,7 @@ function writeIndexAtomically(
   try {
     writeFileSync(path.join(tmp, 'chunks.json'), JSON.stringify(chunks));
     writeFileSync(path.join(tmp, 'embeddings-state.json'), JSON.stringify(embeddingsState ?? null));
+    writeFileSync(path.join(tmp, 'lexicon.json'), JSON.stringify(lexiconToJson(lexicon)));
     if (vectors) vectors.write(path.join(tmp, 'vectors.hnsw'));
     writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2));
     const old = `${indexDir}.old-${randomBytes(4).toString('hex')}`;

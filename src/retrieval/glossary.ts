@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { loadDataFile } from '../knowledge/data-file.js';
 import { normalise } from '../knowledge/ingest.js';
+import type { EnglishLexicon } from './english-lexicon.js';
 import { registerDomainWords } from './tokenize.js';
 
 export const glossarySchema = z.object({
@@ -15,6 +16,8 @@ export interface Glossary {
   /** lower-case English phrase → Chinese terms, longest phrases first */
   english: [string, string[]][];
   stopwords: Set<string>;
+  /** English → handbook words from a general dictionary, for English words the curated list lacks. */
+  lexicon: EnglishLexicon;
 }
 
 export function loadGlossary(file: string): Glossary {
@@ -35,7 +38,7 @@ export function buildGlossary(data: z.infer<typeof glossarySchema>): Glossary {
     .map(([k, v]) => [k.toLowerCase().trim(), v.map(normalise)] as [string, string[]])
     .sort((a, b) => b[0].length - a[0].length);
   registerDomainWords([...synonyms.keys(), ...english.flatMap(([, zh]) => zh)]);
-  return { synonyms, english, stopwords: new Set(data.stopwords.map(normalise)) };
+  return { synonyms, english, stopwords: new Set(data.stopwords.map(normalise)), lexicon: new Map() };
 }
 
-export const EMPTY_GLOSSARY: Glossary = { synonyms: new Map(), english: [], stopwords: new Set() };
+export const EMPTY_GLOSSARY: Glossary = { synonyms: new Map(), english: [], stopwords: new Set(), lexicon: new Map() };

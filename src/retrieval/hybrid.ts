@@ -2,7 +2,7 @@ import { normalise } from '../knowledge/ingest.js';
 import { Bm25Index } from './bm25.js';
 import type { EmbeddingsProvider } from './embeddings.js';
 import type { Glossary } from './glossary.js';
-import { indexTerms, queryTerms, subWords, topicWords, type WeightedTerm } from './tokenize.js';
+import { indexTerms, isEnglishQuestion, queryTerms, subWords, topicWords, translateQuestionEnglish, type WeightedTerm } from './tokenize.js';
 import type { Chunk, Retriever, SearchHit, SearchOptions, SearchResult } from './types.js';
 import type { VectorIndex } from './vector-index.js';
 
@@ -15,7 +15,20 @@ export interface RelevanceDiagnostics {
   topSimilarity: number;
   /** Number of the question's topic words that exist anywhere in the handbook. */
   knownTerms: number;
+  /** Each topic word with its weight and the handbook forms it was matched through (none: unknown). */
+  words?: { word: string; weight: number; present: string[] }[];
 }
+
+/** One thing the question asks about and the handbook words that would show a passage covers it. */
+interface TopicUnit {
+  word: string;
+  forms: string[];
+  /** How sure the question is about this unit: dictionary translations pick among several senses. */
+  confidence: number;
+}
+
+/** A general-dictionary translation may be the wrong sense: it counts for this much of a curated one. */
+const DICTIONARY_CONFIDENCE = 0.6;
 
 export interface HybridOptions {
   mode?: RetrievalMode;
@@ -136,10 +149,22 @@ export class HybridRetriever implements Retriever {
     return this.vectors!.search(vector, 50);
   }
 
-  /** Topic words of the question plus the Chinese terms its English words map to. */
-  private topicTerms(query: string, norm: string, terms: WeightedTerm[]): string[] {
-    const english = terms.filter((t) => t.weight >= 1 && /\p{Script=Han}/u.test(t.term) && !norm.includes(t.term)).map((t) => t.term);
-    return [...new Set([...topicWords(query, this.glossary), ...english])];
+  /**
+   * What the question is about, as units that count once each: its own Chinese topic words, the
+   * curated translations of its English words, and in an English question each other content
+   * word with its dictionary translations (none: a word the handbook has no term for).
+   */
+  private topicTerms(query: string, norm: string, terms: WeightedTerm[]): TopicUnit[] {
+    const units = new Map<string, TopicUnit>();
+    const add = (word: string, forms: string[], confidence = 1) => units.has(word) || units.set(word, { word, forms, confidence });
+    for (const w of topicWords(query, this.glossary)) add(w, [w]);
+    for (const t of terms) if (t.weight >= 1 && /\p{Script=Han}/u.test(t.term) && !norm.includes(t.term)) add(t.term, [t.term]);
+    if (isEnglishQuestion(query)) {
+      const english = translateQuestionEnglish(query, this.glossary);
+      for (const { english: word, chinese } of english.dictionary) add(word, chinese, DICTIONARY_CONFIDENCE);
+      for (const word of english.untranslated) add(word, []);
+    }
+    return [...units.values()];
   }
 
   /**
@@ -149,17 +174,18 @@ export class HybridRetriever implements Retriever {
    * synonyms is. Unknown words weigh as much as the rarest handbook word, so a question about
    * hiking or pizza cannot score on its one generic word.
    */
-  private relevance(own: string[], topIds: number[], topSimilarity: number): RelevanceDiagnostics {
+  private relevance(own: TopicUnit[], topIds: number[], topSimilarity: number): RelevanceDiagnostics {
     if (!own.length || !topIds.length) return { coverage: 0, topSimilarity, knownTerms: 0 };
     const maxIdf = this.bm25.idf('\u0000never-a-term');
-    const words = own.map((term) => {
+    const words = own.map(({ forms, confidence }) => {
       const variants = (t: string) => [t, ...(this.glossary.synonyms.get(t) ?? [])].filter((v) => this.bm25.has(v));
-      // A compound the handbook never uses whole (老客户) stands for the known words inside it (客户).
-      let present = variants(term);
-      if (!present.length) present = subWords(term).flatMap(variants);
+      // A compound the handbook never uses whole (老客户) stands for its head, the known word it
+      // ends with (客户): Chinese compounds are head-final, and 增值税 is not a kind of 增值.
+      let present = [...new Set(forms.flatMap(variants))];
+      if (!present.length) present = forms.flatMap((term) => subWords(term).filter((w) => term.endsWith(w)).flatMap(variants));
       // Words the handbook does not know at all weigh a little more than its common words: enough that
       // an off-topic question made of them fails, not so much that one colloquial word sinks a real one.
-      return { present, idf: present.length ? Math.max(...present.map((v) => this.bm25.idf(v))) : maxIdf * UNKNOWN_WORD_WEIGHT };
+      return { present, idf: present.length ? confidence * Math.max(...present.map((v) => this.bm25.idf(v))) : maxIdf * UNKNOWN_WORD_WEIGHT };
     });
     const total = words.reduce((sum, w) => sum + w.idf, 0);
     // Per passage, not across passages: a covered question has its words together in one place,
@@ -169,7 +195,12 @@ export class HybridRetriever implements Retriever {
       const found = words.reduce((sum, w) => sum + (w.present.some((v) => this.bm25.contains(id, v)) ? w.idf : 0), 0);
       best = Math.max(best, found);
     }
-    return { coverage: total ? best / total : 0, topSimilarity, knownTerms: words.filter((w) => w.present.length).length };
+    return {
+      coverage: total ? best / total : 0,
+      topSimilarity,
+      knownTerms: words.filter((w) => w.present.length).length,
+      words: words.map((w, i) => ({ word: own[i]!.word, weight: Math.round(w.idf * 100) / 100, present: w.present })),
+    };
   }
 
 }

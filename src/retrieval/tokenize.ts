@@ -1,6 +1,7 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import { toSimplified } from '../text/script.js';
+import { englishTokens, translateEnglish } from './english-lexicon.js';
 import type { Glossary } from './glossary.js';
 
 /**
@@ -24,20 +25,33 @@ export function registerDomainWords(words: Iterable<string>): void {
 }
 
 /**
+ * Parts of speech (jieba's ICTCLAS tags) that never name a topic: pronouns (那边, 我们), adverbs
+ * (事先, 一直), conjunctions (接着), prepositions, particles, numerals and measure words (万一,
+ * 几个), locatives (以后), time words (天天), place words (手上, 当场), modal particles. Chat questions are full of them; counting them as topic words made
+ * colloquial on-topic questions look uncovered.
+ */
+const FUNCTION_TAGS = /^(?:r\w*|d\w*|c\w*|p\w*|u\w*|m\w*|q\w*|f|t\w*|s|y|e|o|h|k|x)$/;
+/**
  * The question's own topic words: dictionary words only (no HMM guessing, which invents
- * "words" such as 前要 from 签单前要先查), two characters or more, stopwords dropped.
+ * "words" such as 前要 from 签单前要先查), two characters or more, no function words or stopwords.
  */
 export function topicWords(question: string, glossary: Glossary): string[] {
   const text = toSimplified(question.normalize('NFKC')).toLowerCase();
-  // In an English question the glossary's translations carry the topic; its untranslated
-  // English words would only count against it.
-  const english = (text.match(/[a-z]/g) ?? []).length > (text.match(/\p{Script=Han}/gu) ?? []).length;
+  // In an English question its words are weighed through their translations (see hybrid.ts).
+  const english = isEnglishQuestion(text);
   return jieba
-    .cut(text, false)
-    .map((w) => w.trim())
-    .filter((w) => WORDLIKE.test(w) && [...w].length >= 2 && !glossary.stopwords.has(w) && !(english && /^[a-z0-9'-]+$/.test(w)))
+    .tag(text, false)
+    .map(({ word, tag }) => ({ word: word.trim(), tag }))
+    .filter(({ word, tag }) => WORDLIKE.test(word) && [...word].length >= 2 && !FUNCTION_TAGS.test(tag))
+    .filter(({ word }) => !glossary.stopwords.has(word) && !(english && /^[a-z0-9'-]+$/.test(word)))
     // 几类 / 几天 ask "how many X" and 一张 / 一首 count things: numeral + measure word is no topic.
-    .filter((w) => !/^[一二两三四五六七八九十几]\p{Script=Han}$/u.test(w));
+    .filter(({ word }) => !/^[一二两三四五六七八九十几]\p{Script=Han}$/u.test(word))
+    .map(({ word }) => word);
+}
+
+/** More Latin letters than Han characters. */
+export function isEnglishQuestion(text: string): boolean {
+  return (text.match(/[a-z]/gi) ?? []).length > (text.match(/\p{Script=Han}/gu) ?? []).length;
 }
 
 /** Words of any text in reading order (precise mode); punctuation and spaces come back as non-words. */
@@ -67,6 +81,37 @@ export function indexTerms(norm: string): string[] {
     for (let i = 0; i + 1 < chars.length; i++) terms.push(`${chars[i]}${chars[i + 1]}`);
   }
   return terms;
+}
+
+/** Dictionary translations are guesses among several senses: they weigh less than the curated glossary's. */
+const DICTIONARY_WEIGHT = 0.6;
+
+/**
+ * The English words of a question in Chinese: the curated glossary first (longest phrases win and
+ * are consumed), then the general dictionary; `untranslated` are content words neither knows.
+ */
+export function translateQuestionEnglish(
+  original: string,
+  glossary: Glossary,
+): { curated: string[][]; dictionary: { english: string; chinese: string[] }[]; untranslated: string[] } {
+  let rest = ` ${original.toLowerCase().replace(/[^a-z0-9\- ]+/g, ' ').replace(/\s+/g, ' ')} `;
+  const curated: string[][] = [];
+  for (const [phrase, zh] of glossary.english) {
+    const needle = ` ${phrase} `;
+    if (rest.includes(needle)) {
+      curated.push(zh);
+      rest = rest.split(needle).join(' | ');
+    }
+  }
+  // A consumed phrase leaves a "|" so that the dictionary never joins words across it.
+  const dictionary: { english: string; chinese: string[] }[] = [];
+  const untranslated: string[] = [];
+  for (const piece of rest.split('|')) {
+    const found = translateEnglish(englishTokens(piece), glossary.lexicon, glossary.stopwords);
+    dictionary.push(...found.translated);
+    untranslated.push(...found.untranslated.filter((w) => !/^\d/.test(w)));
+  }
+  return { curated, dictionary, untranslated };
 }
 
 export interface WeightedTerm {
@@ -106,16 +151,10 @@ export function queryTerms(norm: string, glossary: Glossary, original = norm): W
   }
 
 
-  // English → Chinese, longest phrases first; a matched phrase is consumed.
-  let english = ` ${original.toLowerCase().replace(/[^a-z0-9\- ]+/g, ' ').replace(/\s+/g, ' ')} `;
-  for (const [phrase, zh] of glossary.english) {
-    const needle = ` ${phrase} `;
-    if (english.includes(needle)) {
-      for (const t of zh) addPhrase(t, 1);
-      english = english.split(needle).join(' ');
-    }
-  }
-  for (const w of english.trim().split(' ')) if (w.length > 2 && !glossary.stopwords.has(w)) add(w, 0.7);
+  const english = translateQuestionEnglish(original, glossary);
+  for (const zh of english.curated) for (const t of zh) addPhrase(t, 1);
+  for (const { chinese } of english.dictionary) for (const t of chinese) addPhrase(t, DICTIONARY_WEIGHT);
+  for (const w of english.untranslated) if (w.length > 2) add(w, 0.7);
 
   // Synonyms of any matched glossary word (including words found only inside longer segments).
   for (const [word, others] of glossary.synonyms) {
