@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import nlp from 'compromise';
 import { eng as ENGLISH_STOPWORDS } from 'stopword';
 
 /**
@@ -53,6 +54,19 @@ export function englishTokens(text: string): { word: string; stop: boolean }[] {
     .map((w) => w.replace(/'s$|'$/, ''))
     .filter((w) => w.length >= 2)
     .map((word) => ({ word, stop: stopwords.has(word) }));
+}
+
+/**
+ * The nouns of an English question (compromise's part-of-speech tagger). A noun the handbook has no
+ * word for ("pizza", "France") says the question is about something else; an untranslated verb or
+ * adverb ("filled", "actually", "faster") only says how it is asked.
+ */
+export function englishNouns(text: string): Set<string> {
+  const nouns = new Set<string>();
+  for (const term of nlp(text).terms().json() as { terms: { normal: string; tags: string[] }[] }[]) {
+    for (const t of term.terms) if (t.tags.includes('Noun') && !t.tags.includes('Pronoun')) nouns.add(t.normal.toLowerCase());
+  }
+  return nouns;
 }
 
 type CedictRow = [traditional: string, simplified: string, pinyin: string, meanings: string | string[], ...rest: unknown[]];

@@ -1,6 +1,7 @@
 import { normalise } from '../knowledge/ingest.js';
 import { Bm25Index } from './bm25.js';
 import type { EmbeddingsProvider } from './embeddings.js';
+import { englishNouns } from './english-lexicon.js';
 import type { Glossary } from './glossary.js';
 import { indexTerms, isEnglishQuestion, queryTerms, subWords, topicWords, translateQuestionEnglish, type WeightedTerm } from './tokenize.js';
 import type { Chunk, Retriever, SearchHit, SearchOptions, SearchResult } from './types.js';
@@ -162,7 +163,8 @@ export class HybridRetriever implements Retriever {
     if (isEnglishQuestion(query)) {
       const english = translateQuestionEnglish(query, this.glossary);
       for (const { english: word, chinese } of english.dictionary) add(word, chinese, DICTIONARY_CONFIDENCE);
-      for (const word of english.untranslated) add(word, []);
+      const nouns = englishNouns(query);
+      for (const word of english.untranslated) if (nouns.has(word)) add(word, []);
     }
     return [...units.values()];
   }
