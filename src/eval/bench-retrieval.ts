@@ -7,6 +7,7 @@ import { extractText } from '../knowledge/loaders.js';
 import { HashedNgramEmbeddings } from '../retrieval/embeddings.js';
 import { loadGlossary } from '../retrieval/glossary.js';
 import { HybridRetriever } from '../retrieval/hybrid.js';
+import { handbookLexicon } from '../knowledge/knowledge-base.js';
 import { indexTerms } from '../retrieval/tokenize.js';
 import type { Chunk } from '../retrieval/types.js';
 import { VectorIndex } from '../retrieval/vector-index.js';
@@ -65,7 +66,7 @@ export async function benchScale(knowledgeDir: string, scale: number, queries: s
   }
   const embeddings = new HashedNgramEmbeddings();
   const vectors = VectorIndex.build(await embeddings.embedDocuments(chunks.map((c) => c.normText)));
-  const retriever = new HybridRetriever(chunks, vectors, embeddings, glossary);
+  const retriever = new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon: handbookLexicon(chunks) });
   const buildMs = performance.now() - t0;
 
   const times: number[] = [];

@@ -127,7 +127,7 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<
 }
 
 /** The dictionary's English for the words this handbook uses; without the dictionary, none. */
-function handbookLexicon(chunks: Chunk[], log?: Logger): EnglishLexicon {
+export function handbookLexicon(chunks: Chunk[], log?: Logger): EnglishLexicon {
   const vocabulary = new Set<string>();
   for (const c of chunks) for (const t of indexTerms(c.normText)) vocabulary.add(t);
   try {
