@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { createPrechecker } from '../src/precheck/engine.js';
 
 /**
- * The eval samples (tests/fixtures/contracts, copied from shared/eval) and our own extra
- * contracts in the same style (tests/fixtures/contracts-extra, both scripts).
+ * The eval samples (tests/fixtures/contracts, copied from shared/eval), our own extra
+ * contracts in the same style (tests/fixtures/contracts-extra, both scripts), and a second
+ * blind set written without seeing the rules (tests/fixtures/contracts-blind2).
  */
 interface Expectation {
   mustFind: string[];
@@ -15,7 +16,7 @@ interface Expectation {
 
 const prechecker = createPrechecker();
 
-for (const dir of ['contracts', 'contracts-extra']) {
+for (const dir of ['contracts', 'contracts-extra', 'contracts-blind2']) {
   const root = path.join(import.meta.dirname, 'fixtures', dir);
   const expected = JSON.parse(readFileSync(path.join(root, 'expected.json'), 'utf8')) as Record<string, Expectation>;
   describe(`precheck samples: ${dir}`, () => {

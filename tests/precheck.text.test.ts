@@ -33,6 +33,19 @@ describe('precheck amounts (nzh with 元/角/分/整/萬/人民币 normalised fi
     ]);
   });
 
+  it('reads other currencies before or after the figure, and 參 as a capital three', () => {
+    const text = 'USD 12,000；86 万港元；3,000 美元；NT$ 5,000；HK$1,200.50；壹万贰仟美元整';
+    expect(findAmounts(text).map((a) => [a.value, a.inWords])).toEqual([
+      [12000, false],
+      [860000, false],
+      [3000, false],
+      [5000, false],
+      [1200.5, false],
+      [12000, true],
+    ]);
+    expect(decodeMoneyWords(normalizeAligned('港幣壹佰貳拾參萬肆仟伍佰元整'))).toBe(1234500);
+  });
+
   it('finds percentages in figures and words', () => {
     expect(findPercents('定金为 30%，尾款百分之二十五点五').map((p) => p.value)).toEqual([30, 25.5]);
   });
@@ -52,6 +65,18 @@ describe('precheck text preparation', () => {
     expect(headings).toEqual(['', '第一条 标的', '第二条 付款', '三、争议']);
     const pay = t.sentences.find((s) => s.text.startsWith('验收后付款'))!;
     expect(t.clauses[pay.clause]!.heading).toBe('第二条 付款');
+  });
+
+  it('takes the least indented heading style as the top level: （一） above indented 1.', () => {
+    const t = prepare('买卖合同\n（一）产品\n  1. 甲醇 100 吨，用于涂料生产。\n  2. 乙醇 50 吨，用于清洗工序。\n（二）付款\n  1. 预付 30%，签约后支付。\n  2. 尾款 70%，发货前付清。');
+    const firstLines = t.sections.map((s) => t.norm.slice(s.start, s.end).trim().split('\n')[0]);
+    expect(firstLines).toEqual(['买卖合同', '(一)产品', '(二)付款']);
+  });
+
+  it('opens sections at Traditional capital numerals (壹、貳、參、)', () => {
+    const t = prepare('買賣合約\n壹、標的：貨品 10 台。\n貳、付款\n1. 預付三成。\n2. 尾款七成。\n參、交貨：月底前交貨。');
+    const firstLines = t.sections.map((s) => t.norm.slice(s.start, s.end).trim().split('\n')[0]);
+    expect(firstLines).toEqual(['买卖合约', '壹、标的:货品 10 台。', '贰、付款', '参、交货:月底前交货。']);
   });
 
   it('extracts parties, the buyer as customer with its USCC', () => {

@@ -17,13 +17,33 @@ const CAPITAL_DIGITS = '零壹贰叁肆伍陆柒捌玖';
 const LOWER_TO_CAPITAL: Record<string, string> = {
   〇: '零', 一: '壹', 二: '贰', 两: '贰', 三: '叁', 四: '肆', 五: '伍', 六: '陆', 七: '柒', 八: '捌', 九: '玖',
   十: '拾', 百: '佰', 千: '仟', 元: '元', 圆: '元',
+  // Traditional 大写 writes three as 參, which Simplified conversion turns into 参 (not 叁).
+  参: '叁',
 };
 
 /** Chinese-numeral characters an amount in words is made of (after lower → capital mapping). */
 const WORD_NUM = '零壹贰叁肆伍陆柒捌玖拾佰仟万亿';
 
 function toCapital(s: string): string {
-  return s.replace(/[〇一二两三四五六七八九十百千圆]/g, (c) => LOWER_TO_CAPITAL[c] ?? c);
+  return s.replace(/[〇一二两三四五六七八九十百千圆参]/g, (c) => LOWER_TO_CAPITAL[c] ?? c);
+}
+
+/**
+ * Currency names around an amount. The contract's own currency is not tracked: amounts are
+ * compared within one contract, where a second currency is rare and shows as a second figure.
+ * Written after normalisation (港幣 → 港币, 新臺幣 → 新台币, 日圓 → 日圆).
+ */
+export const CURRENCY_PREFIX =
+  '人民币|港币|港元|美元|美金|欧元|日元|日圆|英镑|新台币|澳门币|澳门元|RMB|CNY|HKD|USD|NTD|TWD|EUR|JPY|GBP|MOP|HK\\$|US\\$|NT\\$|MOP\\$|[¥￥$€£]';
+/** Currency words that close an amount like 元 does (`86 万港元`, `12,000 美元`). */
+const CURRENCY_SUFFIX = '港元|港币|美元|美金|欧元|日元|日圆|英镑|澳门元|澳门币|元|圆';
+
+const LEADING_LABELS = new RegExp(`^(?:大写|[:：]|${CURRENCY_PREFIX})+`, 'iu');
+const CURRENCY_AS_YUAN = new RegExp(`(?:${CURRENCY_SUFFIX})(?=[角分整正零壹贰叁参肆伍陆柒捌玖一二三四五六七八九]|$)`, 'u');
+
+/** `大写：港币捌拾陆万港元整` → `捌拾陆万元整`: labels and currency words are no numerals. */
+function stripCurrencyWords(words: string): string {
+  return words.replace(LEADING_LABELS, '').replace(CURRENCY_AS_YUAN, '元');
 }
 
 /**
@@ -45,10 +65,7 @@ export function decodeChineseInteger(words: string): number | null {
  * because nzh would otherwise fold them into the number.
  */
 export function decodeMoneyWords(words: string): number | null {
-  let s = toCapital(words)
-    .replace(/\s+/g, '')
-    .replace(/^(人民币|大写|[:：])+/, '')
-    .replace(/[整正]$/, '');
+  let s = toCapital(stripCurrencyWords(words.replace(/\s+/g, ''))).replace(/[整正]$/, '');
   s = s.replace(/元$/, '');
   const yuanAt = s.indexOf('元');
   const intPart = yuanAt === -1 ? (/[角分]/.test(s) ? '' : s) : s.slice(0, yuanAt);
@@ -71,15 +88,23 @@ export function decodeMoneyWords(words: string): number | null {
 const UNIT_SCALE: Record<string, number> = { 千: 1e3, 万: 1e4, 百万: 1e6, 千万: 1e7, 亿: 1e8 };
 
 /**
- * Figures with a currency marker: `人民币 204,000.00 元`, `¥500,000`, `80 万元`, `RMB 12,000`.
- * A bare number without 元 or a currency sign is not money (quantities, dates, percentages).
+ * Figures with a currency marker: `人民币 204,000.00 元`, `¥500,000`, `80 万元`, `RMB 12,000`,
+ * `HK$860,000`, `USD 12,000`, `86 万港元`. A bare number without 元 or a currency is not money
+ * (quantities, dates, percentages).
  */
-const FIGURE =
-  /(人民币|RMB|CNY|¥|￥)?\s*(\d{1,3}(?:[,，]\d{3})+|\d+)(\.\d+)?\s*(百万|千万|千|万|亿)?\s*(元|圆)?/giu;
+const FIGURE = new RegExp(
+  `(${CURRENCY_PREFIX})?\\s*(\\d{1,3}(?:[,，]\\d{3})+|\\d+)(\\.\\d+)?\\s*(百万|千万|千|万|亿)?\\s*(${CURRENCY_SUFFIX})?`,
+  'giu',
+);
 
-/** Amounts in words: a run of capital numerals closed by 元/圆 (optionally 角/分/整). */
-const WORDS =
-  /(?:人民币)?[零壹贰叁肆伍陆柒捌玖拾佰仟万亿一二两三四五六七八九十百千〇]+[元圆](?:[零壹贰叁肆伍陆柒捌玖一二三四五六七八九][角分]){0,2}[整正]?/gu;
+/** Amounts in words: a run of capital numerals closed by 元/圆 or a currency (optionally 角/分/整). */
+const WORDS = new RegExp(
+  `(?:${CURRENCY_PREFIX})?[零壹贰叁参肆伍陆柒捌玖拾佰仟万亿一二两三四五六七八九十百千〇]+(?:${CURRENCY_SUFFIX})(?:[零壹贰叁参肆伍陆柒捌玖一二三四五六七八九][角分]){0,2}[整正]?`,
+  'gu',
+);
+
+/** Cheap pre-test for an amount in words: numerals right before 元 or a currency word. */
+export const HAS_WORDS_AMOUNT = new RegExp(`[零壹贰叁参肆伍陆柒捌玖拾佰仟万亿一二两三四五六七八九十百千〇](?:${CURRENCY_SUFFIX})`, 'u');
 
 export function findAmounts(text: string): Amount[] {
   const out: Amount[] = [];
@@ -97,8 +122,8 @@ export function findAmounts(text: string): Amount[] {
   }
   for (const m of text.matchAll(WORDS)) {
     // A single lower-case numeral + 元 (`一元`) is too ambiguous to be worth a finding.
-    const core = m[0].replace(/^人民币/, '');
-    if (!/[零壹贰叁肆伍陆柒捌玖拾佰仟]/.test(core) && core.length < 3) continue;
+    const core = stripCurrencyWords(m[0]);
+    if (!/[零壹贰叁参肆伍陆柒捌玖拾佰仟]/.test(core) && core.length < 3) continue;
     const value = decodeMoneyWords(m[0]);
     if (value === null || value === 0) continue;
     out.push({ value, start: m.index!, end: m.index! + m[0].length, inWords: true });
@@ -138,7 +163,10 @@ export function parseCount(s: string): number | null {
   return decodeChineseInteger(s);
 }
 
+// One formatter: `toLocaleString` builds a new one per call, which shows on contracts with many findings.
+const MONEY_FORMAT = new Intl.NumberFormat('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 2 });
+
 /** `1,234,567.8` for messages — no currency formatting library needed for this. */
 export function formatMoney(n: number): string {
-  return n.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 2 });
+  return MONEY_FORMAT.format(n);
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { CreditLineLookup } from '../credit/lookup.js';
-import { findAmounts, findPercents, formatMoney, parseCount, sameMoney, type Amount } from './amounts.js';
+import { CURRENCY_PREFIX, findAmounts, findPercents, formatMoney, HAS_WORDS_AMOUNT, parseCount, sameMoney, type Amount, type Percent } from './amounts.js';
 import type { ContractFacts } from './facts.js';
+import { lineItemMismatches, QUANTITY } from './line-items.js';
 import { sentenceAt, type Sentence } from './text.js';
 import type { Severity } from './types.js';
 
@@ -59,11 +60,8 @@ function partiesMissing(ctx: CheckContext, p: { minParties: number }): CheckHit[
 // ---------------------------------------------------------------------------------------------
 // amounts
 
-/** Between a figure and its 大写 only labels and punctuation may stand (`（大写：人民币`). */
-const PAIR_GAP = /^(?:[\s（()）:：,，、]|大写|小写|金额|人民币|即|为|RMB|CNY|¥|￥)*$/u;
-
-/** Cheap pre-test: an amount in words needs numerals right before 元. */
-const HAS_WORDS_AMOUNT = /[零壹贰叁肆伍陆柒捌玖拾佰仟万亿一二两三四五六七八九十百千〇][元圆]/u;
+/** Between a figure and its 大写 only labels, currencies and punctuation may stand (`（大写：港币`). */
+const PAIR_GAP = new RegExp(`^(?:[\\s（()）:：,，、]|大写|小写|金额|即|为|${CURRENCY_PREFIX})*$`, 'iu');
 
 function wordsVersusFigures(s: Sentence): CheckHit[] {
   if (!HAS_WORDS_AMOUNT.test(s.text)) return [];
@@ -88,10 +86,8 @@ function wordsVersusFigures(s: Sentence): CheckHit[] {
   return hits;
 }
 
-const QUANTITY =
-  /(?<![\d,.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(台|套|件|个(?!工作日|月|日|自然日|小时|季度|年|星期|周|百分点)|只|批|吨|箱|辆|部|块|片|米|平方米|千克|公斤|kg|份|组|支|张|本|副|把|根|桶|瓶|盒|包|颗|卷|册|项|樘|扇|株|棵|路|端|点位|节点|间)/giu;
 const UNIT_PRICE = /单价/;
-const TOTAL_BEFORE = /(合同总价款?|合同总金额|合同总额|合同金额|总价款|价款总额|总价|总金额|总计|合计|共计|总额)[^，,。；;\d]{0,10}$/u;
+const TOTAL_BEFORE = /((?:合同|合约|协议)(?:总价款?|总金额|总额|金额)|总价款|价款总额|总价|总金额|总计|合计|共计|总额)[^，,。；;\d]{0,10}$/u;
 
 /** quantity × unit price per line item, compared with the total stated in the same clause. */
 function quantityTimesPrice(ctx: CheckContext): CheckHit[] {
@@ -128,75 +124,129 @@ function quantityTimesPrice(ctx: CheckContext): CheckHit[] {
 const INSTALMENT_MARKER =
   /首期款?|首付款?|第[一二三四五六七八九十\d]+(?:期|笔|次)(?:款|付款)?|预付款|进度款|到货款|发货款|验收款|尾款|余款|剩余款项?|剩余货款|质保金|质量保证金/gu;
 const NOT_INSTALMENT_PERCENT = /(违约|逾期|每日|每天|滞纳|税率?|增值税)[^，,。；;]{0,12}$/u;
+/** A percentage of what is left (`剩余款项的 50%`) is no share of the contract price. */
+const SHARE_OF_REMAINDER = /(剩余|余下|未付|该批|每批|当期|该期|该订单)[^，,。；;]{0,8}$/u;
 
-/** Instalments that are all stated (as amounts or as percentages) must add up. */
+/** A marker that labels its item: `第一期：` / `第一期（预付款）：`. */
+const INSTALMENT_LABEL_END = /^\s*(?:[（(][^（()）]{0,10}[)）])?\s*[:：]/u;
+
+interface Instalment {
+  start: number;
+  end: number;
+  figures: Amount[];
+  /** `ofRemainder`: a share of what is left (`剩余款项的 50%`), not of the contract price. */
+  percents: { value: number; ofRemainder: boolean }[];
+}
+
+/** Instalments that are all stated (as amounts, percentages or a mix of both) must add up. */
 function instalmentsSum(ctx: CheckContext): CheckHit[] {
   const { text, contractValue } = ctx.facts;
   const hits: CheckHit[] = [];
   for (const clause of text.sections) {
     const body = text.norm.slice(clause.start, clause.end);
     if (!/付款|支付|付清|结算|汇入/.test(body)) continue;
-    const seenNames = new Set<string>();
-    const markers = [...body.matchAll(INSTALMENT_MARKER)].filter((m, i, all) => {
-      // `首期预付款` is one instalment, not two; a name seen before (`在首期款中抵扣`) refers back.
-      if (i > 0 && m.index! - (all[i - 1]!.index! + all[i - 1]![0].length) <= 4) return false;
-      const name = m[0].replace(/款$/, '');
-      if (seenNames.has(name)) return false;
-      seenNames.add(name);
-      return true;
-    });
-    if (markers.length < 2) continue;
-    const items = markers.map((m, i) => {
-      const start = m.index!;
-      const nextMarker = markers[i + 1]?.index ?? body.length;
-      const sentenceEnd = body.slice(start).search(/[。；;\n]/);
-      const end = Math.min(nextMarker, sentenceEnd === -1 ? body.length : start + sentenceEnd);
-      const valuesIn = (seg: string) => ({
-        figures: dedupeAmounts(findAmounts(seg)),
-        percents: findPercents(seg).filter((p) => !NOT_INSTALMENT_PERCENT.test(seg.slice(0, p.start))),
-      });
-      // Values follow the marker (`首期款：签约后 10 日内，支付总额的 30%`, up to the next instalment),
-      // or, when its own phrase has none after it, precede it there (`发货前支付 60% 进度款`).
-      const prevEnd = i > 0 ? markers[i - 1]!.index! + markers[i - 1]![0].length : 0;
-      const phraseStart = Math.max(prevEnd, lastIndexOfAny(body, PHRASE_END, start) + 1);
-      const phraseEndRel = body.slice(start).search(/[，,。；;\n]/);
-      const phraseEnd = Math.min(end, phraseEndRel === -1 ? body.length : start + phraseEndRel);
-      const ahead = valuesIn(body.slice(start, phraseEnd));
-      const behind = valuesIn(body.slice(phraseStart, start));
-      const seg = valuesIn(body.slice(start, end));
-      const own = ahead.figures.length + ahead.percents.length === 0 && behind.figures.length + behind.percents.length > 0;
-      return { start: own ? phraseStart : start, end, figures: own ? behind.figures : seg.figures, percents: own ? behind.percents : seg.percents };
-    });
+    const items = instalmentsIn(body);
+    if (items.length < 2) continue;
     const evidence = sentenceSpan(ctx, clause.start + items[0]!.start, clause.start + items[items.length - 1]!.end);
-    if (contractValue && items.every((it) => it.figures.length === 1)) {
-      const sum = items.reduce((s, it) => s + it.figures[0]!.value, 0);
-      if (!sameMoney(sum, contractValue.value)) {
-        hits.push({
-          ...evidence,
-          detail: `各期付款合计 ${items.map((it) => formatMoney(it.figures[0]!.value)).join(' + ')} = ${formatMoney(sum)} 元，合同总价为 ${formatMoney(contractValue.value)} 元`,
-        });
-        continue;
-      }
-    }
-    if (items.every((it) => it.percents.length === 1)) {
-      const sum = items.reduce((s, it) => s + it.percents[0]!.value, 0);
-      if (Math.abs(sum - 100) > 1e-6) {
-        hits.push({
-          ...evidence,
-          detail: `各期付款比例合计 ${items.map((it) => `${it.percents[0]!.value}%`).join(' + ')} = ${Math.round(sum * 100) / 100}%，不等于 100%`,
-        });
-      }
-    }
+    const detail = (contractValue && amountsDisagree(items, contractValue.value)) ?? percentagesDisagree(items);
+    if (detail) hits.push({ ...evidence, detail });
   }
   return hits;
 }
 
-const PHRASE_END = /[，,。；;\n]/;
+function instalmentsIn(body: string): Instalment[] {
+  const seenNames = new Set<string>();
+  let labelScopeEnd = -1;
+  const markers = [...body.matchAll(INSTALMENT_MARKER)].filter((m, i, all) => {
+    const start = m.index!;
+    // `首期预付款` is one instalment, not two; a name seen before (`在首期款中抵扣`) refers back.
+    const prevEnd = i > 0 ? all[i - 1]!.index! + all[i - 1]![0].length : -Infinity;
+    if (start - prevEnd <= 4 && !/[。；;\n]/.test(body.slice(prevEnd, start))) return false;
+    const isLabel = INSTALMENT_LABEL_END.test(body.slice(start + m[0].length, start + m[0].length + 16));
+    // Under a label (`第一期：…支付总价的 30% 作为预付款`) a further name only restates the same instalment.
+    if (!isLabel && start < labelScopeEnd) return false;
+    const name = m[0].replace(/款$/, '');
+    if (seenNames.has(name)) return false;
+    seenNames.add(name);
+    if (isLabel) labelScopeEnd = start + sentenceLength(body, start);
+    return true;
+  });
+  return markers.map((m, i) => {
+    const start = m.index!;
+    const nextMarker = markers[i + 1]?.index ?? body.length;
+    const end = Math.min(nextMarker, start + sentenceLength(body, start));
+    // Values follow the marker (`首期款：签约后 10 日内，支付总额的 30%`, up to the next instalment),
+    // or, when its own phrase has none after it, precede it there (`发货前支付 60% 进度款`).
+    const prevEnd = i > 0 ? markers[i - 1]!.index! + markers[i - 1]![0].length : 0;
+    const phraseStart = Math.max(prevEnd, phraseBreakBefore(body, start) + 1);
+    const phraseEnd = Math.min(end, phraseBreakAfter(body, start));
+    const ahead = valuesIn(body.slice(start, phraseEnd));
+    const behind = valuesIn(body.slice(phraseStart, start));
+    const own = ahead.figures.length + ahead.percents.length === 0 && behind.figures.length + behind.percents.length > 0;
+    return own ? { start: phraseStart, end, ...behind } : { start, end, ...valuesIn(body.slice(start, end)) };
+  });
+}
 
-/** Offset of the last character matching `re` before `before`, or -1. */
-function lastIndexOfAny(text: string, re: RegExp, before: number): number {
-  for (let i = before - 1; i >= 0; i--) if (re.test(text[i]!)) return i;
+function valuesIn(segment: string): Pick<Instalment, 'figures' | 'percents'> {
+  return {
+    figures: dedupeAmounts(findAmounts(segment)),
+    percents: findPercents(segment)
+      .filter((p) => !NOT_INSTALMENT_PERCENT.test(segment.slice(0, p.start)))
+      .map((p) => ({ value: p.value, ofRemainder: SHARE_OF_REMAINDER.test(segment.slice(0, p.start)) })),
+  };
+}
+
+/**
+ * Each instalment's amount: its figure, or its percentage of the contract price. An instalment with
+ * neither, with two of a kind, or a percentage of the remainder leaves the sum open.
+ */
+function amountsDisagree(items: Instalment[], contractValue: number): string | undefined {
+  const amounts: number[] = [];
+  for (const it of items) {
+    if (it.figures.length === 1) amounts.push(it.figures[0]!.value);
+    else if (it.figures.length === 0 && it.percents.length === 1 && !it.percents[0]!.ofRemainder) amounts.push((it.percents[0]!.value / 100) * contractValue);
+    else return undefined;
+  }
+  // All percentages is the percentage check's job (its message reads better).
+  if (items.every((it) => it.figures.length === 0)) return undefined;
+  const sum = Math.round(amounts.reduce((a, b) => a + b, 0) * 100) / 100;
+  if (sameMoney(sum, contractValue)) return undefined;
+  return `各期付款合计 ${amounts.map(formatMoney).join(' + ')} = ${formatMoney(sum)} 元，合同总价为 ${formatMoney(contractValue)} 元`;
+}
+
+function percentagesDisagree(items: Instalment[]): string | undefined {
+  if (!items.every((it) => it.percents.length === 1 && !it.percents[0]!.ofRemainder)) return undefined;
+  const sum = items.reduce((s, it) => s + it.percents[0]!.value, 0);
+  if (Math.abs(sum - 100) <= 1e-6) return undefined;
+  return `各期付款比例合计 ${items.map((it) => `${it.percents[0]!.value}%`).join(' + ')} = ${Math.round(sum * 100) / 100}%，不等于 100%`;
+}
+
+/** Characters from `from` to the end of its sentence. */
+function sentenceLength(text: string, from: number): number {
+  const rel = text.slice(from).search(/[。；;\n]/);
+  return rel === -1 ? text.length - from : rel;
+}
+
+/**
+ * Phrases end at `，` `。` `；` and line breaks; after normalisation `，` is `,`, so a comma that
+ * groups digits (`1,500,000`) must not count as one.
+ */
+function isPhraseBreak(text: string, i: number): boolean {
+  const c = text[i]!;
+  if (c !== ',') return /[，。；;\n]/.test(c);
+  return !(/\d/.test(text[i - 1] ?? '') && /^\d{3}(?!\d)/.test(text.slice(i + 1, i + 5)));
+}
+
+/** Offset of the last phrase break before `before`, or -1. */
+function phraseBreakBefore(text: string, before: number): number {
+  for (let i = before - 1; i >= 0; i--) if (isPhraseBreak(text, i)) return i;
   return -1;
+}
+
+/** Offset of the first phrase break at or after `from`, or the text's length. */
+function phraseBreakAfter(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) if (isPhraseBreak(text, i)) return i;
+  return text.length;
 }
 
 /** A figure and its 大写 twin count once. */
@@ -207,7 +257,23 @@ function dedupeAmounts(amounts: Amount[]): Amount[] {
 
 function amountMismatch(ctx: CheckContext): CheckHit[] {
   const words = ctx.facts.text.sentences.flatMap(wordsVersusFigures);
-  return [...words, ...quantityTimesPrice(ctx), ...instalmentsSum(ctx)];
+  const items = lineItemMismatches(ctx.facts.text).map((h) => ({ ...sentenceSpan(ctx, h.start, h.end), detail: `数量 × 单价：${h.detail}` }));
+  return withoutOverlaps([...words, ...items, ...quantityTimesPrice(ctx), ...instalmentsSum(ctx)]);
+}
+
+/** One finding per passage: a single-item sentence can fail both the line-item and the total check. */
+function withoutOverlaps(hits: CheckHit[]): CheckHit[] {
+  const merged: CheckHit[] = [];
+  for (const h of [...hits].sort((a, b) => a.start - b.start)) {
+    const last = merged[merged.length - 1];
+    if (!last || h.start >= last.end) {
+      merged.push({ ...h });
+      continue;
+    }
+    last.end = Math.max(last.end, h.end);
+    if (h.detail && !last.detail?.includes(h.detail)) last.detail = last.detail ? `${last.detail}；${h.detail}` : h.detail;
+  }
+  return merged;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -226,9 +292,11 @@ function depositOverCap(ctx: CheckContext, p: z.output<typeof depositParams>): C
   const hits: CheckHit[] = [];
   for (const s of ctx.facts.text.sentences) {
     if (!s.text.includes('定金') || p.notDeposit.some((w) => s.text.includes(w))) continue;
+    // Found once per sentence: a long sentence may mention the deposit many times.
+    const values = { amounts: dedupeAmounts(findAmounts(s.text)), percents: findPercents(s.text) };
     // Every mention counts: `定金：签约后支付定金，定金为合同总价的 25%` states it at the third.
     for (const m of s.text.matchAll(DEPOSIT)) {
-      const stated = depositStated(s.text, m.index!, m.index! + m[0].length, ctx.facts.contractValue?.value);
+      const stated = depositStated(s.text, values, m.index!, m.index! + m[0].length, ctx.facts.contractValue?.value);
       if (stated && stated.ratio > p.capPercent + 1e-9) {
         hits.push(sentenceHit(s, `${stated.detail}，超过 ${p.capPercent}% 的法定上限`));
         break;
@@ -247,23 +315,23 @@ const PENALTY = /违约金|逾期|赔偿|返还|罚/;
  */
 function depositStated(
   text: string,
+  { amounts, percents }: { amounts: Amount[]; percents: Percent[] },
   mentionStart: number,
   at: number,
   contractValue: number | undefined,
 ): { ratio: number; detail: string } | undefined {
-  const windowEnd = nthIndexOf(text, /[,，]/g, at, 2);
-  const window = text.slice(0, windowEnd);
-  const phraseOf = (i: number) => window.slice(Math.max(0, window.lastIndexOf(',', i - 1), window.lastIndexOf('，', i - 1)), i);
-  const pct = findPercents(window).find((x) => x.start >= at && x.start - at <= 30 && !PENALTY.test(phraseOf(x.start)));
-  const amounts = dedupeAmounts(findAmounts(text));
-  const after = amounts.find((a) => a.start >= at && a.end <= windowEnd && a.start - at <= 30 && !PENALTY.test(phraseOf(a.start)));
+  const windowEnd = phraseBreakAfter(text, phraseBreakAfter(text, at) + 1);
+  const phraseOf = (i: number) => text.slice(Math.max(0, phraseBreakBefore(text, i)), i);
+  const near = (x: Span) => x.end <= windowEnd && x.start - at <= 30;
+  const pct = spansFrom(percents, at).find((x) => near(x) && !PENALTY.test(phraseOf(x.start)));
+  const after = spansFrom(amounts, at).find((a) => near(a) && !PENALTY.test(phraseOf(a.start)));
   if (pct && (!after || pct.start < after.start)) return { ratio: pct.value, detail: `定金为合同价款的 ${pct.value}%` };
   // `支付合同总价 30% 作为定金` / `30%的定金`: a percentage just before the word, in the same phrase.
-  const pctBefore = findPercents(text)
-    .reverse()
-    .find((x) => x.end <= mentionStart && mentionStart - x.end <= 8 && !/[，,。；;]|违约|逾期|赔偿/.test(text.slice(x.end, mentionStart)));
+  const pctBefore = spansBefore(percents, mentionStart).findLast(
+    (x) => x.end <= mentionStart && mentionStart - x.end <= 8 && !/[，,。；;]|违约|逾期|赔偿/.test(text.slice(x.end, mentionStart)),
+  );
   if (pctBefore && !after) return { ratio: pctBefore.value, detail: `定金为合同价款的 ${pctBefore.value}%` };
-  const before = [...amounts].reverse().find((a) => a.end <= mentionStart && mentionStart - a.end <= 12);
+  const before = spansBefore(amounts, mentionStart).findLast((a) => a.end <= mentionStart && mentionStart - a.end <= 12);
   const amount = after ?? before;
   if (!amount || !contractValue || amount.value === contractValue) return undefined;
   const ratio = (amount.value / contractValue) * 100;
@@ -273,15 +341,36 @@ function depositStated(
   };
 }
 
-/** Offset of the n-th match of `re` at or after `from`, or the string's length. */
-function nthIndexOf(text: string, re: RegExp, from: number, n: number): number {
-  re.lastIndex = from;
-  let m: RegExpExecArray | null = null;
-  for (let i = 0; i < n; i++) {
-    m = re.exec(text);
-    if (!m) return text.length;
+interface Span {
+  start: number;
+  end: number;
+}
+
+/**
+ * The few spans (sorted by start) starting within 30 characters at or after `offset`, found by
+ * binary search: a long sentence can mention the deposit hundreds of times.
+ */
+function spansFrom<T extends Span>(spans: T[], offset: number): T[] {
+  const first = firstStartingAtOrAfter(spans, offset);
+  let last = first;
+  while (last < spans.length && spans[last]!.start - offset <= 30) last++;
+  return spans.slice(first, last);
+}
+
+/** The few spans (sorted by start) starting less than 60 characters before `offset` (room for a long amount). */
+function spansBefore<T extends Span>(spans: T[], offset: number): T[] {
+  return spans.slice(firstStartingAtOrAfter(spans, offset - 60), firstStartingAtOrAfter(spans, offset));
+}
+
+function firstStartingAtOrAfter(spans: Span[], offset: number): number {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid]!.start < offset) lo = mid + 1;
+    else hi = mid;
   }
-  return m!.index;
+  return lo;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -343,12 +432,14 @@ const creditParams = z.strictObject({
   /** A payment made after one of these events gives the customer credit. */
   after: z
     .string()
-    .default('验收|(?<!收)到货(?!款)|货到(?!付款)|交货|交付|收货|收到货物|发货|安装|调试|上线|开具发票|收到发票|收票|开票|票到|见票|对账'),
+    .default(
+      '验收|验货|点收|点交|签收|收讫|入库|(?<!收)到货(?!款)|货到(?!付款)|到港|运抵|抵达|送达|交货|交付|收货|收到货物|发货|出货|装船|装运|提货|安装|调试|上线|开具发票|开立(统一)?发票|发票开立|收到发票|收票|开票|票到|见票|对账',
+    ),
   pay: z.string().default('支付|付清|付款|结清|汇入|汇至|转入|结算|付至|支付至'),
   /** Standing credit terms. */
   terms: z
     .string()
-    .default('月结|账期|赊销|信用期|(次月|下月)[^，,。；;]{0,10}(支付|付清|结清|付款|结算)|上月(货款|款项|账款)'),
+    .default('月结|账期|帐期|赊销|赊账|赊帐|信用期|(次月|下月)[^，,。；;]{0,10}(支付|付清|结清|付款|结算)|上月(货款|款项|账款)'),
   notPayment: z.string().default('违约金|赔偿|滞纳金|罚款|退还|返还|退款'),
 });
 
@@ -364,13 +455,21 @@ function creditRequired(ctx: CheckContext, p: z.output<typeof creditParams>): Ch
   const pay = new RegExp(p.pay, 'u');
   const terms = new RegExp(p.terms, 'u');
   const notPayment = new RegExp(p.notPayment, 'u');
-  const s = ctx.facts.text.sentences.find(
-    (x) => !notPayment.test(x.text) && ((after.test(x.text) && pay.test(x.text)) || terms.test(x.text)),
-  );
-  if (!s) return [];
   // The period that counts is the one after the delivery event (`验收后 30 日内`), not a prepayment's.
-  const trigger = after.exec(s.text) ?? terms.exec(s.text);
-  const termDays = daysIn(s.text.slice(trigger?.index ?? 0));
+  const termDaysOf = (x: Sentence) => daysIn(x.text.slice((after.exec(x.text) ?? terms.exec(x.text))?.index ?? 0));
+  const isCreditTerm = (x: Sentence) => !notPayment.test(x.text) && ((after.test(x.text) && pay.test(x.text)) || terms.test(x.text));
+  // `账期如下：` introduces the terms; the sentence that states the days is the better evidence.
+  let s: Sentence | undefined;
+  for (const x of ctx.facts.text.sentences) {
+    if (!isCreditTerm(x)) continue;
+    s ??= x;
+    if (termDaysOf(x) !== undefined) {
+      s = x;
+      break;
+    }
+  }
+  if (!s) return [];
+  const termDays = termDaysOf(s);
   const amount = ctx.facts.contractValue?.value;
   const customer = ctx.facts.customer;
   const who = customer?.name ? `客户「${customer.name}」` : '客户';

@@ -12,7 +12,7 @@ export interface ContractFacts {
 }
 
 /** Words that introduce the contract's total; the first amount right after one is the value. */
-const TOTAL_WORDS = /(合同总价款?|合同总金额|合同总额|合同金额|合同价款|合同价格|总价款|价款总额|含税总价|总价|总金额|总计|合计|共计|总额)/g;
+const TOTAL_WORDS = /((?:合同|合约|协议)(?:总价款?|总金额|总额|金额|价款|价格)|总价款|价款总额|含税总价|总价|总金额|总计|合计|共计|总额)/g;
 
 export function findContractValue(text: PreparedText): Amount | undefined {
   for (const s of text.sentences) {

@@ -68,7 +68,7 @@ export function normalizeAligned(original: string): string {
 
 /** Lines that open a clause: 第X条 / 第X章 / 一、 / 1. / 1、 / （一） / (1) / 1.1 */
 const HEADING =
-  /^[ \t]*(第[一二三四五六七八九十百零〇两\d]+[条章节款部分]|[一二三四五六七八九十]+[、.．]|\d+(\.\d+)*[、.．](?!\d)|[（(][一二三四五六七八九十\d]+[)）])/;
+  /^[ \t]*(第[一二三四五六七八九十百零〇两\d]+[条章节款部分]|[一二三四五六七八九十壹贰叁参肆伍陆柒捌玖拾]+[、.．]|\d+(\.\d+)*[、.．](?!\d)|[（(][一二三四五六七八九十\d]+[)）])/;
 
 /** A sentence ends at 。；;！？!? or a line break. */
 const SENTENCE_END = /[。；;！？!?\n]/g;
@@ -80,19 +80,32 @@ export function prepare(original: string): PreparedText {
   return { original, norm, clauses, sentences, sections: segmentSections(norm, clauses) };
 }
 
-const TOP_HEADING = /^[ \t]*(第[一二三四五六七八九十百零〇两\d]+[条章部]|[一二三四五六七八九十]+[、.．])/;
-/** Without 第X条 / 一、 headings, `1.` / `2、` are the top level and `(1)` / `1.1` their items. */
-const NUMBERED_HEADING = /^[ \t]*\d+[、.．](?!\d)/;
+/**
+ * Heading styles that can open a top-level part, outermost first in the usual Chinese order
+ * (第X条 / 一、 > （一） > 1.). Traditional contracts number with capitals (壹、貳、參、).
+ */
+const SECTION_STYLES = [
+  /^([ \t]*)(第[一二三四五六七八九十百零〇两\d]+[条章部]|[一二三四五六七八九十壹贰叁参肆伍陆柒捌玖拾]+[、.．])/,
+  /^([ \t]*)[（(][一二三四五六七八九十]+[)）]/,
+  /^([ \t]*)\d+[、.．](?!\d)/,
+];
 
 /**
  * Clauses grouped under their top-level heading, so `第三条 付款` keeps its `1.` `2.` `3.` items
- * together (and `4. 付款` its `(1)` `(2)` items when the contract is numbered 1. 2. 3.).
+ * together (and `（一）产品` its `1.` `2.` items, and `4. 付款` its `(1)` `(2)` items). The top level
+ * is the least indented style present; at equal indentation the outermost in the usual order.
  */
 export function segmentSections(norm: string, clauses: Clause[]): Section[] {
   const headOf = (c: Clause) => norm.slice(c.start, Math.min(c.end, c.start + 40));
-  let tops = clauses.filter((c) => TOP_HEADING.test(headOf(c)));
-  if (tops.length === 0) tops = clauses.filter((c) => NUMBERED_HEADING.test(headOf(c)));
-  if (tops.length === 0) return clauses.map((c) => ({ start: c.start, end: c.end }));
+  let top: { style: number; indent: number } | undefined;
+  SECTION_STYLES.forEach((style, i) => {
+    for (const c of clauses) {
+      const m = style.exec(headOf(c));
+      if (m && (!top || m[1]!.length < top.indent || (m[1]!.length === top.indent && i < top.style))) top = { style: i, indent: m[1]!.length };
+    }
+  });
+  if (!top) return clauses.map((c) => ({ start: c.start, end: c.end }));
+  const tops = clauses.filter((c) => SECTION_STYLES[top!.style]!.test(headOf(c)));
   const starts = [0, ...tops.map((c) => c.start).filter((x) => x > 0)];
   return starts.map((start, i) => ({ start, end: starts[i + 1] ?? norm.length }));
 }
