@@ -60,6 +60,11 @@ describe('ranking', () => {
     expect(r.hits.some((h) => hitMatches(h.chunk.text, ['敏感']))).toBe(true);
   });
 
+  it('does not hold untranslatable English verbs and adverbs against a question, only nouns', async () => {
+    // "quietly" and "faster" say how it is asked; "France" would say it is about something else.
+    expect((await kb.retriever.search('Can I quietly give the client a kickback to get the deal closed faster?')).relevant).toBe(true);
+  });
+
   it('does not count a compound as covered by a word it merely starts with', async () => {
     // 增值税 is not a kind of 增值: the tax question stays uncovered.
     expect((await kb.retriever.search('增值税税率是多少？')).relevant).toBe(false);

@@ -3,7 +3,7 @@ import { Bm25Index } from './bm25.js';
 import type { EmbeddingsProvider } from './embeddings.js';
 import { englishNouns } from './english-lexicon.js';
 import type { Glossary } from './glossary.js';
-import { indexTerms, isEnglishQuestion, queryTerms, subWords, topicWords, translateQuestionEnglish, type WeightedTerm } from './tokenize.js';
+import { indexTerms, isEnglishQuestion, queryTerms, subWords, topicWords, translateQuestionEnglish, type EnglishTranslation, type WeightedTerm } from './tokenize.js';
 import type { Chunk, Retriever, SearchHit, SearchOptions, SearchResult } from './types.js';
 import type { VectorIndex } from './vector-index.js';
 
@@ -95,7 +95,9 @@ export class HybridRetriever implements Retriever {
   ): Promise<{ result: SearchResult; diagnostics: RelevanceDiagnostics }> {
     const k = options.k ?? 5;
     const norm = normalise(query);
-    const terms = queryTerms(norm, this.glossary, query);
+    // Translated once: both the search terms and the relevance units are made from it.
+    const english = translateQuestionEnglish(query, this.glossary);
+    const terms = queryTerms(norm, this.glossary, query, english);
     const mode = this.options.mode;
 
     // The lexical ranking is always computed: relevance is judged on it whatever the mode.
@@ -123,7 +125,7 @@ export class HybridRetriever implements Retriever {
     }
 
     const ranked = [...fused].sort((a, b) => b[1] - a[1]).slice(0, k);
-    const diagnostics = this.relevance(this.topicTerms(query, norm, terms), lexicalRanking.slice(0, 3).map((l) => l.id), dense[0]?.similarity ?? 0);
+    const diagnostics = this.relevance(this.topicTerms(query, norm, terms, english), lexicalRanking.slice(0, 3).map((l) => l.id), dense[0]?.similarity ?? 0);
     const relevant = ranked.length > 0 && diagnostics.coverage >= this.options.minCoverage;
     const hits: SearchHit[] = ranked.map(([id, score], i) => ({
       rank: i + 1,
@@ -155,13 +157,12 @@ export class HybridRetriever implements Retriever {
    * curated translations of its English words, and in an English question each other content
    * word with its dictionary translations (none: a word the handbook has no term for).
    */
-  private topicTerms(query: string, norm: string, terms: WeightedTerm[]): TopicUnit[] {
+  private topicTerms(query: string, norm: string, terms: WeightedTerm[], english: EnglishTranslation): TopicUnit[] {
     const units = new Map<string, TopicUnit>();
     const add = (word: string, forms: string[], confidence = 1) => units.has(word) || units.set(word, { word, forms, confidence });
     for (const w of topicWords(query, this.glossary)) add(w, [w]);
     for (const t of terms) if (t.weight >= 1 && /\p{Script=Han}/u.test(t.term) && !norm.includes(t.term)) add(t.term, [t.term]);
     if (isEnglishQuestion(query)) {
-      const english = translateQuestionEnglish(query, this.glossary);
       for (const { english: word, chinese } of english.dictionary) add(word, chinese, DICTIONARY_CONFIDENCE);
       const nouns = englishNouns(query);
       for (const word of english.untranslated) if (nouns.has(word)) add(word, []);

@@ -27,8 +27,9 @@ export function registerDomainWords(words: Iterable<string>): void {
 /**
  * Parts of speech (jieba's ICTCLAS tags) that never name a topic: pronouns (那边, 我们), adverbs
  * (事先, 一直), conjunctions (接着), prepositions, particles, numerals and measure words (万一,
- * 几个), locatives (以后), time words (天天), place words (手上, 当场), modal particles. Chat questions are full of them; counting them as topic words made
- * colloquial on-topic questions look uncovered.
+ * 几个), locatives (以后), time words (天天), place words (手上, 当场), modal particles. Chat
+ * questions are full of them; counting them as topic words made colloquial on-topic questions
+ * look uncovered.
  */
 const FUNCTION_TAGS = /^(?:r\w*|d\w*|c\w*|p\w*|u\w*|m\w*|q\w*|f|t\w*|s|y|e|o|h|k|x)$/;
 /**
@@ -90,10 +91,13 @@ const DICTIONARY_WEIGHT = 0.6;
  * The English words of a question in Chinese: the curated glossary first (longest phrases win and
  * are consumed), then the general dictionary; `untranslated` are content words neither knows.
  */
-export function translateQuestionEnglish(
-  original: string,
-  glossary: Glossary,
-): { curated: string[][]; dictionary: { english: string; chinese: string[] }[]; untranslated: string[] } {
+export interface EnglishTranslation {
+  curated: string[][];
+  dictionary: { english: string; chinese: string[] }[];
+  untranslated: string[];
+}
+
+export function translateQuestionEnglish(original: string, glossary: Glossary): EnglishTranslation {
   let rest = ` ${original.toLowerCase().replace(/[^a-z0-9\- ]+/g, ' ').replace(/\s+/g, ' ')} `;
   const curated: string[][] = [];
   for (const [phrase, zh] of glossary.english) {
@@ -123,7 +127,12 @@ export interface WeightedTerm {
  * Query terms with weights: the question's own words and bigrams (1.0), glossary synonyms of
  * its words (0.6), and Chinese terms for its English words (1.0). Stopwords are dropped.
  */
-export function queryTerms(norm: string, glossary: Glossary, original = norm): WeightedTerm[] {
+export function queryTerms(
+  norm: string,
+  glossary: Glossary,
+  original = norm,
+  english: EnglishTranslation = translateQuestionEnglish(original, glossary),
+): WeightedTerm[] {
   const weights = new Map<string, number>();
   const add = (term: string, weight: number) => {
     if (!term || glossary.stopwords.has(term)) return;
@@ -151,7 +160,6 @@ export function queryTerms(norm: string, glossary: Glossary, original = norm): W
   }
 
 
-  const english = translateQuestionEnglish(original, glossary);
   for (const zh of english.curated) for (const t of zh) addPhrase(t, 1);
   for (const { chinese } of english.dictionary) for (const t of chinese) addPhrase(t, DICTIONARY_WEIGHT);
   for (const w of english.untranslated) if (w.length > 2) add(w, 0.7);
