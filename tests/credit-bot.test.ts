@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { IncomingAction, Reply } from '../src/bot/types.js';
+import type { IncomingAction, Reply } from '../src/core/types.js';
 import { APPLICATION_FIELDS } from '../src/credit/application.js';
 import { createCreditActions, createCreditCommand, createCreditFormHandler } from '../src/credit/bot.js';
 import { asFormValues, strongApplication } from './fixtures/credit/applications.js';

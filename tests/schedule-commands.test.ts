@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandContext, PostTarget, Reply } from '../src/bot/types.js';
+import type { CommandContext, PostTarget, Reply } from '../src/core/types.js';
 import { openDatabase } from '../src/storage/db.js';
 import { createDigestCommand, createRemindCommand, parseAddArgs } from '../src/schedule/commands.js';
 import { DigestService } from '../src/schedule/digest.js';

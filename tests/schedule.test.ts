@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PostTarget, Reply } from '../src/bot/types.js';
+import type { PostTarget, Reply } from '../src/core/types.js';
 import type { HandbookCiter } from '../src/retrieval/types.js';
 import { openDatabase, type Db } from '../src/storage/db.js';
 import { loadCases } from '../src/schedule/cases.js';

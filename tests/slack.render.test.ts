@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Reply } from '../src/bot/types.js';
+import type { Reply } from '../src/core/types.js';
 import {
   citationLine,
   decodeActionId,

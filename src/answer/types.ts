@@ -1,4 +1,4 @@
-import type { Citation } from '../bot/types.js';
+import type { Citation } from '../core/types.js';
 
 export interface AskResult {
   answered: boolean;

@@ -1,4 +1,4 @@
-import type { Citation, FormField, FormSpec, Reply, ReplyAction, ReplyBlock } from '../../bot/types.js';
+import type { Citation, FormField, FormSpec, Reply, ReplyAction, ReplyBlock } from '../../core/types.js';
 
 /**
  * Reply → Feishu interactive cards (card JSON 2.0). Pure functions: no SDK, no I/O, so the
