@@ -2,13 +2,13 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { AnalyticsStore } from '../../analytics/store.js';
-import type { Answerer, AskResult } from '../../answer/types.js';
-import { BotCore } from '../../core/core.js';
-import { EventDeduper } from '../../core/dedupe.js';
-import { HttpServer } from '../../server/http.js';
-import { openDatabase } from '../../storage/db.js';
-import { createSlackAdapter } from './adapter.js';
+import { AnalyticsStore } from '../src/analytics/store.js';
+import type { Answerer, AskResult } from '../src/answer/types.js';
+import { BotCore } from '../src/core/core.js';
+import { EventDeduper } from '../src/core/dedupe.js';
+import { HttpServer } from '../src/server/http.js';
+import { openDatabase } from '../src/storage/db.js';
+import { createSlackAdapter } from '../src/platforms/slack/adapter.js';
 
 export interface SlackAckBenchResult {
   requests: number;

@@ -3,8 +3,8 @@
  * run; nothing here is a test and nothing asserts.
  */
 import path from 'node:path';
-import { benchScale } from '../src/eval/bench-retrieval.js';
-import { readJsonl } from '../src/eval/retrieval-eval.js';
+import { benchScale } from './bench-retrieval.js';
+import { readJsonl } from './retrieval-eval.js';
 
 const knowledgeDir = path.resolve('knowledge');
 const queries = [
@@ -30,7 +30,7 @@ for (const scale of scales) {
   const { loadConfig } = await import('../src/config/config.js');
   const { createLogger } = await import('../src/log/logger.js');
   const { createApp } = await import('../src/app.js');
-  const { percentile } = await import('../src/eval/bench-retrieval.js');
+  const { percentile } = await import('./bench-retrieval.js');
   const config = loadConfig({ DATA_DIR: mkdtempSync(path.join(tmpdir(), 'bench-')), LOG_LEVEL: 'silent' }, null);
   const app = await createApp(config, createLogger('silent'), { dbFile: ':memory:' });
   const times: number[] = [];
@@ -67,7 +67,7 @@ for (const scale of scales) {
 
 // ---- Slack: signed slash command → HTTP ack ----
 {
-  const { benchSlackAck } = await import('../src/platforms/slack/index.js');
+  const { benchSlackAck } = await import('./slack-ack.js');
   const r = await benchSlackAck({ requests: 50, concurrency: 50 });
   console.log(`\n## Slack slash-command ack (${r.requests} signed requests, ${r.concurrency} concurrent, loopback)\n`);
   console.log('| p50 ms | p99 ms | max ms | failures |');

@@ -1,7 +1,7 @@
 /** `npm run eval`: retrieval quality on the dev questions, per mode, as a table. */
 import path from 'node:path';
 import { loadKnowledgeBase } from '../src/knowledge/knowledge-base.js';
-import { evaluate, readJsonl } from '../src/eval/retrieval-eval.js';
+import { evaluate, readJsonl } from './retrieval-eval.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { normalise } from '../knowledge/ingest.js';
-import type { HybridRetriever, RetrievalMode } from '../retrieval/hybrid.js';
+import { normalise } from '../src/knowledge/ingest.js';
+import type { HybridRetriever, RetrievalMode } from '../src/retrieval/hybrid.js';
 
 export interface EvalQuestion {
   id: string;

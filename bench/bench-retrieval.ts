@@ -1,16 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import MiniSearch from 'minisearch';
-import { loadCleaningRules } from '../knowledge/cleaning.js';
-import { ingestText, normalise } from '../knowledge/ingest.js';
-import { extractText } from '../knowledge/loaders.js';
-import { HashedNgramEmbeddings } from '../retrieval/embeddings.js';
-import { loadGlossary } from '../retrieval/glossary.js';
-import { HybridRetriever } from '../retrieval/hybrid.js';
-import { handbookLexicon } from '../knowledge/knowledge-base.js';
-import { indexTerms } from '../retrieval/tokenize.js';
-import type { Chunk } from '../retrieval/types.js';
-import { VectorIndex } from '../retrieval/vector-index.js';
+import { loadCleaningRules } from '../src/knowledge/cleaning.js';
+import { ingestText, normalise } from '../src/knowledge/ingest.js';
+import { extractText } from '../src/knowledge/loaders.js';
+import { HashedNgramEmbeddings } from '../src/retrieval/embeddings.js';
+import { loadGlossary } from '../src/retrieval/glossary.js';
+import { HybridRetriever } from '../src/retrieval/hybrid.js';
+import { handbookLexicon } from '../src/knowledge/knowledge-base.js';
+import { indexTerms } from '../src/retrieval/tokenize.js';
+import type { Chunk } from '../src/retrieval/types.js';
+import { VectorIndex } from '../src/retrieval/vector-index.js';
 
 export function percentile(values: number[], p: number): number {
   if (!values.length) return 0;

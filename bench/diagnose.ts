@@ -3,7 +3,7 @@ import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { loadKnowledgeBase } from '../src/knowledge/knowledge-base.js';
-import { hitMatches, readJsonl } from '../src/eval/retrieval-eval.js';
+import { hitMatches, readJsonl } from './retrieval-eval.js';
 
 const file = process.argv[2] ?? 'tests/fixtures/questions.dev.jsonl';
 const kb = await loadKnowledgeBase({ knowledgeDir: path.resolve('knowledge'), dataDir: mkdtempSync(path.join(tmpdir(), 'diag-')) });
