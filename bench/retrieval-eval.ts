@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { normalise } from '../src/knowledge/ingest.js';
+import { normalise } from '../src/text/normalise.js';
 import type { HybridRetriever, RetrievalMode } from '../src/retrieval/hybrid.js';
 
 export interface EvalQuestion {

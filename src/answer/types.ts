@@ -1,4 +1,4 @@
-import type { Citation } from '../core/types.js';
+import type { Citation } from '../retrieval/types.js';
 
 export interface AskResult {
   answered: boolean;

@@ -3,6 +3,7 @@
  * Adapters translate platform events into these shapes and render `Reply` back;
  * nothing in here knows about Slack or Feishu.
  */
+import type { Citation } from '../retrieval/types.js';
 
 export type Platform = 'slack' | 'feishu' | 'console';
 
@@ -41,14 +42,6 @@ export interface IncomingCommand extends Origin {
   args: string;
   files?: IncomingFile[];
   eventIds?: string[];
-}
-
-export interface Citation {
-  n: number;
-  docId: string;
-  title: string;
-  section: string;
-  quote: string;
 }
 
 /** A compact, renderer-friendly block list. `text` uses a small markdown subset: **bold**, `code`, lines starting with `- `. */
