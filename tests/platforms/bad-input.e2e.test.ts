@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/commands.js';
-import { REDACTED_PATHS } from '../src/log/logger.js';
+import { runCli } from '../../src/cli/commands.js';
+import { REDACTED_PATHS } from '../../src/log/logger.js';
 import {
   commandBody,
   eventBody,
@@ -13,7 +13,7 @@ import {
   JSON_TYPE,
   sendSigned,
   slackSignature,
-} from './helpers/fake-slack.js';
+} from '../helpers/fake-slack.js';
 import {
   eventEnvelope,
   FAKE_APP_SECRET,
@@ -21,9 +21,9 @@ import {
   signBody,
   textMessageEvent,
   type SentMessage,
-} from './helpers/fake-feishu.js';
-import { BOT_MENTION, cardText, ENCRYPT_KEY, startFeishuApp, VERIFY_TOKEN, type FeishuAppHarness } from './helpers/feishu-app-harness.js';
-import { APP_SECRET, APP_TOKEN, blocksText, startSlackApp, type SlackAppHarness } from './helpers/slack-app-harness.js';
+} from '../helpers/fake-feishu.js';
+import { BOT_MENTION, cardText, ENCRYPT_KEY, startFeishuApp, VERIFY_TOKEN, type FeishuAppHarness } from '../helpers/feishu-app-harness.js';
+import { APP_SECRET, APP_TOKEN, blocksText, startSlackApp, type SlackAppHarness } from '../helpers/slack-app-harness.js';
 
 /**
  * Adversarial input through the real adapters and the real app: empty, huge, binary,

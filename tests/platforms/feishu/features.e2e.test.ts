@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { textMessageEvent } from './helpers/fake-feishu.js';
-import { BOT_MENTION, buttonValues, cardText, hasForm, startFeishuApp, type FeishuAppHarness } from './helpers/feishu-app-harness.js';
-import { asFormValues, strongApplication, VALID_USCC, VALID_USCC_ZERO_CHECK } from './fixtures/credit/applications.js';
+import { textMessageEvent } from '../../helpers/fake-feishu.js';
+import { BOT_MENTION, buttonValues, cardText, hasForm, startFeishuApp, type FeishuAppHarness } from '../../helpers/feishu-app-harness.js';
+import { asFormValues, strongApplication, VALID_USCC, VALID_USCC_ZERO_CHECK } from '../../fixtures/credit/applications.js';
 
 /**
  * The features end to end: encrypted, signed Feishu webhook events → the real Feishu adapter →
@@ -12,7 +12,7 @@ import { asFormValues, strongApplication, VALID_USCC, VALID_USCC_ZERO_CHECK } fr
  * scheduling) → cards sent through the SDK to the fake open API.
  */
 
-const contract = (name: string) => readFileSync(new URL(`./fixtures/contracts/${name}`, import.meta.url), 'utf8');
+const contract = (name: string) => readFileSync(new URL(`../../fixtures/contracts/${name}`, import.meta.url), 'utf8');
 
 describe('Feishu × handbook Q&A (real answerer)', () => {
   let h: FeishuAppHarness;

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadCases } from '../src/schedule/cases.js';
-import { loadReminders, parseReminders } from '../src/schedule/reminders.js';
-import { PolicyDataError } from '../src/schedule/types.js';
+import { loadCases } from '../../src/schedule/cases.js';
+import { loadReminders, parseReminders } from '../../src/schedule/reminders.js';
+import { PolicyDataError } from '../../src/schedule/types.js';
 
 function problemsOf(fn: () => unknown): PolicyDataError {
   try {

@@ -4,16 +4,16 @@ import { Writable } from 'node:stream';
 import * as lark from '@larksuiteoapi/node-sdk';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Answerer, AskResult } from '../src/answer/types.js';
-import { EventDeduper } from '../src/core/dedupe.js';
-import { textReply } from '../src/core/replies.js';
-import type { Reply } from '../src/core/types.js';
-import { log as silentLog } from '../src/log/logger.js';
-import { createFeishuAdapter, type FeishuAdapter, type FeishuConfig, type FeishuTuning } from '../src/platforms/feishu/index.js';
-import { cardRequestBytes, CARD_BYTE_LIMIT } from '../src/platforms/feishu/render.js';
-import { HttpServer } from '../src/server/http.js';
-import { openDatabase } from '../src/storage/db.js';
-import { createTestCore, ScriptedAnswerer } from './helpers/core.js';
+import type { Answerer, AskResult } from '../../../src/answer/types.js';
+import { EventDeduper } from '../../../src/core/dedupe.js';
+import { textReply } from '../../../src/core/replies.js';
+import type { Reply } from '../../../src/core/types.js';
+import { log as silentLog } from '../../../src/log/logger.js';
+import { createFeishuAdapter, type FeishuAdapter, type FeishuConfig, type FeishuTuning } from '../../../src/platforms/feishu/index.js';
+import { cardRequestBytes, CARD_BYTE_LIMIT } from '../../../src/platforms/feishu/render.js';
+import { HttpServer } from '../../../src/server/http.js';
+import { openDatabase } from '../../../src/storage/db.js';
+import { createTestCore, ScriptedAnswerer } from '../../helpers/core.js';
 import {
   eventEnvelope,
   FAKE_APP_ID,
@@ -24,11 +24,11 @@ import {
   textMessageEvent,
   waitFor,
   type SentMessage,
-} from './helpers/fake-feishu.js';
+} from '../../helpers/fake-feishu.js';
 
 const ENCRYPT_KEY = 'enc-key-for-tests-0001';
 const VERIFY_TOKEN = 'verify-token-0001';
-const vectors = JSON.parse(readFileSync(new URL('./fixtures/platform-vectors.json', import.meta.url), 'utf8'));
+const vectors = JSON.parse(readFileSync(new URL('../../fixtures/platform-vectors.json', import.meta.url), 'utf8'));
 
 const botMention = { key: '@_user_1', openId: FAKE_BOT_OPEN_ID, name: '合规助手' };
 
@@ -219,7 +219,7 @@ describe('Feishu webhook mode against a fake open API', () => {
 
   it('rejects an undecryptable payload (wrong key or garbage): no action, no reply', async () => {
     const env = eventEnvelope('im.message.receive_v1', textMessageEvent({ text: '可以给客户回扣吗？' }), { token: VERIFY_TOKEN });
-    const wrongKey = (await import('./helpers/fake-feishu.js')).encryptPayload('another-key', JSON.stringify(env));
+    const wrongKey = (await import('../../helpers/fake-feishu.js')).encryptPayload('another-key', JSON.stringify(env));
     // Signed correctly, so only the decryption can stop it.
     const a = await postWebhook(h.url, env, { encryptKey: ENCRYPT_KEY, rawEncrypt: wrongKey });
     const b = await postWebhook(h.url, env, { encryptKey: ENCRYPT_KEY, rawEncrypt: randomBytes(48).toString('base64') });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isValidUscc, normalizeUscc, usccCheckChar, usccProblem } from '../src/credit/uscc.js';
-import { VALID_USCC, VALID_USCC_ZERO_CHECK } from './fixtures/credit/applications.js';
+import { isValidUscc, normalizeUscc, usccCheckChar, usccProblem } from '../../src/credit/uscc.js';
+import { VALID_USCC, VALID_USCC_ZERO_CHECK } from '../fixtures/credit/applications.js';
 
 describe('USCC check character (GB 32100-2015)', () => {
   it('computes the check character of a code worked by hand', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Reply } from '../src/core/types.js';
-import type { ChatPort } from '../src/core/types.js';
-import { messengerFromChatPorts, oneYearValidUntil, parseApprovalChannels } from '../src/credit/workflow.js';
-import { strongApplication } from './fixtures/credit/applications.js';
-import { makeWorkflow, person, ROLES } from './fixtures/credit/harness.js';
+import type { Reply } from '../../src/core/types.js';
+import type { ChatPort } from '../../src/core/types.js';
+import { messengerFromChatPorts, oneYearValidUntil, parseApprovalChannels } from '../../src/credit/workflow.js';
+import { strongApplication } from '../fixtures/credit/applications.js';
+import { makeWorkflow, person, ROLES } from '../fixtures/credit/harness.js';
 
 const REP = person('UREP');
 const SM = person('USM');

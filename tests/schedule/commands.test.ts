@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandContext, PostTarget, Reply } from '../src/core/types.js';
-import { openDatabase } from '../src/storage/db.js';
-import { createDigestCommand, createRemindCommand, parseAddArgs } from '../src/schedule/commands.js';
-import { DigestService } from '../src/schedule/digest.js';
-import { ScheduleRegistry } from '../src/schedule/registry.js';
-import { Scheduler } from '../src/schedule/scheduler.js';
-import { ScheduleStore } from '../src/schedule/store.js';
-import type { CaseStudy, Clock, Schedule, TimerPort } from '../src/schedule/types.js';
+import type { CommandContext, PostTarget, Reply } from '../../src/core/types.js';
+import { openDatabase } from '../../src/storage/db.js';
+import { createDigestCommand, createRemindCommand, parseAddArgs } from '../../src/schedule/commands.js';
+import { DigestService } from '../../src/schedule/digest.js';
+import { ScheduleRegistry } from '../../src/schedule/registry.js';
+import { Scheduler } from '../../src/schedule/scheduler.js';
+import { ScheduleStore } from '../../src/schedule/store.js';
+import type { CaseStudy, Clock, Schedule, TimerPort } from '../../src/schedule/types.js';
 
 class ManualTime implements Clock, TimerPort {
   constructor(public t: number) {}

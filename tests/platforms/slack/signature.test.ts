@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { isValidSlackRequest, verifySlackRequest } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
-import { slackSignature } from './helpers/fake-slack.js';
+import { slackSignature } from '../../helpers/fake-slack.js';
 
-const vectors = JSON.parse(readFileSync(new URL('./fixtures/platform-vectors.json', import.meta.url), 'utf8'));
+const vectors = JSON.parse(readFileSync(new URL('../../fixtures/platform-vectors.json', import.meta.url), 'utf8'));
 const v = vectors.slack_request_signature as {
   signing_secret: string;
   x_slack_request_timestamp: string;

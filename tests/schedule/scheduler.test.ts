@@ -2,17 +2,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PostTarget, Reply } from '../src/core/types.js';
-import type { HandbookCiter } from '../src/retrieval/types.js';
-import { openDatabase, type Db } from '../src/storage/db.js';
-import { loadCases } from '../src/schedule/cases.js';
-import { nextFireTimes, previewDigest } from '../src/schedule/cli.js';
-import { DigestService } from '../src/schedule/digest.js';
-import { ScheduleRegistry } from '../src/schedule/registry.js';
-import { parseReminders } from '../src/schedule/reminders.js';
-import { Scheduler } from '../src/schedule/scheduler.js';
-import { ScheduleStore } from '../src/schedule/store.js';
-import type { CaseStudy, Clock, Schedule, TimerPort } from '../src/schedule/types.js';
+import type { PostTarget, Reply } from '../../src/core/types.js';
+import type { HandbookCiter } from '../../src/retrieval/types.js';
+import { openDatabase, type Db } from '../../src/storage/db.js';
+import { loadCases } from '../../src/schedule/cases.js';
+import { nextFireTimes, previewDigest } from '../../src/schedule/cli.js';
+import { DigestService } from '../../src/schedule/digest.js';
+import { ScheduleRegistry } from '../../src/schedule/registry.js';
+import { parseReminders } from '../../src/schedule/reminders.js';
+import { Scheduler } from '../../src/schedule/scheduler.js';
+import { ScheduleStore } from '../../src/schedule/store.js';
+import type { CaseStudy, Clock, Schedule, TimerPort } from '../../src/schedule/types.js';
 
 /** A clock and timer the test moves by hand. */
 class FakeTime implements Clock, TimerPort {

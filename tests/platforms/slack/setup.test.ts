@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { log } from '../src/log/logger.js';
-import { createSlackAdapter, PRECHECK_SHORTCUT, SLACK_EVENTS_PATH, stripMention } from '../src/platforms/slack/adapter.js';
-import { downloadSlackFiles, isTrustedFileUrl } from '../src/platforms/slack/files.js';
-import { createTestCore } from './helpers/core.js';
-import { FakeSlack } from './helpers/fake-slack.js';
+import { log } from '../../../src/log/logger.js';
+import { createSlackAdapter, PRECHECK_SHORTCUT, SLACK_EVENTS_PATH, stripMention } from '../../../src/platforms/slack/adapter.js';
+import { downloadSlackFiles, isTrustedFileUrl } from '../../../src/platforms/slack/files.js';
+import { createTestCore } from '../../helpers/core.js';
+import { FakeSlack } from '../../helpers/fake-slack.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 describe('slack-app-manifest.yaml', () => {
-  const manifest = parse(readFileSync(new URL('../slack-app-manifest.yaml', import.meta.url), 'utf8'));
+  const manifest = parse(readFileSync(new URL('../../../slack-app-manifest.yaml', import.meta.url), 'utf8'));
 
   it('declares the scopes, events, commands, shortcut and socket mode the adapter relies on', () => {
     expect(new Set(manifest.oauth_config.scopes.bot)).toEqual(
@@ -35,7 +35,7 @@ describe('slack-app-manifest.yaml', () => {
   });
 
   it('HTTP-mode request URLs (commented out) all point at the one events path', () => {
-    const raw = readFileSync(new URL('../slack-app-manifest.yaml', import.meta.url), 'utf8');
+    const raw = readFileSync(new URL('../../../slack-app-manifest.yaml', import.meta.url), 'utf8');
     const urls = [...raw.matchAll(/#\s*(?:request_)?url:\s*(\S+)/g)].map((m) => new URL(m[1]!).pathname);
     expect(urls.length).toBe(9);
     expect(new Set(urls)).toEqual(new Set([SLACK_EVENTS_PATH]));

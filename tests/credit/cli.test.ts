@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { creditFileToJson } from '../src/credit/cli.js';
+import { creditFileToJson } from '../../src/credit/cli.js';
 
-const fixture = (name: string) => new URL(`./fixtures/credit/${name}`, import.meta.url).pathname;
+const fixture = (name: string) => new URL(`../fixtures/credit/${name}`, import.meta.url).pathname;
 const NOW = new Date('2025-06-01T00:00:00Z');
 
 describe('credit CLI JSON', () => {

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Scheduler } from '../src/schedule/scheduler.js';
-import type { Clock, TimerPort } from '../src/schedule/types.js';
-import { createLogger } from '../src/log/logger.js';
-import { interactionBody, FORM, type FakeCall } from './helpers/fake-slack.js';
-import { APP_TOKEN, blocksText, buttonsOf, startSlackApp, viewState, type SlackAppHarness } from './helpers/slack-app-harness.js';
+import { Scheduler } from '../../../src/schedule/scheduler.js';
+import type { Clock, TimerPort } from '../../../src/schedule/types.js';
+import { createLogger } from '../../../src/log/logger.js';
+import { interactionBody, FORM, type FakeCall } from '../../helpers/fake-slack.js';
+import { APP_TOKEN, blocksText, buttonsOf, startSlackApp, viewState, type SlackAppHarness } from '../../helpers/slack-app-harness.js';
 
 /**
  * Features end to end: the real app (createApp — real handbook index, answerer, /precheck,
@@ -352,7 +352,7 @@ describe('Slack × real app: /credit modal, approval routing and the approved li
 
 // ---------------------------------------------------------------------------------------------
 
-/** A clock and timer moved by hand (as in tests/schedule.test.ts). */
+/** A clock and timer moved by hand (as in tests/schedule/scheduler.test.ts). */
 class FakeTime implements Clock, TimerPort {
   private timers: { id: number; at: number; fn: () => void }[] = [];
   private seq = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Reply } from '../src/core/types.js';
+import type { Reply } from '../../../src/core/types.js';
 import {
   citationLine,
   decodeActionId,
@@ -12,7 +12,7 @@ import {
   SLACK_LIMITS,
   splitText,
   toMrkdwn,
-} from '../src/platforms/slack/render.js';
+} from '../../../src/platforms/slack/render.js';
 
 const allSectionTexts = (blocks: any[]) => blocks.filter((b) => b.type === 'section' && b.text).map((b) => b.text.text as string);
 

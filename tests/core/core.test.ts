@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseInvocation } from '../src/core/parse.js';
-import { openDatabase } from '../src/storage/db.js';
-import type { Origin } from '../src/core/types.js';
-import { createTestCore, ScriptedAnswerer } from './helpers/core.js';
+import { parseInvocation } from '../../src/core/parse.js';
+import { openDatabase } from '../../src/storage/db.js';
+import type { Origin } from '../../src/core/types.js';
+import { createTestCore, ScriptedAnswerer } from '../helpers/core.js';
 
 const origin: Origin = { platform: 'slack', userId: 'U1', channelId: 'C1', conversationId: 'T1' };
 const tmp = mkdtempSync(path.join(tmpdir(), 'core-test-'));

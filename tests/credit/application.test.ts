@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { APPLICATION_FIELDS, validateApplication } from '../src/credit/application.js';
-import { asFormValues, strongApplication, VALID_USCC } from './fixtures/credit/applications.js';
+import { APPLICATION_FIELDS, validateApplication } from '../../src/credit/application.js';
+import { asFormValues, strongApplication, VALID_USCC } from '../fixtures/credit/applications.js';
 
 const NOW = new Date('2025-06-01T00:00:00Z');
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadCreditPolicy } from '../src/credit/policy.js';
-import { approvalRoute, assessApplication, scoreApplication } from '../src/credit/score.js';
-import { strongApplication } from './fixtures/credit/applications.js';
+import { loadCreditPolicy } from '../../src/credit/policy.js';
+import { approvalRoute, assessApplication, scoreApplication } from '../../src/credit/score.js';
+import { strongApplication } from '../fixtures/credit/applications.js';
 
 const policy = loadCreditPolicy();
 

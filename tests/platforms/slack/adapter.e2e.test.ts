@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { textReply } from '../src/core/replies.js';
-import type { IncomingAction, IncomingCommand, Reply } from '../src/core/types.js';
+import { textReply } from '../../../src/core/replies.js';
+import type { IncomingAction, IncomingCommand, Reply } from '../../../src/core/types.js';
 import pino from 'pino';
-import { log, type Logger } from '../src/log/logger.js';
-import { APOLOGY_TEXT, createSlackAdapter, SEARCHING_TEXT, type SlackAdapter } from '../src/platforms/slack/adapter.js';
-import { HttpServer } from '../src/server/http.js';
-import { openDatabase, type Db } from '../src/storage/db.js';
-import { createTestCore, ScriptedAnswerer } from './helpers/core.js';
+import { log, type Logger } from '../../../src/log/logger.js';
+import { APOLOGY_TEXT, createSlackAdapter, SEARCHING_TEXT, type SlackAdapter } from '../../../src/platforms/slack/adapter.js';
+import { HttpServer } from '../../../src/server/http.js';
+import { openDatabase, type Db } from '../../../src/storage/db.js';
+import { createTestCore, ScriptedAnswerer } from '../../helpers/core.js';
 import {
   commandBody,
   eventBody,
@@ -21,7 +21,7 @@ import {
   JSON_TYPE,
   sendSigned,
   type FakeCall,
-} from './helpers/fake-slack.js';
+} from '../../helpers/fake-slack.js';
 
 const SECRET = 'test-signing-secret-0123456789';
 const TOKEN = 'xoxb-test-token';
