@@ -18,7 +18,7 @@ import type { BotCore } from '../../core/core.js';
 import type { Reply } from '../../core/types.js';
 import { errorSummary } from '../../log/errors.js';
 import { withProgress, type ProgressNote, type ProgressPolicy } from '../shared/progress.js';
-import { FORM_EXPIRED_TEXT, PROGRESS_TEXT } from '../shared/texts.js';
+import { FORM_EXPIRED_TEXT, PROGRESS_TEXT, REASON_REQUIRED_TEXT } from '../shared/texts.js';
 import type { FileDownloadResult, SlackFileRef } from './files.js';
 import {
   coreAction,
@@ -177,7 +177,7 @@ export function createSlackHandlers(deps: SlackHandlerDeps) {
     const meta = userId ? decodeReasonMeta(view.private_metadata, userId) : null;
     if (!meta) return ack();
     const reason = submittedReason(view);
-    if (!reason) return ack({ response_action: 'errors', errors: { [REASON_BLOCK]: '请填写原因 · A reason is required' } });
+    if (!reason) return ack({ response_action: 'errors', errors: { [REASON_BLOCK]: REASON_REQUIRED_TEXT } });
     await ack();
     const { where } = meta;
     try {
