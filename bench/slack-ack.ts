@@ -7,7 +7,7 @@ import type { Answerer, AskResult } from '../src/answer/types.js';
 import { BotCore } from '../src/core/core.js';
 import { EventDeduper } from '../src/core/dedupe.js';
 import { HttpServer } from '../src/server/http.js';
-import { openDatabase } from '../src/storage/db.js';
+import { openStorage } from '../src/storage/database.js';
 import { createSlackAdapter } from '../src/platforms/slack/adapter.js';
 
 export interface SlackAckBenchResult {
@@ -87,7 +87,7 @@ export async function benchSlackAck({
   warmup = 50,
 }: { requests?: number; concurrency?: number; command?: string; warmup?: number } = {}): Promise<SlackAckBenchResult> {
   const fake = await startFakeWebApi();
-  const db = openDatabase(':memory:');
+  const db = (await openStorage({ sqliteFile: ':memory:' })).db;
   const log = pino({ level: 'silent' });
   const core = new BotCore({
     answerer: new InstantAnswerer(),
@@ -188,6 +188,6 @@ export async function benchSlackAck({
     await adapter.stop();
     await server.close();
     await fake.close();
-    db.close();
+    await db.destroy();
   }
 }

@@ -15,11 +15,13 @@ import { createChatModel } from './answer/llm.js';
 import { createPrecheckAudit, createPrechecker, createPrecheckCommand, type Prechecker } from './precheck/index.js';
 import { createLlmReview } from './precheck/llm-review.js';
 import { createLlmSummariser } from './schedule/llm-summary.js';
-import { openDatabase, type Db } from './storage/db.js';
+import { openStorage, type Db, type Storage } from './storage/database.js';
 
 export interface App {
   config: AppConfig;
   log: Logger;
+  storage: Storage;
+  /** The database every store uses (tests read it directly). */
   db: Db;
   knowledge: KnowledgeService;
   answerer: ConfiguredAnswerer;
@@ -28,12 +30,12 @@ export interface App {
   core: BotCore;
   credit: ReturnType<typeof createCreditFeature>;
   prechecker: Prechecker;
-  scheduling: ReturnType<typeof createScheduling>;
+  scheduling: Awaited<ReturnType<typeof createScheduling>>;
   close(): Promise<void>;
 }
 
 export interface AppOptions {
-  /** Tests pass `:memory:`; default `DATA_DIR/assistant.db`. */
+  /** Tests pass `:memory:`; default `DATA_DIR/assistant.db`. Ignored when DATABASE_URL is set. */
   dbFile?: string;
   /** Time source (ms) for the core, the answerer and the scheduler; tests move it by hand. */
   now?: () => number;
@@ -45,7 +47,13 @@ export interface AppOptions {
  * the tests build.
  */
 export async function createApp(config: AppConfig, log: Logger, options: AppOptions = {}): Promise<App> {
-  const db = openDatabase(options.dbFile ?? path.join(config.DATA_DIR, 'assistant.db'));
+  const storage = await openStorage({
+    databaseUrl: config.DATABASE_URL,
+    sqliteFile: options.dbFile ?? path.join(config.DATA_DIR, 'assistant.db'),
+    poolSize: config.DATABASE_POOL_SIZE,
+  });
+  const db = storage.db;
+  log.info({ storage: storage.where }, 'storage ready');
   const knowledge = await KnowledgeService.open({
     knowledgeDir: path.resolve(config.KNOWLEDGE_DIR),
     dataDir: path.resolve(config.DATA_DIR),
@@ -85,13 +93,15 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
 
   // The scheduler follows the same injectable time as the core, so tests can move its clock.
   const now = options.now;
-  const scheduling = createScheduling({
+  const scheduling = await createScheduling({
     db,
     config,
     post,
     citer: (topic) => knowledge.cite(topic),
     summarise: chatModel ? createLlmSummariser(chatModel, config.PROMPTS_DIR, config.LLM_TIMEOUT_MS) : undefined,
     ...(now ? { clock: { now: () => new Date(now()) } } : {}),
+    // Replicas sharing PostgreSQL look at the store every 30 s for runs a dead replica left.
+    ...(storage.engine === 'postgres' ? { maxSleepMs: 30_000 } : {}),
   });
   for (const command of scheduling.commands) core.registerCommand(command);
 
@@ -109,6 +119,7 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
   return {
     config,
     log,
+    storage,
     db,
     knowledge,
     answerer,
@@ -120,7 +131,8 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
     scheduling,
     async close() {
       scheduling.scheduler.stop();
-      db.close();
+      await scheduling.scheduler.idle();
+      await storage.close();
     },
   };
 }

@@ -70,7 +70,7 @@ describe('digest summaries written by the model', () => {
     llm.respondWith(() => ({ content: '模型写的摘要：某销售违规返点被查处。' }));
     const target = { platform: 'slack' as const, channel: 'C-LLM' };
     const render = async () => {
-      const pick = app.scheduling.digests.pick(target, { count: 1 });
+      const pick = await app.scheduling.digests.pick(target, { count: 1 });
       const reply = await app.scheduling.digests.render(undefined, pick);
       return reply.blocks.map((b) => ('text' in b ? b.text : '')).join('\n');
     };

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { applyMigrations, type Db } from '../storage/db.js';
+import { sql } from 'kysely';
+import type { Db } from '../storage/database.js';
 import type { Platform, Reply } from '../core/types.js';
 
 export interface QuestionRecord {
@@ -22,107 +23,107 @@ export interface Stats {
   topUnanswered: { question: string; count: number }[];
 }
 
+const SHARED_REPLY_TTL_MS = 7 * 24 * 3600_000;
+
 /**
  * Questions, feedback and shareable replies. User ids are stored only as salted hashes:
  * the compliance team needs counts and gaps, not who asked.
  */
 export class AnalyticsStore {
+  private lastPurge = 0;
+
   constructor(
     private readonly db: Db,
     private readonly salt: string,
-  ) {
-    applyMigrations(db, 'analytics', [
-      `CREATE TABLE questions (
-         id TEXT PRIMARY KEY,
-         asked_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-         platform TEXT NOT NULL,
-         user_hash TEXT NOT NULL,
-         conversation TEXT NOT NULL,
-         question TEXT NOT NULL,
-         answered INTEGER NOT NULL,
-         top_score REAL NOT NULL,
-         latency_ms INTEGER NOT NULL,
-         mode TEXT NOT NULL
-       );
-       CREATE TABLE feedback (
-         question_id TEXT NOT NULL REFERENCES questions(id),
-         user_hash TEXT NOT NULL,
-         vote TEXT NOT NULL CHECK (vote IN ('up','down')),
-         at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-         PRIMARY KEY (question_id, user_hash)
-       );
-       CREATE TABLE shared_replies (
-         id TEXT PRIMARY KEY,
-         reply_json TEXT NOT NULL,
-         created_at INTEGER NOT NULL
-       );`,
-    ]);
-  }
+  ) {}
 
   hashUser(platform: string, userId: string): string {
     return createHash('sha256').update(`${this.salt}:${platform}:${userId}`).digest('hex').slice(0, 24);
   }
 
-  recordQuestion(r: QuestionRecord): string {
+  async recordQuestion(r: QuestionRecord): Promise<string> {
     const id = randomUUID();
-    this.db
-      .prepare(
-        `INSERT INTO questions (id, platform, user_hash, conversation, question, answered, top_score, latency_ms, mode)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(id, r.platform, this.hashUser(r.platform, r.userId), r.conversationId, r.question.slice(0, 2000),
-        r.answered ? 1 : 0, r.topScore, Math.round(r.latencyMs), r.mode);
+    await this.db
+      .insertInto('questions')
+      .values({
+        id,
+        asked_at: new Date().toISOString(),
+        platform: r.platform,
+        user_hash: this.hashUser(r.platform, r.userId),
+        conversation: r.conversationId,
+        question: r.question.slice(0, 2000),
+        answered: r.answered ? 1 : 0,
+        top_score: r.topScore,
+        latency_ms: Math.round(r.latencyMs),
+        mode: r.mode,
+      })
+      .execute();
     return id;
   }
 
   /** One vote per user per answer; a second press changes the vote. Returns false for an unknown answer. */
-  recordFeedback(questionId: string, platform: string, userId: string, vote: 'up' | 'down'): boolean {
-    const exists = this.db.prepare('SELECT 1 FROM questions WHERE id = ?').get(questionId);
+  async recordFeedback(questionId: string, platform: string, userId: string, vote: 'up' | 'down'): Promise<boolean> {
+    const exists = await this.db.selectFrom('questions').select('id').where('id', '=', questionId).executeTakeFirst();
     if (!exists) return false;
-    this.db
-      .prepare(
-        `INSERT INTO feedback (question_id, user_hash, vote) VALUES (?, ?, ?)
-         ON CONFLICT (question_id, user_hash) DO UPDATE SET vote = excluded.vote, at = excluded.at`,
+    await this.db
+      .insertInto('feedback')
+      .values({ question_id: questionId, user_hash: this.hashUser(platform, userId), vote, at: new Date().toISOString() })
+      .onConflict((oc) =>
+        oc.columns(['question_id', 'user_hash']).doUpdateSet((eb) => ({ vote: eb.ref('excluded.vote'), at: eb.ref('excluded.at') })),
       )
-      .run(questionId, this.hashUser(platform, userId), vote);
+      .execute();
     return true;
   }
 
   /** Keeps a rendered reply so an ephemeral answer can later be shared in the channel. */
-  saveReply(reply: Reply, now = Date.now()): string {
+  async saveReply(reply: Reply, now = Date.now()): Promise<string> {
     const id = randomUUID();
-    this.db.prepare('DELETE FROM shared_replies WHERE created_at < ?').run(now - 7 * 24 * 3600_000);
-    this.db.prepare('INSERT INTO shared_replies (id, reply_json, created_at) VALUES (?, ?, ?)').run(id, JSON.stringify(reply), now);
+    // Expired copies are cleared now and then, not on every answer.
+    if (now - this.lastPurge > 10 * 60_000) {
+      this.lastPurge = now;
+      await this.db.deleteFrom('shared_replies').where('created_at', '<', now - SHARED_REPLY_TTL_MS).execute();
+    }
+    await this.db.insertInto('shared_replies').values({ id, reply_json: JSON.stringify(reply), created_at: now }).execute();
     return id;
   }
 
-  loadReply(id: string): Reply | null {
-    const row = this.db.prepare('SELECT reply_json FROM shared_replies WHERE id = ?').get(id) as { reply_json: string } | undefined;
+  async loadReply(id: string): Promise<Reply | null> {
+    const row = await this.db.selectFrom('shared_replies').select('reply_json').where('id', '=', id).executeTakeFirst();
     return row ? (JSON.parse(row.reply_json) as Reply) : null;
   }
 
-  stats(topN = 10): Stats {
-    const q = this.db
-      .prepare('SELECT COUNT(*) AS n, COALESCE(SUM(answered),0) AS a FROM questions')
-      .get() as { n: number; a: number };
-    const votes = this.db.prepare('SELECT vote, COUNT(*) AS n FROM feedback GROUP BY vote').all() as { vote: string; n: number }[];
-    const modes = this.db.prepare('SELECT mode, COUNT(*) AS n FROM questions GROUP BY mode').all() as { mode: string; n: number }[];
-    const unanswered = this.db
-      .prepare(
-        `SELECT question, COUNT(*) AS count FROM questions WHERE answered = 0
-         GROUP BY lower(trim(question)) ORDER BY count DESC, MAX(asked_at) DESC LIMIT ?`,
-      )
-      .all(topN) as { question: string; count: number }[];
+  async stats(topN = 10): Promise<Stats> {
+    const q = await this.db
+      .selectFrom('questions')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), sql<number>`COALESCE(SUM(answered), 0)`.as('a')])
+      .executeTakeFirstOrThrow();
+    const votes = await this.db.selectFrom('feedback').select((eb) => ['vote', eb.fn.countAll<number>().as('n')]).groupBy('vote').execute();
+    const modes = await this.db.selectFrom('questions').select((eb) => ['mode', eb.fn.countAll<number>().as('n')]).groupBy('mode').execute();
+    // One wording stands for the group (MAX: SQLite's bare column in a GROUP BY is not valid on PostgreSQL).
+    const unanswered = await this.db
+      .selectFrom('questions')
+      .select((eb) => [
+        sql<string>`MAX(question)`.as('question'),
+        eb.fn.countAll<number>().as('count'),
+      ])
+      .where('answered', '=', 0)
+      .groupBy(sql`lower(trim(question))`)
+      .orderBy('count', 'desc')
+      .orderBy(sql`MAX(asked_at)`, 'desc')
+      .limit(topN)
+      .execute();
+    const n = Number(q.n);
+    const a = Number(q.a);
     return {
-      questions: q.n,
-      answered: q.a,
-      answeredRate: q.n ? Math.round((q.a / q.n) * 1000) / 1000 : 0,
+      questions: n,
+      answered: a,
+      answeredRate: n ? Math.round((a / n) * 1000) / 1000 : 0,
       feedback: {
-        up: votes.find((v) => v.vote === 'up')?.n ?? 0,
-        down: votes.find((v) => v.vote === 'down')?.n ?? 0,
+        up: Number(votes.find((v) => v.vote === 'up')?.n ?? 0),
+        down: Number(votes.find((v) => v.vote === 'down')?.n ?? 0),
       },
-      byMode: Object.fromEntries(modes.map((m) => [m.mode, m.n])),
-      topUnanswered: unanswered,
+      byMode: Object.fromEntries(modes.map((m) => [m.mode, Number(m.n)])),
+      topUnanswered: unanswered.map((u) => ({ question: u.question, count: Number(u.count) })),
     };
   }
 }

@@ -10,7 +10,7 @@ import { PrecheckInputError, precheckFileToJson } from '../precheck/index.js';
 import { renderText } from '../platforms/console/render.js';
 import { answerReply } from '../core/replies.js';
 import { nextFireTimes, previewDigest } from '../schedule/cli.js';
-import { openDatabase } from '../storage/db.js';
+import { openStorage } from '../storage/database.js';
 import { detectScript } from '../text/script.js';
 import { existsSync } from 'node:fs';
 import { parseCommandArgs, parseK, requireQuestion, UsageError } from './args.js';
@@ -121,9 +121,13 @@ commands.stats = async (argv, io, config) => {
   const top = values.top === undefined ? 10 : Number(values.top);
   if (!Number.isInteger(top) || top < 1 || top > 100) throw new UsageError('--top must be a whole number from 1 to 100');
   const file = path.join(config.DATA_DIR, 'assistant.db');
-  const db = openDatabase(existsSync(file) ? file : ':memory:');
+  // Reading stats must not create a database file where there was none.
+  const storage = await openStorage({
+    databaseUrl: config.DATABASE_URL,
+    sqliteFile: config.DATABASE_URL || existsSync(file) ? file : ':memory:',
+  });
   try {
-    const s = new AnalyticsStore(db, config.ANALYTICS_SALT).stats(top);
+    const s = await new AnalyticsStore(storage.db, config.ANALYTICS_SALT).stats(top);
     if (values.json) io.out(JSON.stringify(s));
     else {
       io.out(`Questions: ${s.questions}, answered: ${s.answered} (${(s.answeredRate * 100).toFixed(1)}%)`);
@@ -132,7 +136,7 @@ commands.stats = async (argv, io, config) => {
     }
     return 0;
   } finally {
-    db.close();
+    await storage.close();
   }
 };
 
@@ -197,7 +201,7 @@ commands.digest = async (argv, io, config) => {
   const file = path.join(config.DATA_DIR, 'assistant.db');
   const app = await createApp(config, createLogger('warn'), { dbFile: existsSync(file) ? file : ':memory:' });
   try {
-    const preview = previewDigest(values.channel.trim(), app.scheduling, values.platform as 'slack' | 'feishu' | undefined);
+    const preview = await previewDigest(values.channel.trim(), app.scheduling, values.platform as 'slack' | 'feishu' | undefined);
     if (values.json) io.out(JSON.stringify(preview));
     else io.out(JSON.stringify(preview, null, 2));
     return 0;

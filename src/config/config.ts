@@ -53,6 +53,15 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: intWithDefault(3000, 0, 65535),
   DATA_DIR: z.string().default(inProject('data')),
+  /**
+   * `postgres://user:password@host:5432/db` moves all state to PostgreSQL (several replicas share
+   * it); unset keeps SQLite at DATA_DIR/assistant.db.
+   */
+  DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\/\S+$/i.test(v), {
+    message: 'expected a postgres:// or postgresql:// URL (leave unset for SQLite under DATA_DIR)',
+  }),
+  /** Connections each process keeps to PostgreSQL. */
+  DATABASE_POOL_SIZE: intWithDefault(10, 1, 200),
   KNOWLEDGE_DIR: z.string().default(inProject('knowledge')),
   PROMPTS_DIR: z.string().default(inProject('prompts')),
   /** Platform user ids (any platform) allowed to run `kb reload`, e.g. `slack:U123,feishu:ou_abc`. */

@@ -99,7 +99,7 @@ export class BotCore {
 
   /** A chat message: `/command …`, a bare command word such as `help`, or a question. Null for a repeat event. */
   async handleMessage(msg: IncomingMessage): Promise<Reply | null> {
-    if (!this.deps.dedupe.claim(msg.eventIds)) return null;
+    if (!(await this.deps.dedupe.claim(msg.eventIds))) return null;
     const invocation = parseInvocation(msg.text, (name) => this.hasCommand(name));
     if (invocation) {
       return this.runCommand(invocation.name, invocation.args, msg, msg.files);
@@ -112,12 +112,12 @@ export class BotCore {
   }
 
   async handleCommand(cmd: IncomingCommand): Promise<Reply | null> {
-    if (!this.deps.dedupe.claim(cmd.eventIds)) return null;
+    if (!(await this.deps.dedupe.claim(cmd.eventIds))) return null;
     return this.runCommand(cmd.name, cmd.args, cmd, cmd.files);
   }
 
   async handleAction(action: IncomingAction): Promise<ActionResult | null> {
-    if (!this.deps.dedupe.claim(action.eventIds)) return null;
+    if (!(await this.deps.dedupe.claim(action.eventIds))) return null;
     const def = this.actions.get(action.actionId);
     if (!def) return { toast: `Unknown action "${action.actionId}"`, toastKind: 'error' };
     try {
@@ -177,7 +177,7 @@ export class BotCore {
     const started = this.now();
     const result = await this.deps.answerer.ask(q, `${origin.platform}:${origin.conversationId}`);
     const latencyMs = this.now() - started;
-    const questionId = this.deps.analytics.recordQuestion({
+    const questionId = await this.deps.analytics.recordQuestion({
       platform: origin.platform,
       userId: origin.userId,
       conversationId: origin.conversationId,
@@ -192,14 +192,14 @@ export class BotCore {
       'question answered',
     );
     const reply = answerReply(result, script, questionId, '');
-    const shareId = this.deps.analytics.saveReply({ ...reply, actions: [], visibility: 'in_channel' });
+    const shareId = await this.deps.analytics.saveReply({ ...reply, actions: [], visibility: 'in_channel' });
     return answerReply(result, script, questionId, shareId);
   }
 
   private async feedback(a: IncomingAction): Promise<ActionResult> {
     const [questionId, vote] = a.value.split(':');
     if (!questionId || (vote !== 'up' && vote !== 'down')) return { toast: 'Invalid feedback', toastKind: 'error' };
-    const stored = this.deps.analytics.recordFeedback(questionId, a.platform, a.userId, vote);
+    const stored = await this.deps.analytics.recordFeedback(questionId, a.platform, a.userId, vote);
     if (!stored) return { toast: '找不到这条回答。That answer no longer exists.', toastKind: 'warning' };
     return {
       toast: vote === 'up' ? '感谢反馈 👍 Thanks!' : '感谢反馈，我们会改进 👎 Thanks — we will improve this.',
@@ -208,7 +208,7 @@ export class BotCore {
   }
 
   private async share(a: IncomingAction): Promise<ActionResult> {
-    const reply = this.deps.analytics.loadReply(a.value);
+    const reply = await this.deps.analytics.loadReply(a.value);
     if (!reply) return { toast: '这条回答已过期，无法分享。This answer has expired.', toastKind: 'warning' };
     return { postInChannel: { ...reply, visibility: 'in_channel' }, toast: '已分享到频道。Shared in the channel.', toastKind: 'success' };
   }

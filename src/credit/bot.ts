@@ -59,11 +59,11 @@ export function createCreditCommand(deps: CreditBotDeps): CommandDefinition {
         case 'status': {
           const id = rest[0];
           if (!id) return renderText('用法 / Usage', '`/credit status <编号>`');
-          const app = workflow.statusFor(ctx.origin, id);
+          const app = await workflow.statusFor(ctx.origin, id);
           return app ? renderStatus(app, workflow.policy, workflow.timeZone) : NOT_VISIBLE;
         }
         case 'list': {
-          const { mine, awaiting } = workflow.listFor(ctx.origin);
+          const { mine, awaiting } = await workflow.listFor(ctx.origin);
           return renderList(mine, awaiting, workflow.policy);
         }
         default:

@@ -1,7 +1,7 @@
 import type { ActionDefinition, CommandDefinition, FormDefinition } from '../core/types.js';
 import type { AppConfig } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
-import type { Db } from '../storage/db.js';
+import type { Db } from '../storage/database.js';
 import { createCreditActions, createCreditCommand, createCreditFormHandler } from './bot.js';
 import { creditPolicyPath, loadCreditPolicy } from './policy.js';
 import {

@@ -1,5 +1,7 @@
 import type { Platform } from '../core/types.js';
-import { applyMigrations, type Db } from '../storage/db.js';
+import type { Selectable } from 'kysely';
+import type { Db, Executor } from '../storage/database.js';
+import type { CreditApplicationsTable } from '../storage/schema.js';
 import type { CreditApplication } from './application.js';
 import type { ApprovedCreditLine } from './lookup.js';
 import type { Role } from './policy.js';
@@ -47,82 +49,6 @@ export interface StoredApplication {
   decisions: Decision[];
 }
 
-interface ApplicationRow {
-  id: string;
-  created_at: string;
-  updated_at: string;
-  applicant_platform: Platform;
-  applicant_user_id: string;
-  applicant_channel_id: string;
-  applicant_conversation_id: string;
-  application_json: string;
-  assessment_json: string;
-  route_json: string;
-  step: number;
-  status: ApplicationStatus;
-}
-
-interface DecisionRow {
-  step: number;
-  role: Role;
-  decision: DecisionKind;
-  by_platform: Platform;
-  by_user_id: string;
-  decided_at: string;
-  reason: string | null;
-}
-
-interface LineRow {
-  customer_name: string;
-  uscc: string;
-  credit_limit: number;
-  term_days: number;
-  valid_until: string;
-}
-
-const MIGRATIONS = [
-  `CREATE TABLE credit_applications (
-     id TEXT PRIMARY KEY,
-     created_at TEXT NOT NULL,
-     updated_at TEXT NOT NULL,
-     applicant_platform TEXT NOT NULL,
-     applicant_user_id TEXT NOT NULL,
-     applicant_channel_id TEXT NOT NULL,
-     applicant_conversation_id TEXT NOT NULL,
-     customer_name TEXT NOT NULL,
-     uscc TEXT NOT NULL,
-     application_json TEXT NOT NULL,
-     assessment_json TEXT NOT NULL,
-     route_json TEXT NOT NULL,
-     step INTEGER NOT NULL,
-     status TEXT NOT NULL CHECK (status IN ('pending','approved','rejected'))
-   );
-   CREATE INDEX credit_applications_applicant ON credit_applications (applicant_platform, applicant_user_id);
-   CREATE INDEX credit_applications_status ON credit_applications (status);
-   CREATE TABLE credit_decisions (
-     application_id TEXT NOT NULL REFERENCES credit_applications(id),
-     step INTEGER NOT NULL,
-     role TEXT NOT NULL,
-     decision TEXT NOT NULL CHECK (decision IN ('approve','reject')),
-     by_platform TEXT NOT NULL,
-     by_user_id TEXT NOT NULL,
-     decided_at TEXT NOT NULL,
-     reason TEXT,
-     PRIMARY KEY (application_id, step)
-   );
-   CREATE TABLE credit_lines (
-     uscc TEXT PRIMARY KEY,
-     customer_name TEXT NOT NULL,
-     name_key TEXT NOT NULL,
-     application_id TEXT NOT NULL REFERENCES credit_applications(id),
-     credit_limit REAL NOT NULL,
-     term_days INTEGER NOT NULL,
-     approved_at TEXT NOT NULL,
-     valid_until TEXT NOT NULL
-   );
-   CREATE INDEX credit_lines_name ON credit_lines (name_key);`,
-];
-
 /**
  * "Exact name" still forgives what a form cannot show: surrounding spaces and the full-width
  * versus half-width brackets that Chinese company names are written with interchangeably.
@@ -131,112 +57,184 @@ export function customerNameKey(name: string): string {
   return name.trim().replace(/（/g, '(').replace(/）/g, ')').replace(/\s+/g, ' ');
 }
 
+type ApplicationRow = Selectable<CreditApplicationsTable>;
+
+/** The decision was not recorded: someone else decided this step first. */
+class StepTaken extends Error {}
+
 export class CreditStore {
-  constructor(private readonly db: Db) {
-    applyMigrations(db, 'credit', MIGRATIONS);
+  constructor(private readonly db: Db) {}
+
+  async insert(app: Omit<StoredApplication, 'decisions'>): Promise<void> {
+    await this.db
+      .insertInto('credit_applications')
+      .values({
+        id: app.id,
+        created_at: app.createdAt,
+        updated_at: app.updatedAt,
+        applicant_platform: app.applicant.platform,
+        applicant_user_id: app.applicant.userId,
+        applicant_channel_id: app.applicant.channelId,
+        applicant_conversation_id: app.applicant.conversationId,
+        customer_name: app.application.customerName,
+        uscc: app.application.uscc,
+        application_json: JSON.stringify(app.application),
+        assessment_json: JSON.stringify(app.assessment),
+        route_json: JSON.stringify(app.route),
+        step: app.step,
+        status: app.status,
+      })
+      .execute();
   }
 
-  insert(app: Omit<StoredApplication, 'decisions'>): void {
-    this.db
-      .prepare(
-        `INSERT INTO credit_applications (id, created_at, updated_at, applicant_platform, applicant_user_id,
-           applicant_channel_id, applicant_conversation_id, customer_name, uscc, application_json,
-           assessment_json, route_json, step, status)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  /** The application first submitted under this idempotency key since `since` (ms), if any. */
+  async findSubmission(key: string, since: number): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('credit_submissions')
+      .select('application_id')
+      .where('idempotency_key', '=', key)
+      .where('submitted_at', '>=', since)
+      .executeTakeFirst();
+    return row?.application_id ?? null;
+  }
+
+  /**
+   * Takes an idempotency key for a new application; false when a live one (newer than `since`)
+   * holds it. A unique-key insert, so two replicas receiving the same submission create one.
+   */
+  async claimSubmission(key: string, applicationId: string, at: number, since: number): Promise<boolean> {
+    const rows = await this.db
+      .insertInto('credit_submissions')
+      .values({ idempotency_key: key, application_id: applicationId, submitted_at: at })
+      .onConflict((oc) =>
+        oc
+          .column('idempotency_key')
+          .doUpdateSet((eb) => ({ application_id: eb.ref('excluded.application_id'), submitted_at: eb.ref('excluded.submitted_at') }))
+          .where('credit_submissions.submitted_at', '<', since),
       )
-      .run(
-        app.id,
-        app.createdAt,
-        app.updatedAt,
-        app.applicant.platform,
-        app.applicant.userId,
-        app.applicant.channelId,
-        app.applicant.conversationId,
-        app.application.customerName,
-        app.application.uscc,
-        JSON.stringify(app.application),
-        JSON.stringify(app.assessment),
-        JSON.stringify(app.route),
-        app.step,
-        app.status,
-      );
+      .returning('idempotency_key')
+      .execute();
+    return rows.length === 1;
   }
 
-  get(id: string): StoredApplication | null {
-    const row = this.db.prepare('SELECT * FROM credit_applications WHERE id = ?').get(id) as ApplicationRow | undefined;
+  async get(id: string): Promise<StoredApplication | null> {
+    const row = await this.db.selectFrom('credit_applications').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? this.hydrate(row) : null;
   }
 
   /** The applicant's own applications, most recent first. */
-  listByApplicant(applicant: Person, limit: number): StoredApplication[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM credit_applications WHERE applicant_platform = ? AND applicant_user_id = ?
-         ORDER BY created_at DESC, id DESC LIMIT ?`,
-      )
-      .all(applicant.platform, applicant.userId, limit) as ApplicationRow[];
-    return rows.map((r) => this.hydrate(r));
+  async listByApplicant(applicant: Person, limit: number): Promise<StoredApplication[]> {
+    const rows = await this.db
+      .selectFrom('credit_applications')
+      .selectAll()
+      .where('applicant_platform', '=', applicant.platform)
+      .where('applicant_user_id', '=', applicant.userId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return Promise.all(rows.map((r) => this.hydrate(r)));
   }
 
   /** Pending applications, oldest first (the ones waiting longest come first). */
-  listPending(limit: number): StoredApplication[] {
-    const rows = this.db
-      .prepare(`SELECT * FROM credit_applications WHERE status = 'pending' ORDER BY created_at, id LIMIT ?`)
-      .all(limit) as ApplicationRow[];
-    return rows.map((r) => this.hydrate(r));
+  async listPending(limit: number): Promise<StoredApplication[]> {
+    const rows = await this.db
+      .selectFrom('credit_applications')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return Promise.all(rows.map((r) => this.hydrate(r)));
   }
 
   /**
-   * Records a decision only if the application still waits on `decision.step`, so two
-   * simultaneous presses cannot both count. Returns false when someone was first.
+   * Records a decision only if the application still waits on `decision.step`: a conditional
+   * update, so of two approvers pressing at once (on one replica or two) exactly one moves the
+   * step — the other's update matches no row — and the decision row's key (application, step)
+   * backs that up. `also` runs in the same transaction (the outbox rows the decision owes).
+   * Returns false when someone was first.
    */
-  recordDecision(
+  async recordDecision(
     id: string,
     decision: Decision,
     next: { step: number; status: ApplicationStatus },
     line?: ApprovedCreditLine & { approvedAt: string },
-  ): boolean {
-    return this.db.transaction(() => {
-      const moved = this.db
-        .prepare(
-          `UPDATE credit_applications SET step = ?, status = ?, updated_at = ?
-           WHERE id = ? AND step = ? AND status = 'pending'`,
-        )
-        .run(next.step, next.status, decision.at, id, decision.step);
-      if (moved.changes !== 1) return false;
-      this.db
-        .prepare(
-          `INSERT INTO credit_decisions (application_id, step, role, decision, by_platform, by_user_id, decided_at, reason)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(id, decision.step, decision.role, decision.decision, decision.by.platform, decision.by.userId, decision.at, decision.reason);
-      if (line) {
-        this.db
-          .prepare(
-            `INSERT INTO credit_lines (uscc, customer_name, name_key, application_id, credit_limit, term_days, approved_at, valid_until)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (uscc) DO UPDATE SET customer_name = excluded.customer_name, name_key = excluded.name_key,
-               application_id = excluded.application_id, credit_limit = excluded.credit_limit,
-               term_days = excluded.term_days, approved_at = excluded.approved_at, valid_until = excluded.valid_until`,
-          )
-          .run(line.uscc, line.customerName, customerNameKey(line.customerName), id, line.limit, line.termDays, line.approvedAt, line.validUntil);
-      }
+    also?: (trx: Executor) => Promise<void>,
+  ): Promise<boolean> {
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        const moved = await trx
+          .updateTable('credit_applications')
+          .set({ step: next.step, status: next.status, updated_at: decision.at })
+          .where('id', '=', id)
+          .where('step', '=', decision.step)
+          .where('status', '=', 'pending')
+          .executeTakeFirst();
+        if (Number(moved.numUpdatedRows) !== 1) throw new StepTaken();
+        await trx
+          .insertInto('credit_decisions')
+          .values({
+            application_id: id,
+            step: decision.step,
+            role: decision.role,
+            decision: decision.decision,
+            by_platform: decision.by.platform,
+            by_user_id: decision.by.userId,
+            decided_at: decision.at,
+            reason: decision.reason,
+          })
+          .execute();
+        if (line) {
+          await trx
+            .insertInto('credit_lines')
+            .values({
+              uscc: line.uscc,
+              customer_name: line.customerName,
+              name_key: customerNameKey(line.customerName),
+              application_id: id,
+              credit_limit: line.limit,
+              term_days: line.termDays,
+              approved_at: line.approvedAt,
+              valid_until: line.validUntil,
+            })
+            .onConflict((oc) =>
+              oc.column('uscc').doUpdateSet((eb) => ({
+                customer_name: eb.ref('excluded.customer_name'),
+                name_key: eb.ref('excluded.name_key'),
+                application_id: eb.ref('excluded.application_id'),
+                credit_limit: eb.ref('excluded.credit_limit'),
+                term_days: eb.ref('excluded.term_days'),
+                approved_at: eb.ref('excluded.approved_at'),
+                valid_until: eb.ref('excluded.valid_until'),
+              })),
+            )
+            .execute();
+        }
+        if (also) await also(trx);
+      });
       return true;
-    })();
+    } catch (err) {
+      if (err instanceof StepTaken) return false;
+      throw err;
+    }
   }
 
   /** The line for a USCC, else for an exact customer name, still valid on `onDate` (YYYY-MM-DD). */
-  findLine(query: { uscc?: string; customerName?: string }, onDate: string): ApprovedCreditLine | null {
-    const pick = (where: string, value: string) =>
+  async findLine(query: { uscc?: string; customerName?: string }, onDate: string): Promise<ApprovedCreditLine | null> {
+    const pick = (column: 'uscc' | 'name_key', value: string) =>
       this.db
-        .prepare(
-          `SELECT customer_name, uscc, credit_limit, term_days, valid_until FROM credit_lines
-           WHERE ${where} = ? AND valid_until >= ? ORDER BY approved_at DESC LIMIT 1`,
-        )
-        .get(value, onDate) as LineRow | undefined;
+        .selectFrom('credit_lines')
+        .select(['customer_name', 'uscc', 'credit_limit', 'term_days', 'valid_until'])
+        .where(column, '=', value)
+        .where('valid_until', '>=', onDate)
+        .orderBy('approved_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
     const row =
-      (query.uscc ? pick('uscc', query.uscc) : undefined) ??
-      (query.customerName?.trim() ? pick('name_key', customerNameKey(query.customerName)) : undefined);
+      (query.uscc ? await pick('uscc', query.uscc) : undefined) ??
+      (query.customerName?.trim() ? await pick('name_key', customerNameKey(query.customerName)) : undefined);
     if (!row) return null;
     return {
       customerName: row.customer_name,
@@ -247,17 +245,15 @@ export class CreditStore {
     };
   }
 
-  private hydrate(row: ApplicationRow): StoredApplication {
+  private async hydrate(row: ApplicationRow): Promise<StoredApplication> {
     const decisions = (
-      this.db
-        .prepare('SELECT * FROM credit_decisions WHERE application_id = ? ORDER BY step')
-        .all(row.id) as DecisionRow[]
+      await this.db.selectFrom('credit_decisions').selectAll().where('application_id', '=', row.id).orderBy('step').execute()
     ).map(
       (d): Decision => ({
         step: d.step,
-        role: d.role,
+        role: d.role as Role,
         decision: d.decision,
-        by: { platform: d.by_platform, userId: d.by_user_id },
+        by: { platform: d.by_platform as Platform, userId: d.by_user_id },
         at: d.decided_at,
         reason: d.reason,
       }),
@@ -267,7 +263,7 @@ export class CreditStore {
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       applicant: {
-        platform: row.applicant_platform,
+        platform: row.applicant_platform as Platform,
         userId: row.applicant_user_id,
         channelId: row.applicant_channel_id,
         conversationId: row.applicant_conversation_id,

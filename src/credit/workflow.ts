@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ActionResult, ChatPort, Origin, Platform, PostTarget, Reply } from '../core/types.js';
 import { hasId, type AppConfig } from '../config/config.js';
 import { log as defaultLog, type Logger } from '../log/logger.js';
-import type { Db } from '../storage/db.js';
+import type { Db } from '../storage/database.js';
 import type { CreditApplication } from './application.js';
 import type { ApprovedCreditLine, CreditLineLookup } from './lookup.js';
 import type { CreditPolicy, Role } from './policy.js';
@@ -154,7 +154,7 @@ export class CreditWorkflow implements CreditLineLookup {
       status: 'pending',
       decisions: [],
     };
-    this.store.insert(stored);
+    await this.store.insert(stored);
     this.log.info(
       { event: 'credit.submitted', applicationId: stored.id, platform: origin.platform, userId: origin.userId },
       'credit application submitted',
@@ -164,16 +164,15 @@ export class CreditWorkflow implements CreditLineLookup {
   }
 
   /** The application, when `viewer` is its applicant or one of its approvers; otherwise null. */
-  statusFor(viewer: Person, id: string): StoredApplication | null {
-    const app = this.store.get(id.trim());
+  async statusFor(viewer: Person, id: string): Promise<StoredApplication | null> {
+    const app = await this.store.get(id.trim());
     return app && this.canView(app, viewer) ? app : null;
   }
 
   /** The caller's own applications and the pending ones waiting on the caller. */
-  listFor(viewer: Person): { mine: StoredApplication[]; awaiting: StoredApplication[] } {
-    const mine = this.store.listByApplicant(viewer, 10);
-    const awaiting = this.store
-      .listPending(200)
+  async listFor(viewer: Person): Promise<{ mine: StoredApplication[]; awaiting: StoredApplication[] }> {
+    const mine = await this.store.listByApplicant(viewer, 10);
+    const awaiting = (await this.store.listPending(200))
       .filter((a) => this.refusalFor(a, viewer, a.step) === null)
       .slice(0, 20);
     return { mine, awaiting };
@@ -186,7 +185,7 @@ export class CreditWorkflow implements CreditLineLookup {
   async decide(actor: Origin, value: string, decision: DecisionKind, reason?: string): Promise<ActionResult> {
     const [id = '', stepText = ''] = value.split(':');
     const pressedStep = Number(stepText);
-    const app = this.store.get(id);
+    const app = await this.store.get(id);
     const refusal = app ? this.refusalFor(app, actor, Number.isInteger(pressedStep) ? pressedStep : -1) : 'not_found';
     if (refusal) return this.refuse(refusal, id, actor, decision);
     const current = app!;
@@ -223,7 +222,7 @@ export class CreditWorkflow implements CreditLineLookup {
         approvedAt: record.at,
       };
     }
-    if (!this.store.recordDecision(current.id, record, next, line)) {
+    if (!(await this.store.recordDecision(current.id, record, next, line))) {
       return this.refuse('stale_step', current.id, actor, decision);
     }
     this.log.info(
@@ -239,7 +238,7 @@ export class CreditWorkflow implements CreditLineLookup {
       'credit decision recorded',
     );
 
-    const updated = this.store.get(current.id)!;
+    const updated = (await this.store.get(current.id))!;
     await this.notifyApplicant(updated, renderApplicantUpdate(updated, this.policy, record, this.timeZone, validUntil));
     if (updated.status === 'pending') await this.requestDecision(updated);
 
@@ -256,7 +255,7 @@ export class CreditWorkflow implements CreditLineLookup {
     };
   }
 
-  findApprovedLine(query: { uscc?: string; customerName?: string }, at: Date = this.now()): ApprovedCreditLine | null {
+  findApprovedLine(query: { uscc?: string; customerName?: string }, at: Date = this.now()): Promise<ApprovedCreditLine | null> {
     return this.store.findLine(
       { uscc: query.uscc ? normalizeUscc(query.uscc) : undefined, customerName: query.customerName },
       calendarDate(at, this.timeZone),

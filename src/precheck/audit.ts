@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Platform } from '../core/types.js';
-import { applyMigrations, type Db } from '../storage/db.js';
+import type { Db } from '../storage/database.js';
 import type { PrecheckResult, Verdict } from './types.js';
 
 /**
@@ -8,24 +8,6 @@ import type { PrecheckResult, Verdict } from './types.js';
  * document (its sha256), the verdict and the rule ids found. Contract text is customer data,
  * so it is stored only when the deployment opts in (PRECHECK_STORE_TEXT).
  */
-
-const MIGRATIONS = [
-  `CREATE TABLE precheck_audit (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
-     created_at TEXT NOT NULL,
-     user_hash TEXT NOT NULL,
-     platform TEXT NOT NULL,
-     source TEXT NOT NULL,
-     file_hash TEXT NOT NULL,
-     characters INTEGER NOT NULL,
-     verdict TEXT NOT NULL,
-     rule_ids TEXT NOT NULL,
-     finding_count INTEGER NOT NULL,
-     contract_text TEXT
-   );
-   CREATE INDEX precheck_audit_created ON precheck_audit (created_at);
-   CREATE INDEX precheck_audit_user ON precheck_audit (user_hash);`,
-] as const;
 
 export type PrecheckSource = 'text' | 'file' | 'cli';
 
@@ -55,8 +37,8 @@ export interface PrecheckAuditRow {
 }
 
 export interface PrecheckAudit {
-  record(entry: PrecheckAuditEntry): number;
-  recent(limit?: number): PrecheckAuditRow[];
+  record(entry: PrecheckAuditEntry): Promise<number>;
+  recent(limit?: number): Promise<PrecheckAuditRow[]>;
   hashUser(platform: string, userId: string): string;
 }
 
@@ -67,47 +49,45 @@ export interface PrecheckAuditOptions {
 }
 
 export function createPrecheckAudit(db: Db, options: PrecheckAuditOptions): PrecheckAudit {
-  applyMigrations(db, 'precheck', MIGRATIONS);
-  const insert = db.prepare(
-    `INSERT INTO precheck_audit
-       (created_at, user_hash, platform, source, file_hash, characters, verdict, rule_ids, finding_count, contract_text)
-     VALUES (@createdAt, @userHash, @platform, @source, @fileHash, @characters, @verdict, @ruleIds, @findingCount, @contractText)`,
-  );
-  const select = db.prepare('SELECT * FROM precheck_audit ORDER BY id DESC LIMIT ?');
   const hashUser = (platform: string, userId: string) =>
     createHash('sha256').update(`${options.salt}\u0000${platform}:${userId}`).digest('hex');
 
   return {
     hashUser,
-    record(entry) {
+    async record(entry) {
       const ruleIds = [...new Set(entry.result.findings.map((f) => f.rule))];
-      const info = insert.run({
-        createdAt: (entry.at ?? new Date()).toISOString(),
-        userHash: hashUser(entry.platform, entry.userId),
-        platform: entry.platform,
-        source: entry.source,
-        fileHash: entry.fileHash,
-        characters: entry.result.stats.characters,
-        verdict: entry.result.verdict,
-        ruleIds: JSON.stringify(ruleIds),
-        findingCount: entry.result.findings.length,
-        contractText: options.storeText && entry.text !== undefined ? entry.text : null,
-      });
-      return Number(info.lastInsertRowid);
+      const row = await db
+        .insertInto('precheck_audit')
+        .values({
+          created_at: (entry.at ?? new Date()).toISOString(),
+          user_hash: hashUser(entry.platform, entry.userId),
+          platform: entry.platform,
+          source: entry.source,
+          file_hash: entry.fileHash,
+          characters: entry.result.stats.characters,
+          verdict: entry.result.verdict,
+          rule_ids: JSON.stringify(ruleIds),
+          finding_count: entry.result.findings.length,
+          contract_text: options.storeText && entry.text !== undefined ? entry.text : null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return Number(row.id);
     },
-    recent(limit = 50) {
-      return (select.all(limit) as Record<string, unknown>[]).map((r) => ({
-        id: r.id as number,
-        createdAt: r.created_at as string,
-        userHash: r.user_hash as string,
-        platform: r.platform as string,
+    async recent(limit = 50) {
+      const rows = await db.selectFrom('precheck_audit').selectAll().orderBy('id', 'desc').limit(limit).execute();
+      return rows.map((r) => ({
+        id: Number(r.id),
+        createdAt: r.created_at,
+        userHash: r.user_hash,
+        platform: r.platform,
         source: r.source as PrecheckSource,
-        fileHash: r.file_hash as string,
-        characters: r.characters as number,
+        fileHash: r.file_hash,
+        characters: r.characters,
         verdict: r.verdict as Verdict,
-        ruleIds: JSON.parse(r.rule_ids as string) as string[],
-        findingCount: r.finding_count as number,
-        contractText: (r.contract_text as string | null) ?? null,
+        ruleIds: JSON.parse(r.rule_ids) as string[],
+        findingCount: r.finding_count,
+        contractText: r.contract_text ?? null,
       }));
     },
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CreditLineLookup } from '../credit/lookup.js';
+import type { KnownCreditLines } from '../credit/lookup.js';
 import { CURRENCY_PREFIX, findAmounts, findPercents, formatMoney, HAS_WORDS_AMOUNT, parseCount, sameMoney, type Amount, type Percent } from './amounts.js';
 import type { ContractFacts } from './facts.js';
 import { lineItemMismatches, QUANTITY } from './line-items.js';
@@ -23,7 +23,7 @@ export interface CheckHit {
 
 export interface CheckContext {
   facts: ContractFacts;
-  creditLookup?: CreditLineLookup;
+  creditLookup?: KnownCreditLines;
   now: Date;
 }
 

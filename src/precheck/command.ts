@@ -13,7 +13,7 @@ export interface PrecheckCommandDeps {
    * When given, the reply gets a "share" button: the core stores an in-channel copy and
    * returns its id (the same `share` action the Q&A replies use).
    */
-  shareId?: (reply: Reply, ctx: CommandContext) => string | undefined;
+  shareId?: (reply: Reply, ctx: CommandContext) => string | undefined | Promise<string | undefined>;
 }
 
 /**
@@ -48,7 +48,7 @@ export function createPrecheckCommand(deps: PrecheckCommandDeps): CommandDefinit
       }
 
       try {
-        deps.audit?.record({
+        await deps.audit?.record({
           platform: ctx.origin.platform,
           userId: ctx.origin.userId,
           source,
@@ -70,7 +70,7 @@ export function createPrecheckCommand(deps: PrecheckCommandDeps): CommandDefinit
       if (file && (ctx.files?.length ?? 0) > 1) {
         reply.blocks.push({ type: 'context', text: `只检查了第一个文件「${file.name}」；其他文件请分别发送。` });
       }
-      const shareId = deps.shareId?.(reply, ctx);
+      const shareId = await deps.shareId?.(reply, ctx);
       if (shareId) reply.actions = [{ id: 'share', label: script === 'zh-Hant' ? '分享到頻道' : '分享到频道', value: shareId }];
       return reply;
     },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CreditLineLookup } from '../credit/lookup.js';
+import type { CreditLineLookup, KnownCreditLines } from '../credit/lookup.js';
 import { log } from '../log/logger.js';
 import type { HandbookCitation, HandbookCiter } from '../retrieval/types.js';
 import { detectScript, toTraditional } from '../text/script.js';
@@ -44,7 +44,9 @@ export function createPrechecker(options: PrecheckerOptions = {}): Prechecker {
     async check(text, opts = {}) {
       const started = performance.now();
       const facts = gatherFacts(text);
-      const findings = runRules(rules, facts, { creditLookup: options.creditLookup, now: opts.now ?? new Date() });
+      const now = opts.now ?? new Date();
+      const creditLookup = await creditLinesFor(options.creditLookup, facts, now);
+      const findings = runRules(rules, facts, { creditLookup, now });
 
       const script = opts.outputScript === 'auto' || !opts.outputScript ? scriptOf(text) : opts.outputScript;
       if (script === 'zh-Hant') for (const f of findings) localise(f);
@@ -105,10 +107,21 @@ function localise(f: Finding): void {
   f.basis = toTraditional(f.basis);
 }
 
+/**
+ * The rules run synchronously over the facts; the one thing they ask the database — the
+ * customer's approved credit line — is looked up once before they run.
+ */
+async function creditLinesFor(lookup: CreditLineLookup | undefined, facts: ContractFacts, now: Date): Promise<KnownCreditLines | undefined> {
+  if (!lookup) return undefined;
+  const customer = facts.customer;
+  const line = await lookup.findApprovedLine({ uscc: customer?.uscc, customerName: customer?.name }, now);
+  return { findApprovedLine: () => line };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 interface RunContext {
-  creditLookup?: CreditLineLookup;
+  creditLookup?: KnownCreditLines;
   now: Date;
 }
 

@@ -77,16 +77,16 @@ export interface DigestPreview {
  * What the next digest in a channel would contain, without posting or advancing the rotation.
  * The platform is taken from the channel's digest schedule when omitted (falls back to slack).
  */
-export function previewDigest(
+export async function previewDigest(
   channelId: string,
   deps: { registry: ScheduleRegistry; digests: DigestService },
   platform?: Platform,
-): DigestPreview {
+): Promise<DigestPreview> {
   const known = deps.registry.list({ channelId, ...(platform ? { platform } : {}) });
   const resolved: Platform = platform ?? known.find((s) => s.content.kind === 'digest')?.target.platform ?? known[0]?.target.platform ?? 'slack';
   const target = { platform: resolved, channel: channelId };
   const { spec } = digestSettingsFor(deps.registry, target);
-  const pick = deps.digests.pick(target, spec);
+  const pick = await deps.digests.pick(target, spec);
   return {
     channel: channelId,
     platform: resolved,

@@ -105,6 +105,7 @@ export function createRemindCommand(deps: RemindCommandDeps): CommandDefinition 
       switch (sub.toLowerCase()) {
         case 'list':
         case 'ls': {
+          await deps.registry.refresh();
           const schedules = deps.registry.list(here);
           if (schedules.length === 0) return ephemeral('本频道还没有定时提醒。', '本频道的定时提醒');
           const now = clock.now();
@@ -119,7 +120,7 @@ export function createRemindCommand(deps: RemindCommandDeps): CommandDefinition 
           const parsed = parseAddArgs(rest);
           if ('error' in parsed) return ephemeral(parsed.error);
           try {
-            const s = deps.registry.add({
+            const s = await deps.registry.add({
               target: { platform: origin.platform, channelId: origin.channelId },
               cron: parsed.cron,
               text: parsed.text,
@@ -144,12 +145,13 @@ export function createRemindCommand(deps: RemindCommandDeps): CommandDefinition 
           if (!isChannelAdmin(deps.config, origin)) return ephemeral('只有频道管理员可以删除提醒。');
           const id = restParts[0];
           if (!id) return ephemeral('用法：/remind remove <id>（id 见 /remind list）');
+          await deps.registry.refresh();
           const existing = deps.registry.get(id);
           if (existing && existing.source === 'chat' && (existing.target.channel !== origin.channelId || existing.target.platform !== origin.platform)) {
             return ephemeral(`提醒 \`${id}\` 属于另一个频道，请在该频道中删除。`);
           }
           try {
-            deps.registry.remove(id);
+            await deps.registry.remove(id);
             log.info({ scheduleId: id, channelId: origin.channelId }, 'schedule: chat reminder removed');
             return { blocks: [{ type: 'text', text: `已删除提醒 \`${id}\`。` }], fallbackText: `已删除提醒 ${id}`, visibility: 'in_channel' };
           } catch (err) {
@@ -194,7 +196,7 @@ export function createDigestCommand(deps: DigestCommandDeps): CommandDefinition 
         }
       }
       if (sub === 'preview') {
-        const pick = deps.digests.pick(target, spec);
+        const pick = await deps.digests.pick(target, spec);
         const reply = await deps.digests.render(title, pick);
         const note: ReplyBlock = { type: 'context', text: '预览：仅你可见，不计入本频道的案例轮换。' };
         return { ...reply, blocks: [...reply.blocks, note], visibility: 'ephemeral' };

@@ -44,10 +44,10 @@ export class DigestService {
   }
 
   /** What the next digest for this channel and filter would contain (does not advance anything). */
-  pick(target: ScheduleTarget, spec: DigestSpec): DigestPick {
+  async pick(target: ScheduleTarget, spec: DigestSpec): Promise<DigestPick> {
     const key = rotationKey(target, spec);
     const matching = filterCases(this.deps.cases(), spec.tags);
-    const shown = this.deps.store.rotationState(key);
+    const shown = await this.deps.store.rotationState(key);
     const order = new Map(matching.map((c, i) => [c.id, i]));
     const ranked = [...matching].sort(
       (a, b) => (shown.get(a.id) ?? 0) - (shown.get(b.id) ?? 0) || order.get(a.id)! - order.get(b.id)!,
@@ -65,8 +65,8 @@ export class DigestService {
   }
 
   /** Marks the picked cases as shown in their channel. */
-  commit(pick: DigestPick): void {
-    this.deps.store.recordRotation(
+  async commit(pick: DigestPick): Promise<void> {
+    await this.deps.store.recordRotation(
       pick.rotationKey,
       pick.cases.map((c) => c.id),
       this.clock.now(),
@@ -86,10 +86,10 @@ export class DigestService {
   ): Promise<{ messageId: string; pick: DigestPick }> {
     const key = rotationKey(target, spec);
     return this.withLock(key, async () => {
-      const pick = this.pick(target, spec);
+      const pick = await this.pick(target, spec);
       const reply = await this.render(title, pick);
       const messageId = await post({ platform: target.platform, channelId: target.channel }, reply);
-      this.commit(pick);
+      await this.commit(pick);
       return { messageId, pick };
     });
   }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { AppConfig } from '../config/config.js';
 import type { HandbookCiter } from '../retrieval/types.js';
-import type { Db } from '../storage/db.js';
+import type { Db } from '../storage/database.js';
 import { loadCases } from './cases.js';
 import { createDigestCommand, createRemindCommand } from './commands.js';
 import { DigestService } from './digest.js';
@@ -26,14 +26,17 @@ export interface SchedulingOptions {
   clock?: Clock;
   timer?: TimerPort;
   retry?: Partial<RetryPolicy>;
+  /** See SchedulerDeps.maxSleepMs (replicas sharing a database look more often). */
+  maxSleepMs?: number;
 }
 
-export function createScheduling(o: SchedulingOptions) {
+export async function createScheduling(o: SchedulingOptions) {
   const knowledge = o.config.KNOWLEDGE_DIR;
   let cases: CaseStudy[] = loadCases(path.join(knowledge, 'cases'), { handbookDir: path.join(knowledge, 'handbook') });
   const yaml = loadReminders(path.join(knowledge, 'reminders.yaml'), { knownTags: [...new Set(cases.flatMap((c) => c.tags))] });
   const store = new ScheduleStore(o.db);
   const registry = new ScheduleRegistry(yaml, store, o.clock);
+  await registry.refresh();
   const renderDeps = { ...(o.citer ? { citer: o.citer } : {}), ...(o.summarise ? { summarise: o.summarise } : {}) };
   const digests = new DigestService({ store, cases: () => cases, ...renderDeps, ...(o.clock ? { clock: o.clock } : {}) });
   const scheduler = new Scheduler({
@@ -46,6 +49,7 @@ export function createScheduling(o: SchedulingOptions) {
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.timer ? { timer: o.timer } : {}),
     ...(o.retry ? { retry: o.retry } : {}),
+    ...(o.maxSleepMs ? { maxSleepMs: o.maxSleepMs } : {}),
   });
   return {
     store,

@@ -6,7 +6,7 @@ import { DEFAULT_TIMEZONE, type Clock, type Schedule, systemClock } from './type
 
 /**
  * All schedules in one place: the read-only YAML entries plus reminders added from chat
- * (persisted in SQLite). The scheduler subscribes to changes so a new reminder is live at once.
+ * (persisted in the database). The scheduler subscribes to changes so a new reminder is live at once.
  */
 
 export class ReminderError extends Error {
@@ -42,6 +42,8 @@ function toSchedule(r: StoredReminder): Schedule {
 
 export class ScheduleRegistry {
   private readonly listeners = new Set<() => void>();
+  /** Chat reminders as last read from the store (another replica may add or remove some). */
+  private chat: Schedule[] = [];
 
   constructor(
     private readonly yaml: readonly Schedule[],
@@ -55,7 +57,19 @@ export class ScheduleRegistry {
   }
 
   all(): Schedule[] {
-    return [...this.yaml, ...this.store.listReminders().map(toSchedule)];
+    return [...this.yaml, ...this.chat];
+  }
+
+  /**
+   * Re-reads chat reminders from the store; tells the listeners when the set changed (a reminder
+   * added or removed through another replica). Called on start and by the scheduler's ticks.
+   */
+  async refresh(): Promise<void> {
+    const chat = (await this.store.listReminders()).map(toSchedule);
+    const key = (list: Schedule[]) => list.map((s) => `${s.id}|${s.cron}|${s.timezone}`).join('\n');
+    const changed = key(chat) !== key(this.chat);
+    this.chat = chat;
+    if (changed) this.emit();
   }
 
   get(id: string): Schedule | undefined {
@@ -70,7 +84,7 @@ export class ScheduleRegistry {
   }
 
   /** Adds a chat reminder; throws ReminderError with a message fit for the chat user. */
-  add(input: AddReminderInput): Schedule {
+  async add(input: AddReminderInput): Promise<Schedule> {
     const timezone = input.timezone ?? DEFAULT_TIMEZONE;
     const cron = input.cron.trim().replace(/\s+/g, ' ');
     const problem = cronProblem(cron, timezone);
@@ -81,7 +95,7 @@ export class ScheduleRegistry {
     const text = input.text.trim();
     if (!text) throw new ReminderError('reminder text is empty');
     if (text.length > 2000) throw new ReminderError('reminder text is too long (at most 2000 characters)');
-    const stored = this.store.addReminder({
+    const stored = await this.store.addReminder({
       platform: input.target.platform,
       channelId: input.target.channelId,
       cron,
@@ -90,21 +104,23 @@ export class ScheduleRegistry {
       createdBy: input.createdBy,
       createdAt: this.clock.now(),
     });
+    this.chat = [...this.chat, toSchedule(stored)];
     this.emit();
     return toSchedule(stored);
   }
 
   /** Removes a chat reminder. YAML schedules are read-only from chat. */
-  remove(id: string): Schedule {
+  async remove(id: string): Promise<Schedule> {
     const existing = this.get(id);
     if (existing?.source === 'yaml') {
       throw new ReminderError(
         `'${id}' is defined in knowledge/reminders.yaml and is read-only from chat; ask the compliance team to edit the file`,
       );
     }
-    if (!existing || !id.startsWith(CHAT_ID_PREFIX) || !this.store.removeReminder(id)) {
+    if (!existing || !id.startsWith(CHAT_ID_PREFIX) || !(await this.store.removeReminder(id))) {
       throw new ReminderError(`no reminder with id '${id}'`);
     }
+    this.chat = this.chat.filter((s) => s.id !== id);
     this.emit();
     return existing;
   }

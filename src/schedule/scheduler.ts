@@ -10,8 +10,8 @@ import { errorSummary } from '../log/errors.js';
 
 /**
  * Posts schedules on time, exactly once per (schedule id, fire time):
- * - a fire time is claimed in SQLite (INSERT on a UNIQUE key) before anything is posted, so a
- *   restart or a second process never posts it again;
+ * - a fire time is claimed in the database (INSERT on a UNIQUE key) before anything is posted,
+ *   so a restart or another replica never posts it again;
  * - on start, the latest fire time missed while the bot was down (and after the schedule was
  *   first seen) is posted once if younger than the grace period, otherwise recorded as skipped;
  * - a failed post is retried with exponential backoff up to a bound, each attempt recorded;
@@ -32,6 +32,13 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 30_000,
 /** Wake at least this often: long timers drift across sleep/clock changes (and Node caps them at ~24.8 days). */
 const MAX_SLEEP_MS = 60 * 60_000;
 
+/**
+ * How long a claimed run is held before another process may take it over: longer than a
+ * render and post take (an LLM digest summary included), short enough that a reminder whose
+ * process died while rendering still goes out close to its time.
+ */
+export const DEFAULT_LEASE_MS = 5 * 60_000;
+
 export interface SchedulerDeps extends RenderDeps {
   registry: ScheduleRegistry;
   store: ScheduleStore;
@@ -43,6 +50,12 @@ export interface SchedulerDeps extends RenderDeps {
   graceHours?: number;
   retry?: Partial<RetryPolicy>;
   logger?: Logger;
+  leaseMs?: number;
+  /**
+   * Longest sleep between looks at the store. Replicas sharing a database lower it so that a
+   * reminder added through another replica, or a run a dead replica left, is seen soon.
+   */
+  maxSleepMs?: number;
 }
 
 export function backoffMs(attempt: number, policy: RetryPolicy): number {
@@ -56,14 +69,20 @@ interface Planned {
   next: Date | null;
 }
 
+/** This attempt no longer holds its run (its lease ran out and someone else took it over). */
+class LeaseLost extends Error {}
+
 export class Scheduler {
   private readonly clock: Clock;
   private readonly timer: TimerPort;
   private readonly graceMs: number;
   private readonly retry: RetryPolicy;
   private readonly log: Logger;
+  private readonly leaseMs: number;
+  private readonly maxSleepMs: number;
   private plan = new Map<string, Planned>();
   private handle: unknown = null;
+  private armSeq = 0;
   private running = false;
   private unsubscribe: (() => void) | null = null;
   private readonly inflight = new Set<Promise<void>>();
@@ -74,6 +93,8 @@ export class Scheduler {
     this.graceMs = (deps.graceHours ?? 6) * 3600_000;
     this.retry = { ...DEFAULT_RETRY, ...deps.retry };
     this.log = deps.logger ?? defaultLog;
+    this.leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+    this.maxSleepMs = deps.maxSleepMs ?? MAX_SLEEP_MS;
   }
 
   /**
@@ -84,22 +105,20 @@ export class Scheduler {
     if (this.running) return;
     this.running = true;
     const now = this.clock.now();
-    for (const row of this.deps.store.closeInterrupted(now)) {
-      this.log.warn({ scheduleId: row.scheduleId, fireTime: row.fireTime }, 'schedule: run was interrupted by a restart; marked failed');
-    }
+    await this.deps.registry.refresh();
+    await this.closeInterrupted(now);
     const launched: Promise<void>[] = [];
     for (const s of this.deps.registry.all()) {
-      const firstSeen = this.deps.store.firstSeen(s.id, fingerprint(s), s.createdAt ?? now);
+      const firstSeen = await this.deps.store.firstSeen(s.id, fingerprint(s), s.createdAt ?? now);
       const missed = latestFireAtOrBefore(s.cron, s.timezone, now);
-      if (missed && missed.getTime() >= firstSeen.getTime() && !this.deps.store.getRun(s.id, missed)) {
-        const p = this.fire(s, missed, now, 'catch-up');
-        if (p) launched.push(p);
+      if (missed && missed.getTime() >= firstSeen.getTime() && !(await this.deps.store.getRun(s.id, missed))) {
+        launched.push(this.fire(s, missed, now, 'catch-up'));
       }
       this.plan.set(s.id, { schedule: s, next: nextFire(s.cron, s.timezone, now) });
     }
-    this.unsubscribe = this.deps.registry.onChange(() => this.reload());
-    launched.push(...this.runDueRetries(now));
-    this.arm();
+    this.unsubscribe = this.deps.registry.onChange(() => void this.reload().catch((err) => this.log.error({ err: errorSummary(err) }, 'schedule: reload failed')));
+    launched.push(...(await this.runDueRetries(now)));
+    await this.arm();
     await Promise.allSettled(launched);
   }
 
@@ -107,6 +126,7 @@ export class Scheduler {
     this.running = false;
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.armSeq++;
     if (this.handle !== null) this.timer.clear(this.handle);
     this.handle = null;
   }
@@ -120,20 +140,24 @@ export class Scheduler {
    * Re-reads the registry: new schedules start from now (their past never fires), removed
    * ones stop, changed ones are re-planned.
    */
-  reload(): void {
+  async reload(): Promise<void> {
     const now = this.clock.now();
     const next = new Map<string, Planned>();
+    const fresh: Schedule[] = [];
     for (const s of this.deps.registry.all()) {
       const old = this.plan.get(s.id);
       if (old && fingerprint(old.schedule) === fingerprint(s)) {
-        next.set(s.id, { schedule: s, next: old.next });
+        // The same object, so a tick advancing it meanwhile is not undone.
+        old.schedule = s;
+        next.set(s.id, old);
         continue;
       }
-      this.deps.store.firstSeen(s.id, fingerprint(s), s.createdAt ?? now);
       next.set(s.id, { schedule: s, next: nextFire(s.cron, s.timezone, now) });
+      fresh.push(s);
     }
     this.plan = next;
-    if (this.running) this.arm();
+    for (const s of fresh) await this.deps.store.firstSeen(s.id, fingerprint(s), s.createdAt ?? now);
+    if (this.running) await this.arm();
   }
 
   /**
@@ -142,6 +166,13 @@ export class Scheduler {
    * not wait for that, so a slow post never delays another schedule.
    */
   async tick(): Promise<void> {
+    await Promise.allSettled(await this.dispatch());
+  }
+
+  /** Claims and launches what is due, re-arms the timer; returns the launched attempts. */
+  private async dispatch(): Promise<Promise<void>[]> {
+    // Reminders added or removed through another replica.
+    await this.deps.registry.refresh();
     const now = this.clock.now();
     const launched: Promise<void>[] = [];
     for (const planned of this.plan.values()) {
@@ -153,12 +184,12 @@ export class Scheduler {
         this.log.info({ scheduleId: s.id, from: planned.next.toISOString(), to: due.toISOString() }, 'schedule: fire times passed while stalled; only the latest is handled');
       }
       planned.next = nextFire(s.cron, s.timezone, now);
-      const p = this.fire(s, due, now, 'on time');
-      if (p) launched.push(p);
+      launched.push(this.fire(s, due, now, 'on time'));
     }
-    launched.push(...this.runDueRetries(now));
-    if (this.running) this.arm();
-    await Promise.allSettled(launched);
+    await this.closeInterrupted(now);
+    launched.push(...(await this.runDueRetries(now)));
+    if (this.running) await this.arm();
+    return launched;
   }
 
   /** Next planned fire per schedule id (for status/CLI). */
@@ -166,31 +197,46 @@ export class Scheduler {
     return [...this.plan.values()].map((p) => ({ id: p.schedule.id, next: p.next }));
   }
 
-  private fire(s: Schedule, fireTime: Date, now: Date, why: 'catch-up' | 'on time'): Promise<void> | null {
-    const ageMs = now.getTime() - fireTime.getTime();
-    if (ageMs > this.graceMs) {
-      if (this.deps.store.recordSkipped(s.id, fireTime, `missed by ${(ageMs / 3600_000).toFixed(1)} h (grace ${this.graceMs / 3600_000} h)`, now)) {
-        this.log.warn({ scheduleId: s.id, fireTime: fireTime.toISOString(), ageHours: +(ageMs / 3600_000).toFixed(2) }, 'schedule: missed run is older than the grace period; skipped');
-      }
-      return null;
+  private async closeInterrupted(now: Date): Promise<void> {
+    for (const row of await this.deps.store.closeInterrupted(now)) {
+      this.log.warn({ scheduleId: row.scheduleId, fireTime: row.fireTime }, 'schedule: run was interrupted mid-post; marked failed');
     }
-    if (!this.deps.store.claimRun(s.id, fireTime, now)) {
-      this.log.debug({ scheduleId: s.id, fireTime: fireTime.toISOString() }, 'schedule: fire time already handled');
-      return null;
-    }
-    this.log.info({ scheduleId: s.id, fireTime: fireTime.toISOString(), why }, 'schedule: posting');
-    return this.track(this.attempt(s, fireTime.toISOString(), 1));
   }
 
-  private runDueRetries(now: Date): Promise<void>[] {
+  private leaseFrom(now: Date): Date {
+    return new Date(now.getTime() + this.leaseMs);
+  }
+
+  /** Claims the fire time (one process wins) and posts it; settles when that attempt has. */
+  private fire(s: Schedule, fireTime: Date, now: Date, why: 'catch-up' | 'on time'): Promise<void> {
+    return this.track(
+      (async () => {
+        const ageMs = now.getTime() - fireTime.getTime();
+        if (ageMs > this.graceMs) {
+          if (await this.deps.store.recordSkipped(s.id, fireTime, `missed by ${(ageMs / 3600_000).toFixed(1)} h (grace ${this.graceMs / 3600_000} h)`, now)) {
+            this.log.warn({ scheduleId: s.id, fireTime: fireTime.toISOString(), ageHours: +(ageMs / 3600_000).toFixed(2) }, 'schedule: missed run is older than the grace period; skipped');
+          }
+          return;
+        }
+        if (!(await this.deps.store.claimRun(s.id, fireTime, now, this.leaseFrom(now)))) {
+          this.log.debug({ scheduleId: s.id, fireTime: fireTime.toISOString() }, 'schedule: fire time already handled');
+          return;
+        }
+        this.log.info({ scheduleId: s.id, fireTime: fireTime.toISOString(), why }, 'schedule: posting');
+        await this.attempt(s, fireTime.toISOString(), 1);
+      })().catch((err) => this.log.error({ scheduleId: s.id, err: errorSummary(err) }, 'schedule: could not claim a run')),
+    );
+  }
+
+  private async runDueRetries(now: Date): Promise<Promise<void>[]> {
     const launched: Promise<void>[] = [];
-    for (const row of this.deps.store.dueRetries(now)) {
+    for (const row of await this.deps.store.dueRetries(now)) {
       const s = this.deps.registry.get(row.scheduleId);
       if (!s) {
-        this.deps.store.markFailed(row.scheduleId, row.fireTime, 'schedule was removed before the retry', now);
+        await this.deps.store.markFailed(row.scheduleId, row.fireTime, 'schedule was removed before the retry', now);
         continue;
       }
-      if (!this.deps.store.claimRetry(row.scheduleId, row.fireTime, now)) continue;
+      if (!(await this.deps.store.claimRetry(row.scheduleId, row.fireTime, now, this.leaseFrom(now)))) continue;
       launched.push(this.track(this.attempt(s, row.fireTime, row.attempts + 1)));
     }
     return launched;
@@ -204,47 +250,77 @@ export class Scheduler {
 
   private async attempt(s: Schedule, fireTime: string, attempt: number): Promise<void> {
     const store = this.deps.store;
+    // The last step before the post call: only the holder of the run may send it.
+    const post: PostFn = async (target, reply) => {
+      if (!(await store.markSending(s.id, fireTime, attempt, this.clock.now()))) throw new LeaseLost();
+      return this.deps.post(target, reply);
+    };
     try {
       let messageId: string;
       let caseIds: string[] = [];
       if (s.content.kind === 'digest') {
-        const res = await this.deps.digests.postNext(s.target, s.content.digest, s.title, this.deps.post);
+        const res = await this.deps.digests.postNext(s.target, s.content.digest, s.title, post);
         messageId = res.messageId;
         caseIds = res.pick.cases.map((c) => c.id);
       } else {
         const reply = await renderSimple(s, this.deps);
-        messageId = await this.deps.post({ platform: s.target.platform, channelId: s.target.channel }, reply);
+        messageId = await post({ platform: s.target.platform, channelId: s.target.channel }, reply);
       }
-      store.markPosted(s.id, fireTime, String(messageId ?? ''), caseIds, this.clock.now());
+      await store.markPosted(s.id, fireTime, String(messageId ?? ''), caseIds, this.clock.now());
       this.log.info({ scheduleId: s.id, fireTime, attempt }, 'schedule: posted');
     } catch (err) {
+      if (err instanceof LeaseLost) {
+        this.log.warn({ scheduleId: s.id, fireTime, attempt }, 'schedule: run was taken over by another process; not posting');
+        return;
+      }
       const now = this.clock.now();
       const message = err instanceof Error ? err.message : String(err);
-      if (attempt >= this.retry.maxAttempts) {
-        store.markFailed(s.id, fireTime, `${message} (gave up after ${attempt} attempts)`, now);
-        this.log.error({ scheduleId: s.id, fireTime, attempt, err: message }, 'schedule: post failed; giving up');
-      } else {
-        const delay = backoffMs(attempt, this.retry);
-        store.markRetry(s.id, fireTime, message, new Date(now.getTime() + delay), now);
-        this.log.warn({ scheduleId: s.id, fireTime, attempt, retryInMs: delay, err: message }, 'schedule: post failed; will retry');
+      try {
+        if (attempt >= this.retry.maxAttempts) {
+          await store.markFailed(s.id, fireTime, `${message} (gave up after ${attempt} attempts)`, now);
+          this.log.error({ scheduleId: s.id, fireTime, attempt, err: message }, 'schedule: post failed; giving up');
+        } else {
+          const delay = backoffMs(attempt, this.retry);
+          await store.markRetry(s.id, fireTime, message, new Date(now.getTime() + delay), now);
+          this.log.warn({ scheduleId: s.id, fireTime, attempt, retryInMs: delay, err: message }, 'schedule: post failed; will retry');
+        }
+      } catch (storeErr) {
+        this.log.error({ scheduleId: s.id, fireTime, err: errorSummary(storeErr) }, 'schedule: could not record a failed post');
       }
-      if (this.running) this.arm();
+      if (this.running) await this.arm();
     }
   }
 
-  /** Sets the single timer to the earliest of: next fire time, next retry, MAX_SLEEP_MS. */
-  private arm(): void {
-    if (this.handle !== null) this.timer.clear(this.handle);
-    this.handle = null;
-    if (!this.running) return;
-    const now = this.clock.now().getTime();
-    let wake = now + MAX_SLEEP_MS;
-    for (const p of this.plan.values()) if (p.next) wake = Math.min(wake, p.next.getTime());
-    const retryAt = this.deps.store.earliestRetry();
-    if (retryAt) wake = Math.min(wake, retryAt.getTime());
-    this.handle = this.timer.set(() => {
-      this.handle = null;
-      void this.tick().catch((err) => this.log.error({ err: errorSummary(err) }, 'schedule: tick failed'));
-    }, Math.max(0, wake - now));
+  /**
+   * Sets the single timer to the earliest of: next fire time, next retry or lease end, the
+   * longest sleep. The store is asked first; only the latest call sets the timer.
+   */
+  private arm(): Promise<void> {
+    const seq = ++this.armSeq;
+    return this.deps.store
+      .earliestRetry()
+      .catch((err) => {
+        this.log.error({ err: errorSummary(err) }, 'schedule: could not read pending retries');
+        return null;
+      })
+      .then((retryAt) => {
+        if (seq !== this.armSeq || !this.running) return;
+        if (this.handle !== null) this.timer.clear(this.handle);
+        this.handle = null;
+        const now = this.clock.now().getTime();
+        let wake = now + this.maxSleepMs;
+        for (const p of this.plan.values()) if (p.next) wake = Math.min(wake, p.next.getTime());
+        if (retryAt) wake = Math.min(wake, retryAt.getTime());
+        this.handle = this.timer.set(() => {
+          this.handle = null;
+          // Tracked until its attempts are launched and the timer re-armed, so idle() covers it.
+          void this.track(
+            this.dispatch().then(
+              () => undefined,
+              (err) => this.log.error({ err: errorSummary(err) }, 'schedule: tick failed'),
+            ),
+          );
+        }, Math.max(0, wake - now));
+      });
   }
 }

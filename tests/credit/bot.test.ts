@@ -8,8 +8,8 @@ import { makeWorkflow, person } from '../fixtures/credit/harness.js';
 const REP = person('UREP');
 const text = (r: Reply) => JSON.stringify(r.blocks) + r.fallbackText;
 
-function setup() {
-  const h = makeWorkflow();
+async function setup() {
+  const h = await makeWorkflow();
   const now = () => new Date('2025-06-01T00:00:00Z');
   const deps = { workflow: h.workflow, now };
   return {
@@ -26,7 +26,7 @@ function press(actionId: string, who: string, value: string, reason?: string): I
 
 describe('/credit command', () => {
   it('opens the credit.apply form listing every field', async () => {
-    const { command } = setup();
+    const { command } = await setup();
     expect(command.name).toBe('credit');
     const reply = await command.handle('', { origin: REP });
     expect(reply.form?.id).toBe('credit.apply');
@@ -39,7 +39,7 @@ describe('/credit command', () => {
   });
 
   it('submits a JSON application given as arguments', async () => {
-    const { command, messenger } = setup();
+    const { command, messenger } = await setup();
     const reply = await command.handle(JSON.stringify(strongApplication({ requestedLimit: 150_000 })), { origin: REP });
     expect(text(reply)).toContain('CR-TEST1');
     expect(text(reply)).toMatch(/A/);
@@ -48,14 +48,14 @@ describe('/credit command', () => {
   });
 
   it('accepts JSON typed with smart quotes', async () => {
-    const { command } = setup();
+    const { command } = await setup();
     const json = JSON.stringify(strongApplication()).replace(/"/g, (_m, i: number) => (i % 2 ? '”' : '“'));
     const reply = await command.handle(json, { origin: REP });
     expect(text(reply)).toContain('CR-TEST1');
   });
 
   it('lists invalid JSON fields instead of submitting', async () => {
-    const { command, messenger } = setup();
+    const { command, messenger } = await setup();
     const reply = await command.handle(JSON.stringify({ ...strongApplication(), uscc: '123' }), { origin: REP });
     expect(text(reply)).toContain('uscc');
     expect(messenger.posts).toHaveLength(0);
@@ -64,7 +64,7 @@ describe('/credit command', () => {
   });
 
   it('shows status only to those who may see it', async () => {
-    const { command } = setup();
+    const { command } = await setup();
     await command.handle(JSON.stringify(strongApplication()), { origin: REP });
     const mine = await command.handle('status CR-TEST1', { origin: REP });
     expect(text(mine)).toContain('CR-TEST1');
@@ -78,7 +78,7 @@ describe('/credit command', () => {
   });
 
   it('lists my applications and those awaiting me', async () => {
-    const { command } = setup();
+    const { command } = await setup();
     await command.handle(JSON.stringify(strongApplication()), { origin: REP });
     expect(text(await command.handle('list', { origin: REP }))).toContain('CR-TEST1');
     expect(text(await command.handle('list', { origin: person('USM') }))).toContain('CR-TEST1');
@@ -88,7 +88,7 @@ describe('/credit command', () => {
 
 describe('credit.apply form', () => {
   it('returns field errors for string values that do not validate', async () => {
-    const { form, messenger } = setup();
+    const { form, messenger } = await setup();
     const values = { ...asFormValues(strongApplication()), uscc: '91350100M000100Y44', requestedTermDays: 'soon', litigation: '' };
     const result = await form.handle({ ...REP, formId: 'credit.apply', values });
     expect(result.ok).toBe(false);
@@ -98,7 +98,7 @@ describe('credit.apply form', () => {
   });
 
   it('coerces strings, submits and replies with the assessment', async () => {
-    const { form, messenger } = setup();
+    const { form, messenger } = await setup();
     const values = { ...asFormValues(strongApplication()), requestedLimit: '15万', industryOutlook: 'stable' };
     const result = await form.handle({ ...REP, formId: 'credit.apply', values });
     expect(result.ok).toBe(true);
@@ -112,7 +112,7 @@ describe('credit.apply form', () => {
 
 describe('credit.approve / credit.reject actions', () => {
   it('runs the whole flow through the action handlers', async () => {
-    const { command, actions, messenger, workflow } = setup();
+    const { command, actions, messenger, workflow } = await setup();
     await command.handle(JSON.stringify(strongApplication({ requestedLimit: 150_000 })), { origin: REP });
     const value = messenger.posts[0]!.reply.actions![0]!.value;
     expect((await actions['credit.approve']!.handle(press('credit.approve', 'UREP', value))).toastKind).toBe('error');
@@ -122,7 +122,7 @@ describe('credit.approve / credit.reject actions', () => {
     const rejected = await actions['credit.reject']!.handle(press('credit.reject', 'UFIN', next, '额度过高'));
     expect(rejected.toastKind).toBe('success');
     expect(text(rejected.replaceOriginal!)).toContain('驳回');
-    expect(workflow.statusFor(REP, 'CR-TEST1')!.status).toBe('rejected');
+    expect((await workflow.statusFor(REP, 'CR-TEST1'))!.status).toBe('rejected');
     expect(messenger.dmsTo('UREP').map((d) => d.reply.fallbackText).join()).toContain('驳回');
   });
 });

@@ -16,7 +16,7 @@ const buttons = (r: Reply) => r.actions ?? [];
 
 describe('credit workflow: submit', () => {
   it('scores, stores and posts an approval card for the first approver', async () => {
-    const { workflow, messenger } = makeWorkflow();
+    const { workflow, messenger } = await makeWorkflow();
     const { application, reply } = await workflow.submit(REP, strongApplication({ requestedLimit: 150_000 }));
     expect(application.id).toBe('CR-TEST1');
     expect(application.route).toEqual(['sales_manager', 'finance']);
@@ -28,11 +28,11 @@ describe('credit workflow: submit', () => {
     expect(buttons(card.reply).map((a) => a.id)).toEqual(['credit.approve', 'credit.reject']);
     expect(buttons(card.reply).find((a) => a.id === 'credit.reject')!.requiresReason).toBe(true);
     expect(buttons(card.reply)[0]!.value).toBe('CR-TEST1:0');
-    expect(workflow.statusFor(REP, 'CR-TEST1')?.status).toBe('pending');
+    expect((await workflow.statusFor(REP, 'CR-TEST1'))?.status).toBe('pending');
   });
 
   it('sends the card to each eligible approver by DM when no approval channel is configured', async () => {
-    const { workflow, messenger } = makeWorkflow({ channels: [] });
+    const { workflow, messenger } = await makeWorkflow({ channels: [] });
     await workflow.submit(REP, strongApplication());
     expect(messenger.posts).toHaveLength(0);
     expect(messenger.dms.map((d) => `${d.platform}:${d.userId}`).sort()).toEqual(['feishu:ou_sm', 'slack:USM']);
@@ -40,7 +40,7 @@ describe('credit workflow: submit', () => {
   });
 
   it('warns the submitter when a step has nobody who may approve it', async () => {
-    const { workflow } = makeWorkflow({ roles: { ...ROLES, sales_manager: ['slack:UREP'] } });
+    const { workflow } = await makeWorkflow({ roles: { ...ROLES, sales_manager: ['slack:UREP'] } });
     const { warnings } = await workflow.submit(REP, strongApplication());
     expect(warnings.join()).toContain('CREDIT_ROLE_SALES_MANAGER');
   });
@@ -48,9 +48,9 @@ describe('credit workflow: submit', () => {
 
 describe('credit workflow: approve to the end', () => {
   it('walks the route, records each decision, notifies the applicant and stores the line', async () => {
-    const { workflow, messenger, clock } = makeWorkflow();
+    const { workflow, messenger, clock } = await makeWorkflow();
     await workflow.submit(REP, strongApplication({ requestedLimit: 500_000 }));
-    expect(workflow.statusFor(REP, 'CR-TEST1')!.route).toEqual(['sales_manager', 'finance', 'finance_director']);
+    expect((await workflow.statusFor(REP, 'CR-TEST1'))!.route).toEqual(['sales_manager', 'finance', 'finance_director']);
 
     const r1 = await workflow.decide(SM, 'CR-TEST1:0', 'approve');
     expect(r1.toastKind).toBe('success');
@@ -58,7 +58,7 @@ describe('credit workflow: approve to the end', () => {
     expect(messenger.dmsTo('UREP')).toHaveLength(1);
     expect(messenger.posts).toHaveLength(2);
     expect(buttons(messenger.posts[1]!.reply)[0]!.value).toBe('CR-TEST1:1');
-    expect(workflow.findApprovedLine({ uscc: strongApplication().uscc })).toBeNull();
+    expect((await workflow.findApprovedLine({ uscc: strongApplication().uscc }))).toBeNull();
 
     clock.now = new Date('2025-03-11T03:00:00Z');
     await workflow.decide(FIN, 'CR-TEST1:1', 'approve');
@@ -70,7 +70,7 @@ describe('credit workflow: approve to the end', () => {
     expect(messenger.dmsTo('UREP')).toHaveLength(3);
     expect(text(messenger.dmsTo('UREP')[2]!.reply)).toContain('2026-03-11');
 
-    const stored = workflow.statusFor(REP, 'CR-TEST1')!;
+    const stored = (await workflow.statusFor(REP, 'CR-TEST1'))!;
     expect(stored.status).toBe('approved');
     expect(stored.decisions.map((d) => [d.role, d.decision, d.by.userId, d.at])).toEqual([
       ['sales_manager', 'approve', 'USM', '2025-03-10T02:00:00.000Z'],
@@ -80,47 +80,47 @@ describe('credit workflow: approve to the end', () => {
 
     // A grade, 45 days: min(500000, 300000 × 45 / 30) = 450000
     const line = { customerName: '福建示例贸易有限公司', uscc: '91350100M000100Y43', limit: 450_000, termDays: 45, validUntil: '2026-03-11' };
-    expect(workflow.findApprovedLine({ uscc: '91350100M000100Y43' })).toEqual(line);
-    expect(workflow.findApprovedLine({ uscc: '91350100m000100y43' })).toEqual(line);
-    expect(workflow.findApprovedLine({ customerName: '福建示例贸易有限公司' })).toEqual(line);
-    expect(workflow.findApprovedLine({ customerName: '福建示例贸易' })).toBeNull();
-    expect(workflow.findApprovedLine({ uscc: '914403007152672630' })).toBeNull();
-    expect(workflow.findApprovedLine({ uscc: '91350100M000100Y43' }, new Date('2026-03-11T12:00:00Z'))).toEqual(line);
-    expect(workflow.findApprovedLine({ uscc: '91350100M000100Y43' }, new Date('2026-03-12T12:00:00Z'))).toBeNull();
+    expect((await workflow.findApprovedLine({ uscc: '91350100M000100Y43' }))).toEqual(line);
+    expect((await workflow.findApprovedLine({ uscc: '91350100m000100y43' }))).toEqual(line);
+    expect((await workflow.findApprovedLine({ customerName: '福建示例贸易有限公司' }))).toEqual(line);
+    expect((await workflow.findApprovedLine({ customerName: '福建示例贸易' }))).toBeNull();
+    expect((await workflow.findApprovedLine({ uscc: '914403007152672630' }))).toBeNull();
+    expect((await workflow.findApprovedLine({ uscc: '91350100M000100Y43' }, new Date('2026-03-11T12:00:00Z')))).toEqual(line);
+    expect((await workflow.findApprovedLine({ uscc: '91350100M000100Y43' }, new Date('2026-03-12T12:00:00Z')))).toBeNull();
   });
 
   it('replaces a customer line with a newer approval', async () => {
-    const { workflow } = makeWorkflow();
+    const { workflow } = await makeWorkflow();
     await workflow.submit(REP, strongApplication({ requestedLimit: 100_000 }));
     await workflow.decide(SM, 'CR-TEST1:0', 'approve');
     await workflow.decide(FIN, 'CR-TEST1:1', 'approve');
-    expect(workflow.findApprovedLine({ customerName: '福建示例贸易有限公司' })?.limit).toBe(100_000);
+    expect((await workflow.findApprovedLine({ customerName: '福建示例贸易有限公司' }))?.limit).toBe(100_000);
     await workflow.submit(REP, strongApplication({ requestedLimit: 180_000 }));
     await workflow.decide(SM, 'CR-TEST2:0', 'approve');
     await workflow.decide(FIN, 'CR-TEST2:1', 'approve');
-    expect(workflow.findApprovedLine({ uscc: '91350100M000100Y43' })?.limit).toBe(180_000);
+    expect((await workflow.findApprovedLine({ uscc: '91350100M000100Y43' }))?.limit).toBe(180_000);
   });
 });
 
 describe('credit workflow: reject', () => {
   it('needs a reason, then closes the application and tells the applicant why', async () => {
-    const { workflow, messenger } = makeWorkflow();
+    const { workflow, messenger } = await makeWorkflow();
     await workflow.submit(REP, strongApplication({ requestedLimit: 150_000 }));
     await workflow.decide(SM, 'CR-TEST1:0', 'approve');
 
     const noReason = await workflow.decide(FIN, 'CR-TEST1:1', 'reject', '   ');
     expect(noReason.toastKind).toBe('error');
-    expect(workflow.statusFor(REP, 'CR-TEST1')!.status).toBe('pending');
+    expect((await workflow.statusFor(REP, 'CR-TEST1'))!.status).toBe('pending');
 
     const r = await workflow.decide(FIN, 'CR-TEST1:1', 'reject', '回款记录需核实');
     expect(r.toastKind).toBe('success');
-    const stored = workflow.statusFor(REP, 'CR-TEST1')!;
+    const stored = (await workflow.statusFor(REP, 'CR-TEST1'))!;
     expect(stored.status).toBe('rejected');
     expect(stored.decisions[1]).toMatchObject({ role: 'finance', decision: 'reject', reason: '回款记录需核实', by: { userId: 'UFIN' } });
     const last = messenger.dmsTo('UREP').at(-1)!;
     expect(text(last.reply)).toContain('回款记录需核实');
     expect(messenger.posts).toHaveLength(2);
-    expect(workflow.findApprovedLine({ uscc: '91350100M000100Y43' })).toBeNull();
+    expect((await workflow.findApprovedLine({ uscc: '91350100M000100Y43' }))).toBeNull();
 
     const after = await workflow.decide(FIN, 'CR-TEST1:1', 'approve');
     expect(after.toastKind).not.toBe('success');
@@ -129,17 +129,17 @@ describe('credit workflow: reject', () => {
 
 describe('credit workflow: access', () => {
   it('refuses the applicant approving their own application, even holding the role', async () => {
-    const { workflow, logLines } = makeWorkflow({ roles: { ...ROLES, sales_manager: ['slack:USM', 'slack:UREP'] } });
+    const { workflow, logLines } = await makeWorkflow({ roles: { ...ROLES, sales_manager: ['slack:USM', 'slack:UREP'] } });
     await workflow.submit(REP, strongApplication());
     const r = await workflow.decide(REP, 'CR-TEST1:0', 'approve');
     expect(r.toastKind).toBe('error');
     expect(r.toast).toMatch(/自己|own/);
-    expect(workflow.statusFor(REP, 'CR-TEST1')!.decisions).toHaveLength(0);
+    expect((await workflow.statusFor(REP, 'CR-TEST1'))!.decisions).toHaveLength(0);
     expect(logLines.some((l) => l.includes('self_approval') && l.includes('UREP'))).toBe(true);
   });
 
   it('refuses and logs an outsider, without figures in the log', async () => {
-    const { workflow, logLines } = makeWorkflow();
+    const { workflow, logLines } = await makeWorkflow();
     await workflow.submit(REP, strongApplication({ requestedLimit: 654_321, customerName: '保密客户有限公司' }));
     const r = await workflow.decide(OUTSIDER, 'CR-TEST1:0', 'approve');
     expect(r.toastKind).toBe('error');
@@ -154,26 +154,26 @@ describe('credit workflow: access', () => {
   });
 
   it('refuses an approver of a later step pressing the current one', async () => {
-    const { workflow } = makeWorkflow();
+    const { workflow } = await makeWorkflow();
     await workflow.submit(REP, strongApplication());
     const r = await workflow.decide(FIN, 'CR-TEST1:0', 'approve');
     expect(r.toastKind).toBe('error');
-    expect(workflow.statusFor(REP, 'CR-TEST1')!.step).toBe(0);
+    expect((await workflow.statusFor(REP, 'CR-TEST1'))!.step).toBe(0);
   });
 
   it('refuses a press on an old card once its step is decided', async () => {
-    const { workflow } = makeWorkflow();
+    const { workflow } = await makeWorkflow();
     await workflow.submit(REP, strongApplication());
     await workflow.decide(SM, 'CR-TEST1:0', 'approve');
     const r = await workflow.decide(SM, 'CR-TEST1:0', 'approve');
     expect(r.toastKind).toBe('warning');
-    expect(workflow.statusFor(REP, 'CR-TEST1')!.decisions).toHaveLength(1);
+    expect((await workflow.statusFor(REP, 'CR-TEST1'))!.decisions).toHaveLength(1);
     // The finance approver cannot use the stale step-0 button to decide step 1 either.
     expect((await workflow.decide(FIN, 'CR-TEST1:0', 'approve')).toastKind).toBe('warning');
   });
 
   it('does not let one person sign two steps', async () => {
-    const { workflow } = makeWorkflow({ roles: { ...ROLES, finance: ['slack:USM', 'slack:UFIN'] } });
+    const { workflow } = await makeWorkflow({ roles: { ...ROLES, finance: ['slack:USM', 'slack:UFIN'] } });
     await workflow.submit(REP, strongApplication({ requestedLimit: 150_000 }));
     await workflow.decide(SM, 'CR-TEST1:0', 'approve');
     const r = await workflow.decide(SM, 'CR-TEST1:1', 'approve');
@@ -182,7 +182,7 @@ describe('credit workflow: access', () => {
   });
 
   it('matches the approver on the platform they press on', async () => {
-    const { workflow } = makeWorkflow();
+    const { workflow } = await makeWorkflow();
     await workflow.submit(REP, strongApplication());
     // ou_sm is a sales manager on Feishu, not on Slack
     expect((await workflow.decide(person('ou_sm', 'slack'), 'CR-TEST1:0', 'approve')).toastKind).toBe('error');
@@ -190,25 +190,25 @@ describe('credit workflow: access', () => {
   });
 
   it('shows an application only to its applicant and approvers', async () => {
-    const { workflow } = makeWorkflow();
+    const { workflow } = await makeWorkflow();
     await workflow.submit(REP, strongApplication({ requestedLimit: 150_000 }));
-    expect(workflow.statusFor(REP, 'CR-TEST1')).not.toBeNull();
-    expect(workflow.statusFor(SM, 'CR-TEST1')).not.toBeNull();
-    expect(workflow.statusFor(FIN, 'CR-TEST1')).not.toBeNull();
+    expect((await workflow.statusFor(REP, 'CR-TEST1'))).not.toBeNull();
+    expect((await workflow.statusFor(SM, 'CR-TEST1'))).not.toBeNull();
+    expect((await workflow.statusFor(FIN, 'CR-TEST1'))).not.toBeNull();
     // the finance director is not on a ≤ 200,000 route
-    expect(workflow.statusFor(FD, 'CR-TEST1')).toBeNull();
-    expect(workflow.statusFor(OUTSIDER, 'CR-TEST1')).toBeNull();
-    expect(workflow.statusFor(person('UREP', 'feishu'), 'CR-TEST1')).toBeNull();
-    expect(workflow.statusFor(REP, 'CR-NOPE')).toBeNull();
+    expect((await workflow.statusFor(FD, 'CR-TEST1'))).toBeNull();
+    expect((await workflow.statusFor(OUTSIDER, 'CR-TEST1'))).toBeNull();
+    expect((await workflow.statusFor(person('UREP', 'feishu'), 'CR-TEST1'))).toBeNull();
+    expect((await workflow.statusFor(REP, 'CR-NOPE'))).toBeNull();
   });
 
   it('keeps the decision when a notification fails', async () => {
-    const { workflow, messenger, logLines } = makeWorkflow();
+    const { workflow, messenger, logLines } = await makeWorkflow();
     await workflow.submit(REP, strongApplication());
     messenger.failing = true;
     const r = await workflow.decide(SM, 'CR-TEST1:0', 'approve');
     expect(r.toastKind).toBe('success');
-    expect(workflow.statusFor(REP, 'CR-TEST1')!.step).toBe(1);
+    expect((await workflow.statusFor(REP, 'CR-TEST1'))!.step).toBe(1);
     expect(logLines.some((l) => l.includes('credit.delivery_failed'))).toBe(true);
   });
 });

@@ -3,7 +3,8 @@ import type { Answerer, AskResult } from '../../src/answer/types.js';
 import { BotCore } from '../../src/core/core.js';
 import { EventDeduper } from '../../src/core/dedupe.js';
 import { log } from '../../src/log/logger.js';
-import { openDatabase, type Db } from '../../src/storage/db.js';
+import { openTestDb } from './storage.js';
+import type { Db } from '../../src/storage/database.js';
 
 /**
  * A scripted answerer for adapter tests: it answers anything mentioning 回扣/kickback with a
@@ -34,7 +35,8 @@ export class ScriptedAnswerer implements Answerer {
   }
 }
 
-export function createTestCore(db: Db = openDatabase(':memory:'), answerer: Answerer = new ScriptedAnswerer()) {
+export async function createTestCore(db?: Db, answerer: Answerer = new ScriptedAnswerer()) {
+  db ??= await openTestDb(':memory:');
   const analytics = new AnalyticsStore(db, 'test-salt');
   const dedupe = new EventDeduper(db);
   const core = new BotCore({ answerer, analytics, dedupe, log });

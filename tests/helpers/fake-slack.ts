@@ -86,10 +86,10 @@ export class FakeSlack {
   }
 
   /** Resolves once `check` returns a truthy value (polling), or rejects after `timeoutMs`. */
-  async waitFor<T>(check: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
+  async waitFor<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 5000): Promise<T> {
     const started = Date.now();
     for (;;) {
-      const v = check();
+      const v = await check();
       if (v) return v;
       if (Date.now() - started > timeoutMs) throw new Error('FakeSlack.waitFor timed out');
       await new Promise((r) => setTimeout(r, 10));

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
+import { countRows } from '../helpers/storage.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/commands.js';
 import { REDACTED_PATHS } from '../../src/log/logger.js';
@@ -64,24 +65,24 @@ describe('Slack: bad input through the real adapter', () => {
   const healthz = async () => (await fetch(h.url.replace('/slack/events', '/healthz'))).status;
 
   it('empty /ask → a usage hint, not a search', async () => {
-    const before = h.app.analytics.stats().questions;
+    const before = (await h.app.analytics.stats()).questions;
     for (const text of ['', '   ', '\n\t ']) {
       const { status, responses } = await h.command({ command: '/ask', text });
       expect(status).toBe(200);
       expect(responses).toHaveLength(1);
       expect(textOf(responses[0]!.body)).toMatch(/请直接提问|Ask me a question/);
     }
-    expect(h.app.analytics.stats().questions).toBe(before);
+    expect((await h.app.analytics.stats()).questions).toBe(before);
   });
 
   it('a 10,000-character /ask → "too long" naming the 2,000 limit, nothing recorded', async () => {
-    const before = h.app.analytics.stats().questions;
+    const before = (await h.app.analytics.stats()).questions;
     const { status, responses } = await h.command({ command: '/ask', text: `ZEBRA-Q-7781 ${'回扣'.repeat(5000)}` });
     expect(status).toBe(200);
     const t = textOf(responses[0]!.body);
     expect(t).toContain('2000');
     expect(t).toMatch(/太长|too long/);
-    expect(h.app.analytics.stats().questions).toBe(before);
+    expect((await h.app.analytics.stats()).questions).toBe(before);
   });
 
   it('binary bytes, invalid UTF-8 and control characters in a slash command → one clear reply each', async () => {
@@ -116,7 +117,7 @@ describe('Slack: bad input through the real adapter', () => {
   it('/precheck with 250,000 pasted characters → "too long" naming the 200,000 limit', async () => {
     const clause = 'ZEBRA-CONTRACT-5521 甲方张三丰，电话13800138000，付款期限为九十天。';
     const text = clause.repeat(Math.ceil(250_000 / clause.length)).slice(0, 250_000);
-    const auditBefore = (h.app.db.prepare('SELECT COUNT(*) AS n FROM precheck_audit').get() as { n: number }).n;
+    const auditBefore = await countRows(h.app.db, 'precheck_audit');
     const { status, responses } = await h.command({ command: '/precheck', text });
     expect(status).toBe(200);
     const t = textOf(responses[0]!.body);
@@ -125,7 +126,7 @@ describe('Slack: bad input through the real adapter', () => {
     expect(responses[0]!.body.response_type).toBe('ephemeral');
     // Rejected before any check: no verdict, no audit row.
     expect(t).not.toMatch(/不通过|需修改|通过/);
-    expect((h.app.db.prepare('SELECT COUNT(*) AS n FROM precheck_audit').get() as { n: number }).n).toBe(auditBefore);
+    expect(await countRows(h.app.db, 'precheck_audit')).toBe(auditBefore);
   });
 
   const dmFile = async (name: string, data: Uint8Array, mimetype: string) => {

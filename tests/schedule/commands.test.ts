@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandContext, PostTarget, Reply } from '../../src/core/types.js';
-import { openDatabase } from '../../src/storage/db.js';
+import { openTestDb } from '../helpers/storage.js';
 import { createDigestCommand, createRemindCommand, parseAddArgs } from '../../src/schedule/commands.js';
 import { DigestService } from '../../src/schedule/digest.js';
 import { ScheduleRegistry } from '../../src/schedule/registry.js';
@@ -69,9 +69,9 @@ const yamlSchedules: Schedule[] = [
   },
 ];
 
-function setup(config = { CHANNEL_ADMIN_IDS: ['slack:UADMIN'], ADMIN_IDS: ['slack:UBOSS'] }) {
+async function setup(config = { CHANNEL_ADMIN_IDS: ['slack:UADMIN'], ADMIN_IDS: ['slack:UBOSS'] }) {
   const time = new ManualTime(Date.parse('2024-03-11T02:00:00Z')); // Monday 10:00 Shanghai
-  const db = openDatabase(':memory:');
+  const db = await openTestDb(':memory:');
   const store = new ScheduleStore(db);
   const registry = new ScheduleRegistry(yamlSchedules, store, time);
   const cases = [mkCase(1, ['credit']), mkCase(2, ['bribery']), mkCase(3, ['credit']), mkCase(4, ['credit'])];
@@ -88,7 +88,7 @@ function setup(config = { CHANNEL_ADMIN_IDS: ['slack:UADMIN'], ADMIN_IDS: ['slac
 
 describe('/remind', () => {
   it('only channel admins may add; CHANNEL_ADMIN_IDS wins over ADMIN_IDS when set', async () => {
-    const { remind, registry } = setup();
+    const { remind, registry } = await setup();
     const refused = await remind.handle('add "0 9 * * 1" 请携带合规手册', ctx('USOMEONE'));
     expect(text(refused)).toMatch(/频道管理员/);
     const boss = await remind.handle('add "0 9 * * 1" 请携带合规手册', ctx('UBOSS'));
@@ -103,13 +103,13 @@ describe('/remind', () => {
   });
 
   it('falls back to ADMIN_IDS when CHANNEL_ADMIN_IDS is empty', async () => {
-    const { remind } = setup({ CHANNEL_ADMIN_IDS: [], ADMIN_IDS: ['slack:UBOSS'] });
+    const { remind } = await setup({ CHANNEL_ADMIN_IDS: [], ADMIN_IDS: ['slack:UBOSS'] });
     expect(text(await remind.handle('add "0 9 * * 1" x', ctx('UBOSS')))).toMatch(/已添加/);
     expect(text(await remind.handle('add "0 9 * * 1" x', ctx('UADMIN')))).toMatch(/频道管理员/);
   });
 
   it('validates cron from chat with a clear error', async () => {
-    const { remind, registry } = setup();
+    const { remind, registry } = await setup();
     const bad = await remind.handle('add "0 9 * *" 少了一段', ctx('UADMIN'));
     expect(text(bad)).toMatch(/无法添加提醒.*invalid cron '0 9 \* \*'/s);
     const spam = await remind.handle('add "*/5 * * * *" 每五分钟', ctx('UADMIN'));
@@ -133,7 +133,7 @@ describe('/remind', () => {
   });
 
   it('lists this channel’s YAML (read-only) and chat reminders only', async () => {
-    const { remind } = setup();
+    const { remind } = await setup();
     await remind.handle('add "0 17 * * 5" 周五下班前更新CRM', ctx('UADMIN'));
     const list = text(await remind.handle('list', ctx('UANYONE')));
     expect(list).toContain('weekly-handbook');
@@ -146,7 +146,7 @@ describe('/remind', () => {
   });
 
   it('remove: YAML ids are refused, chat ids removed by admins in their own channel', async () => {
-    const { remind, registry } = setup();
+    const { remind, registry } = await setup();
     await remind.handle('add "0 9 * * 1" x', ctx('UADMIN'));
     expect(text(await remind.handle('remove weekly-handbook', ctx('UADMIN')))).toMatch(/read-only/);
     expect(text(await remind.handle('remove chat-1', ctx('UNOBODY')))).toMatch(/频道管理员/);
@@ -157,18 +157,22 @@ describe('/remind', () => {
     expect(registry.get('weekly-handbook')).toBeDefined();
   });
 
-  it('registry API: add/list/remove persist in SQLite across instances', () => {
-    const { registry, store, time } = setup();
-    const s = registry.add({ target: { platform: 'feishu', channelId: 'oc_1' }, cron: '0 9 * * 1', text: '周一提醒', createdBy: 'feishu:ou_1' });
+  it('registry API: add/list/remove persist in the database across instances (another replica sees them on refresh)', async () => {
+    const { registry, store, time } = await setup();
+    const s = await registry.add({ target: { platform: 'feishu', channelId: 'oc_1' }, cron: '0 9 * * 1', text: '周一提醒', createdBy: 'feishu:ou_1' });
     const again = new ScheduleRegistry(yamlSchedules, store, time);
+    expect(again.list({ channelId: 'oc_1' })).toEqual([]);
+    await again.refresh();
     expect(again.list({ channelId: 'oc_1' }).map((x) => [x.id, x.source, x.createdBy])).toEqual([[s.id, 'chat', 'feishu:ou_1']]);
-    again.remove(s.id);
+    await again.remove(s.id);
+    expect(registry.list({ channelId: 'oc_1' })).toHaveLength(1);
+    await registry.refresh();
     expect(registry.list({ channelId: 'oc_1' })).toEqual([]);
-    expect(() => again.remove('credit-digest')).toThrow(/read-only/);
+    await expect(again.remove('credit-digest')).rejects.toThrow(/read-only/);
   });
 
   it('a reminder added from chat goes live at once and does not fire its past', async () => {
-    const { registry, store, digests, post, posted, time, remind } = setup();
+    const { registry, store, digests, post, posted, time, remind } = await setup();
     const scheduler = new Scheduler({ registry, store, digests, post, clock: time, timer: time });
     await scheduler.start();
     // Monday 10:00: add one for 09:00 today (already past) and one for 11:00.
@@ -183,7 +187,7 @@ describe('/remind', () => {
 
 describe('/digest', () => {
   it('now posts the next digest here using the channel’s digest settings and advances the rotation', async () => {
-    const { digest, posted } = setup();
+    const { digest, posted } = await setup();
     const r1 = await digest.handle('now', ctx('U1'));
     expect(text(r1)).toMatch(/2 个案例/);
     expect(posted).toHaveLength(1);
@@ -197,7 +201,7 @@ describe('/digest', () => {
   });
 
   it('preview is ephemeral and does not advance the rotation; channels without a digest schedule get the default', async () => {
-    const { digest, posted } = setup();
+    const { digest, posted } = await setup();
     const p1 = await digest.handle('preview', ctx('U1'));
     const p2 = await digest.handle('preview', ctx('U1'));
     expect(p1.visibility).toBe('ephemeral');

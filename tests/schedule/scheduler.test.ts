@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PostTarget, Reply } from '../../src/core/types.js';
 import type { HandbookCiter } from '../../src/retrieval/types.js';
-import { openDatabase, type Db } from '../../src/storage/db.js';
+import { openTestDb } from '../helpers/storage.js';
+import type { Db } from '../../src/storage/database.js';
 import { loadCases } from '../../src/schedule/cases.js';
 import { nextFireTimes, previewDigest } from '../../src/schedule/cli.js';
 import { DigestService } from '../../src/schedule/digest.js';
@@ -71,8 +72,8 @@ function recordingPort(time: FakeTime, opts: { failFor?: (t: PostTarget) => bool
 
 const tmpDirs: string[] = [];
 const dbs: Db[] = [];
-afterEach(() => {
-  for (const db of dbs.splice(0)) db.close();
+afterEach(async () => {
+  for (const db of dbs.splice(0)) await db.destroy();
   for (const d of tmpDirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
@@ -98,7 +99,7 @@ function makeCase(i: number, tags: string[] = ['general']): CaseStudy {
   };
 }
 
-function build(opts: {
+async function build(opts: {
   dbFile?: string;
   db?: Db;
   time: FakeTime;
@@ -109,7 +110,7 @@ function build(opts: {
   citer?: HandbookCiter;
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
 }) {
-  const db = opts.db ?? openDatabase(opts.dbFile ?? ':memory:');
+  const db = opts.db ?? await openTestDb(opts.dbFile ?? ':memory:');
   dbs.push(db);
   const store = new ScheduleStore(db);
   const registry = new ScheduleRegistry(opts.schedules, store, opts.time);
@@ -172,7 +173,7 @@ describe('fire times', () => {
   it('the scheduler fires a New York schedule at the New York time, not the Shanghai one', async () => {
     const time = new FakeTime(Date.parse('2024-11-01T00:00:00Z')); // Thu
     const port = recordingPort(time);
-    const { scheduler } = build({
+    const { scheduler } = await build({
       time,
       post: port.post,
       schedules: [msg('ny', '0 9 * * 5', 'CNY', { timezone: 'America/New_York' }), msg('sh', '0 9 * * 5', 'CSH')],
@@ -193,7 +194,7 @@ describe('exactly once', () => {
     const port = recordingPort(time);
     const schedules = [msg('weekly', '0 9 * * 1', 'C1'), msg('daily', '0 18 * * *', 'C2')];
 
-    const first = build({ dbFile: file, time, post: port.post, schedules });
+    const first = await build({ dbFile: file, time, post: port.post, schedules });
     await first.scheduler.start();
     await time.advanceTo('2024-03-11T01:00:30Z', [first.scheduler]); // just after Mon 09:00
     expect(port.posted.map((p) => p.target.channelId)).toEqual(['C1']);
@@ -201,12 +202,12 @@ describe('exactly once', () => {
     await first.scheduler.tick();
     expect(port.posted).toHaveLength(1);
     first.scheduler.stop();
-    first.db.close();
+    await first.db.destroy();
     dbs.splice(dbs.indexOf(first.db), 1);
 
     // Restart five minutes later: a new Scheduler on the same file.
     time.t = Date.parse('2024-03-11T01:05:00Z');
-    const second = build({ dbFile: file, time, post: port.post, schedules });
+    const second = await build({ dbFile: file, time, post: port.post, schedules });
     await second.scheduler.start();
     await time.advanceTo('2024-03-11T02:00:00Z', [second.scheduler]);
     expect(port.posted).toHaveLength(1);
@@ -216,7 +217,7 @@ describe('exactly once', () => {
     expect(port.posted.map((p) => p.target.channelId)).toEqual(['C1', 'C2']);
     second.scheduler.stop();
 
-    const runs = second.store.runs();
+    const runs = (await second.store.runs());
     expect(runs.map((r) => [r.scheduleId, r.fireTime, r.status, r.attempts])).toEqual([
       ['weekly', '2024-03-11T01:00:00.000Z', 'posted', 1],
       ['daily', '2024-03-11T10:00:00.000Z', 'posted', 1],
@@ -228,8 +229,8 @@ describe('exactly once', () => {
     const time = new FakeTime(Date.parse('2024-03-11T00:59:00Z'));
     const port = recordingPort(time);
     const schedules = [msg('weekly', '0 9 * * 1', 'C1')];
-    const a = build({ dbFile: file, time, post: port.post, schedules });
-    const b = build({ dbFile: file, time, post: port.post, schedules });
+    const a = await build({ dbFile: file, time, post: port.post, schedules });
+    const b = await build({ dbFile: file, time, post: port.post, schedules });
     await a.scheduler.start();
     await b.scheduler.start();
     time.t = Date.parse('2024-03-11T01:00:05Z');
@@ -246,14 +247,14 @@ describe('catch-up after downtime', () => {
     const time = new FakeTime(Date.parse('2024-03-10T16:00:00Z')); // Mon 00:00 Shanghai: schedule first seen
     const port = recordingPort(time);
     const schedules = [msg('weekly', '0 9 * * 1', 'C1')];
-    const first = build({ dbFile: file, time, post: port.post, schedules, graceHours });
+    const first = await build({ dbFile: file, time, post: port.post, schedules, graceHours });
     await first.scheduler.start();
     await time.advanceTo('2024-03-11T00:00:00Z', [first.scheduler]); // Mon 08:00, then the bot goes down
     first.scheduler.stop();
     expect(port.posted).toHaveLength(0);
 
     time.t = Date.parse(restartAtIso);
-    const second = build({ dbFile: file, time, post: port.post, schedules, graceHours });
+    const second = await build({ dbFile: file, time, post: port.post, schedules, graceHours });
     await second.scheduler.start();
     return { port, second, time, file, schedules, graceHours };
   }
@@ -262,12 +263,12 @@ describe('catch-up after downtime', () => {
     const { port, second, time, file, schedules } = await downtime('2024-03-11T04:00:00Z'); // 3 h late
     expect(port.posted).toHaveLength(1);
     expect(port.posted[0]!.at).toBe('2024-03-11T04:00:00.000Z');
-    expect(second.store.getRun('weekly', new Date('2024-03-11T01:00:00Z'))!.status).toBe('posted');
+    expect((await second.store.getRun('weekly', new Date('2024-03-11T01:00:00Z')))!.status).toBe('posted');
     second.scheduler.stop();
 
     // Another restart an hour later does not post the caught-up run again.
     time.t = Date.parse('2024-03-11T05:00:00Z');
-    const third = build({ dbFile: file, time, post: port.post, schedules });
+    const third = await build({ dbFile: file, time, post: port.post, schedules });
     await third.scheduler.start();
     third.scheduler.stop();
     expect(port.posted).toHaveLength(1);
@@ -277,7 +278,7 @@ describe('catch-up after downtime', () => {
     const { port, second } = await downtime('2024-03-11T08:00:00Z'); // 7 h late, grace 6 h
     second.scheduler.stop();
     expect(port.posted).toHaveLength(0);
-    const run = second.store.getRun('weekly', new Date('2024-03-11T01:00:00Z'))!;
+    const run = (await second.store.getRun('weekly', new Date('2024-03-11T01:00:00Z')))!;
     expect(run.status).toBe('skipped');
     expect(run.attempts).toBe(0);
     expect(run.error).toMatch(/grace/);
@@ -292,24 +293,24 @@ describe('catch-up after downtime', () => {
   it('a brand-new schedule does not fire its past', async () => {
     const time = new FakeTime(Date.parse('2024-03-11T02:00:00Z')); // Mon 10:00 Shanghai, one hour after 09:00
     const port = recordingPort(time);
-    const { scheduler, store } = build({ time, post: port.post, schedules: [msg('weekly', '0 9 * * 1', 'C1')] });
+    const { scheduler, store } = await build({ time, post: port.post, schedules: [msg('weekly', '0 9 * * 1', 'C1')] });
     await scheduler.start();
     await time.advanceTo('2024-03-11T10:00:00Z', [scheduler]);
     scheduler.stop();
     expect(port.posted).toHaveLength(0);
-    expect(store.runs()).toHaveLength(0);
+    expect((await store.runs())).toHaveLength(0);
   });
 
   it('editing a cron counts as a new schedule: the new expression does not fire its past', async () => {
     const file = tempDbFile();
     const time = new FakeTime(Date.parse('2024-03-01T00:00:00Z'));
     const port = recordingPort(time);
-    const a = build({ dbFile: file, time, post: port.post, schedules: [msg('r', '0 9 * * 1', 'C1')] });
+    const a = await build({ dbFile: file, time, post: port.post, schedules: [msg('r', '0 9 * * 1', 'C1')] });
     await a.scheduler.start();
     a.scheduler.stop();
     // Restart on Monday 11:00 Shanghai with the cron changed to 10:00: its 10:00 is before the change.
     time.t = Date.parse('2024-03-11T03:00:00Z');
-    const b = build({ dbFile: file, time, post: port.post, schedules: [msg('r', '0 10 * * 1', 'C1')] });
+    const b = await build({ dbFile: file, time, post: port.post, schedules: [msg('r', '0 10 * * 1', 'C1')] });
     await b.scheduler.start();
     b.scheduler.stop();
     expect(port.posted).toHaveLength(0);
@@ -323,7 +324,7 @@ describe('retries', () => {
     const port = recordingPort(time, {
       failFor: (t) => t.channelId === 'FLAKY' && failuresLeft-- > 0,
     });
-    const { scheduler, store } = build({
+    const { scheduler, store } = await build({
       time,
       post: port.post,
       schedules: [msg('flaky', '0 9 * * 1', 'FLAKY'), msg('ok', '0 9 * * 1', 'OK'), msg('later', '1 9 * * 1', 'LATER')],
@@ -331,7 +332,7 @@ describe('retries', () => {
     await scheduler.start();
     await time.advanceTo('2024-03-11T01:00:10Z', [scheduler]);
     expect(port.posted.map((p) => p.target.channelId)).toEqual(['OK']);
-    const row = store.getRun('flaky', new Date('2024-03-11T01:00:00Z'))!;
+    const row = (await store.getRun('flaky', new Date('2024-03-11T01:00:00Z')))!;
     expect(row.status).toBe('retry');
     expect(row.attempts).toBe(1);
     expect(row.error).toContain('rate_limited');
@@ -345,7 +346,7 @@ describe('retries', () => {
       '2024-03-11T01:01:30.000Z',
     ]);
     expect(port.posted.find((p) => p.target.channelId === 'LATER')!.at).toBe('2024-03-11T01:01:00.000Z');
-    const done = store.getRun('flaky', new Date('2024-03-11T01:00:00Z'))!;
+    const done = (await store.getRun('flaky', new Date('2024-03-11T01:00:00Z')))!;
     expect(done.status).toBe('posted');
     expect(done.attempts).toBe(3);
     expect(port.posted.filter((p) => p.target.channelId === 'FLAKY')).toHaveLength(1);
@@ -354,7 +355,7 @@ describe('retries', () => {
   it('gives up after the bounded number of attempts and records the failure', async () => {
     const time = new FakeTime(Date.parse('2024-03-11T00:59:00Z'));
     const port = recordingPort(time, { failFor: (t) => t.channelId === 'DOWN' });
-    const { scheduler, store } = build({
+    const { scheduler, store } = await build({
       time,
       post: port.post,
       schedules: [msg('down', '0 9 * * 1', 'DOWN')],
@@ -363,7 +364,7 @@ describe('retries', () => {
     await scheduler.start();
     await time.advanceTo('2024-03-11T03:00:00Z', [scheduler]);
     scheduler.stop();
-    const row = store.getRun('down', new Date('2024-03-11T01:00:00Z'))!;
+    const row = (await store.getRun('down', new Date('2024-03-11T01:00:00Z')))!;
     expect(row.status).toBe('failed');
     expect(row.attempts).toBe(3);
     expect(row.error).toMatch(/gave up after 3 attempts/);
@@ -373,7 +374,7 @@ describe('retries', () => {
   it('a post that never returns does not block other schedules', async () => {
     const time = new FakeTime(Date.parse('2024-03-11T00:59:00Z'));
     const port = recordingPort(time, { hangFor: (t) => t.channelId === 'STUCK' });
-    const { scheduler } = build({
+    const { scheduler } = await build({
       time,
       post: port.post,
       schedules: [msg('stuck', '0 9 * * 1', 'STUCK'), msg('next', '5 9 * * 1', 'FREE')],
@@ -389,29 +390,52 @@ describe('retries', () => {
     expect(port.posted.map((p) => p.target.channelId)).toEqual(['FREE']);
   });
 
-  it('resumes a waiting retry after a restart, but never re-posts an attempt cut off mid-flight', async () => {
+  it('after a restart resumes a waiting retry and a run cut off before it posted, but never one cut off after the post call', async () => {
     const file = tempDbFile();
     const time = new FakeTime(Date.parse('2024-03-11T00:59:00Z'));
     const failing = recordingPort(time, { failFor: () => true });
     const schedules = [msg('a', '0 9 * * 1', 'A')];
-    const first = build({ dbFile: file, time, post: failing.post, schedules });
+    const first = await build({ dbFile: file, time, post: failing.post, schedules });
     await first.scheduler.start();
     await time.advanceTo('2024-03-11T01:00:05Z', [first.scheduler]);
     first.scheduler.stop();
-    expect(first.store.getRun('a', new Date('2024-03-11T01:00:00Z'))!.status).toBe('retry');
-    // Simulate a crash during another schedule's attempt.
-    first.store.claimRun('b', new Date('2024-03-11T01:00:00Z'), time.now());
+    expect((await first.store.getRun('a', new Date('2024-03-11T01:00:00Z')))!.status).toBe('retry');
+    // Simulate crashes during two other schedules' attempts: b while rendering, c after its post call went out.
+    const fire = new Date('2024-03-11T01:00:00Z');
+    await first.store.claimRun('b', fire, time.now(), new Date(time.now().getTime() + 60_000));
+    await first.store.claimRun('c', fire, time.now(), new Date(time.now().getTime() + 60_000));
+    expect(await first.store.markSending('c', fire.toISOString(), 1, time.now())).toBe(true);
 
-    time.t = Date.parse('2024-03-11T01:10:00Z');
+    time.t = Date.parse('2024-03-11T01:10:00Z'); // both leases have run out
     const ok = recordingPort(time);
-    const second = build({ dbFile: file, time, post: ok.post, schedules: [...schedules, msg('b', '0 9 * * 1', 'B')] });
+    const second = await build({ dbFile: file, time, post: ok.post, schedules: [...schedules, msg('b', '0 9 * * 1', 'B'), msg('c', '0 9 * * 1', 'C')] });
     await second.scheduler.start();
     second.scheduler.stop();
-    expect(ok.posted.map((p) => p.target.channelId)).toEqual(['A']);
-    expect(second.store.getRun('a', new Date('2024-03-11T01:00:00Z'))!.attempts).toBe(2);
-    const b = second.store.getRun('b', new Date('2024-03-11T01:00:00Z'))!;
-    expect(b.status).toBe('failed');
-    expect(b.error).toMatch(/interrupted/);
+    expect(ok.posted.map((p) => p.target.channelId).sort()).toEqual(['A', 'B']);
+    expect((await second.store.getRun('a', fire))!.attempts).toBe(2);
+    expect((await second.store.getRun('b', fire))!.status).toBe('posted');
+    const c = (await second.store.getRun('c', fire))!;
+    expect(c.status).toBe('failed');
+    expect(c.error).toMatch(/interrupted after the post was sent/);
+  });
+
+  it('a live lease is left alone: a second scheduler neither closes nor takes over a run still being rendered', async () => {
+    const file = tempDbFile();
+    const time = new FakeTime(Date.parse('2024-03-11T01:00:00Z'));
+    const fire = new Date('2024-03-11T01:00:00Z');
+    const first = await build({ dbFile: file, time, post: recordingPort(time).post, schedules: [] });
+    await first.store.claimRun('b', fire, time.now(), new Date(time.now().getTime() + 60_000));
+    time.t = Date.parse('2024-03-11T01:00:30Z'); // lease still running
+    const ok = recordingPort(time);
+    const second = await build({ dbFile: file, time, post: ok.post, schedules: [msg('b', '0 9 * * 1', 'B')] });
+    await second.scheduler.start();
+    second.scheduler.stop();
+    expect(ok.posted).toHaveLength(0);
+    expect((await second.store.getRun('b', fire))!.status).toBe('posting');
+    // The first attempt still holds the run and may send; a taken-over attempt may not.
+    expect(await first.store.markSending('b', fire.toISOString(), 1, time.now())).toBe(true);
+    expect(await first.store.claimRetry('b', fire.toISOString(), new Date('2024-03-11T01:02:00Z'))).toBe(false);
+    expect(await first.store.markSending('b', fire.toISOString(), 2, time.now())).toBe(false);
   });
 });
 
@@ -441,18 +465,18 @@ describe('digests', () => {
     const cases = Array.from({ length: 7 }, (_, i) => makeCase(i + 1));
     const time = new FakeTime(Date.parse('2024-03-01T00:00:00Z'));
     const port = recordingPort(time);
-    const { scheduler, store } = build({ time, post: port.post, cases, schedules: [digestSchedule('d', 'C1', 3), digestSchedule('d2', 'C2', 2)] });
+    const { scheduler, store } = await build({ time, post: port.post, cases, schedules: [digestSchedule('d', 'C1', 3), digestSchedule('d2', 'C2', 2)] });
     await scheduler.start();
     await time.advanceTo('2024-04-30T00:00:00Z', [scheduler]); // 8 Wednesdays
     scheduler.stop();
 
-    const runs = store.runs('d');
+    const runs = (await store.runs('d'));
     expect(runs).toHaveLength(8);
     const sequence = runs.flatMap((r) => r.caseIds);
     for (const r of runs) expect(new Set(r.caseIds).size).toBe(r.caseIds.length);
     expectNoRepeatBeforeAllShown(sequence, 7);
     // Channel C2 has its own rotation (and its own pace).
-    const seq2 = store.runs('d2').flatMap((r) => r.caseIds);
+    const seq2 = (await store.runs('d2')).flatMap((r) => r.caseIds);
     expect(seq2).toHaveLength(16);
     expectNoRepeatBeforeAllShown(seq2, 7);
     // The posted replies carry the picked cases' titles.
@@ -464,24 +488,24 @@ describe('digests', () => {
     const cases = loadCases(path.resolve('knowledge/cases'));
     const time = new FakeTime(Date.parse('2024-01-01T00:00:00Z'));
     const port = recordingPort(time);
-    const { scheduler, store } = build({ time, post: port.post, cases, schedules: [digestSchedule('d', 'C1', 3)] });
+    const { scheduler, store } = await build({ time, post: port.post, cases, schedules: [digestSchedule('d', 'C1', 3)] });
     await scheduler.start();
     await time.advanceTo('2024-07-01T00:00:00Z', [scheduler]); // 26 Wednesdays
     scheduler.stop();
-    const seq = store.runs('d').flatMap((r) => r.caseIds);
+    const seq = (await store.runs('d')).flatMap((r) => r.caseIds);
     expect(seq.length).toBe(26 * 3);
     expectNoRepeatBeforeAllShown(seq, cases.length);
   });
 
-  it('a case added to the library later is shown next, ahead of repeats', () => {
-    const store = new ScheduleStore(openDatabase(':memory:'));
+  it('a case added to the library later is shown next, ahead of repeats', async () => {
+    const store = new ScheduleStore(await openTestDb(':memory:'));
     const cases = [makeCase(1), makeCase(2), makeCase(3)];
     const digests = new DigestService({ store, cases: () => cases });
     const target = { platform: 'slack' as const, channel: 'C' };
-    const p1 = digests.pick(target, { count: 2 });
-    digests.commit(p1);
+    const p1 = (await digests.pick(target, { count: 2 }));
+    await digests.commit(p1);
     cases.push(makeCase(4));
-    const p2 = digests.pick(target, { count: 2 });
+    const p2 = (await digests.pick(target, { count: 2 }));
     expect(p2.cases.map((c) => c.id)).toEqual(['case-03', 'case-04']);
     expect(p2.neverShown).toBe(2);
   });
@@ -498,15 +522,15 @@ describe('digests', () => {
     const time = new FakeTime(Date.parse('2024-03-01T00:00:00Z'));
     const port = recordingPort(time);
     const schedules = [digestSchedule('credit', 'C9', 2, ['credit', 'bad-debt'])];
-    const a = build({ dbFile: file, time, post: port.post, cases, schedules });
+    const a = await build({ dbFile: file, time, post: port.post, cases, schedules });
     await a.scheduler.start();
     await time.advanceTo('2024-03-07T00:00:00Z', [a.scheduler]); // one Wednesday
     a.scheduler.stop();
-    const b = build({ dbFile: file, time, post: port.post, cases, schedules });
+    const b = await build({ dbFile: file, time, post: port.post, cases, schedules });
     await b.scheduler.start();
     await time.advanceTo('2024-03-14T00:00:00Z', [b.scheduler]);
     b.scheduler.stop();
-    const seq = b.store.runs('credit').flatMap((r) => r.caseIds);
+    const seq = (await b.store.runs('credit')).flatMap((r) => r.caseIds);
     expect(seq.slice(0, 3).sort()).toEqual(['case-01', 'case-03', 'case-05']);
     expect(seq.every((id) => ['case-01', 'case-03', 'case-05'].includes(id))).toBe(true);
   });
@@ -516,15 +540,15 @@ describe('digests', () => {
     const time = new FakeTime(Date.parse('2024-03-06T07:59:00Z')); // Wed 15:59 Shanghai
     let fail = true;
     const port = recordingPort(time, { failFor: () => fail });
-    const { scheduler, store, digests } = build({ time, post: port.post, cases, schedules: [digestSchedule('d', 'C1', 2)] });
+    const { scheduler, store, digests } = await build({ time, post: port.post, cases, schedules: [digestSchedule('d', 'C1', 2)] });
     await scheduler.start();
     await time.advanceTo('2024-03-06T08:00:10Z', [scheduler]);
-    const before = digests.pick({ platform: 'slack', channel: 'C1' }, { count: 2 }).cases.map((c) => c.id);
+    const before = (await digests.pick({ platform: 'slack', channel: 'C1' }, { count: 2 })).cases.map((c) => c.id);
     fail = false;
     await time.advanceTo('2024-03-06T08:10:00Z', [scheduler]);
     scheduler.stop();
-    expect(store.runs('d')[0]!.caseIds).toEqual(before);
-    const after = digests.pick({ platform: 'slack', channel: 'C1' }, { count: 2 }).cases.map((c) => c.id);
+    expect((await store.runs('d'))[0]!.caseIds).toEqual(before);
+    const after = (await digests.pick({ platform: 'slack', channel: 'C1' }, { count: 2 })).cases.map((c) => c.id);
     expect(after.some((id) => before.includes(id))).toBe(false);
   });
 
@@ -539,9 +563,9 @@ describe('digests', () => {
     const time = new FakeTime(Date.parse('2024-03-06T07:59:00Z'));
     const port = recordingPort(time);
     const schedules = [digestSchedule('weekly-case-digest', 'C1', 3)];
-    const { scheduler, registry, digests } = build({ time, post: port.post, cases, schedules, citer });
-    const preview1 = previewDigest('C1', { registry, digests });
-    const preview2 = previewDigest('C1', { registry, digests });
+    const { scheduler, registry, digests } = await build({ time, post: port.post, cases, schedules, citer });
+    const preview1 = (await previewDigest('C1', { registry, digests }));
+    const preview2 = (await previewDigest('C1', { registry, digests }));
     expect(preview1).toEqual(preview2);
     expect(JSON.parse(JSON.stringify(preview1))).toEqual(preview1);
     expect(preview1.cases).toHaveLength(3);
@@ -563,15 +587,15 @@ describe('digests', () => {
     const contexts = reply.blocks.filter((b) => b.type === 'context').map((b) => (b as { text: string }).text).join('\n');
     for (const c of preview1.cases) expect(contexts).toContain(c.handbookRef.document);
     // After posting, the preview moves on to other cases.
-    const preview3 = previewDigest('C1', { registry, digests });
+    const preview3 = (await previewDigest('C1', { registry, digests }));
     expect(preview3.cases.map((c) => c.id).some((id) => preview1.cases.map((c) => c.id).includes(id))).toBe(false);
   });
 
   it('uses the LLM summary when configured and falls back to the case summary when it fails', async () => {
-    const store = new ScheduleStore(openDatabase(':memory:'));
+    const store = new ScheduleStore(await openTestDb(':memory:'));
     const cases = [makeCase(1), makeCase(2)];
     const withLlm = new DigestService({ store, cases: () => cases, summarise: async (c) => `LLM 摘要：${c.title}\n第二行\n第三行\n第四行` });
-    const pick = withLlm.pick({ platform: 'slack', channel: 'X' }, { count: 2 });
+    const pick = (await withLlm.pick({ platform: 'slack', channel: 'X' }, { count: 2 }));
     const r1 = await withLlm.render('标题', pick);
     const t1 = r1.blocks.map((b) => ('text' in b ? b.text : '')).join('\n');
     expect(t1).toContain('LLM 摘要：案例 1');

@@ -20,7 +20,7 @@ export const UNSUPPORTED_MESSAGE_TEXT =
 
 /** Claims ids once (the core's EventDeduper fits); used for replies that never reach the core. */
 export interface IdClaimer {
-  claim(ids: readonly string[] | undefined): boolean;
+  claim(ids: readonly string[] | undefined): boolean | Promise<boolean>;
 }
 
 /** Who the bot is, looked up lazily: group messages count only when they @ the bot. */
@@ -67,7 +67,7 @@ export function createMessageHandler(deps: MessageHandlerDeps): (data: unknown) 
 
   /** A reply that does not come from the core still must not repeat on redelivery. */
   async function politeReply(msg: ParsedMessage, text: string, tag: string): Promise<void> {
-    if (!deps.claimer.claim([`feishu:${tag}:${msg.messageId}`])) return;
+    if (!(await deps.claimer.claim([`feishu:${tag}:${msg.messageId}`]))) return;
     try {
       await api.replyText(msg.messageId, text, msg.isGroup);
     } catch (err) {

@@ -12,7 +12,8 @@ import { log as silentLog } from '../../../src/log/logger.js';
 import { createFeishuAdapter, type FeishuAdapter, type FeishuConfig, type FeishuTuning } from '../../../src/platforms/feishu/index.js';
 import { cardRequestBytes, CARD_BYTE_LIMIT } from '../../../src/platforms/feishu/render.js';
 import { HttpServer } from '../../../src/server/http.js';
-import { openDatabase } from '../../../src/storage/db.js';
+import { openTestDb } from '../../helpers/storage.js';
+import type { Db } from '../../../src/storage/database.js';
 import { createTestCore, ScriptedAnswerer } from '../../helpers/core.js';
 import {
   eventEnvelope,
@@ -53,19 +54,19 @@ interface Harness {
   server: HttpServer;
   url: string;
   adapter: FeishuAdapter;
-  ctx: ReturnType<typeof createTestCore>;
+  ctx: Awaited<ReturnType<typeof createTestCore>>;
   answerer: ScriptedAnswerer;
   send(event: unknown, opts?: { eventId?: string; type?: string; token?: string }): Promise<{ status: number; json: any }>;
   replies(): SentMessage[];
 }
 
 async function setup(
-  opts: { tuning?: Partial<FeishuTuning>; answerer?: Answerer; log?: pino.Logger; db?: ReturnType<typeof openDatabase> } = {},
+  opts: { tuning?: Partial<FeishuTuning>; answerer?: Answerer; log?: pino.Logger; db?: Db } = {},
 ): Promise<Harness> {
   const fake = new FakeFeishu();
   const base = await fake.start();
   const answerer = (opts.answerer ?? new ScriptedAnswerer()) as ScriptedAnswerer;
-  const ctx = createTestCore(opts.db ?? openDatabase(':memory:'), answerer);
+  const ctx = await createTestCore(opts.db ?? await openTestDb(':memory:'), answerer);
   const server = new HttpServer();
   const port = await server.listen(0, '127.0.0.1');
   const config: FeishuConfig = {
@@ -190,7 +191,7 @@ describe('Feishu webhook mode against a fake open API', () => {
   });
 
   it('does not answer twice after a restart (dedupe persists in the database)', async () => {
-    const db = openDatabase(':memory:');
+    const db = await openTestDb(':memory:');
     await h.adapter.stop();
     await h.server.close();
     await h.fake.stop();
@@ -253,7 +254,7 @@ describe('Feishu webhook mode against a fake open API', () => {
     expect(res.status).toBe(200);
     expect(res.json.toast.type).toBe('success');
     expect(res.json.toast.content).toContain('👍');
-    expect(h.ctx.analytics.stats().feedback).toEqual({ up: 1, down: 0 });
+    expect((await h.ctx.analytics.stats()).feedback).toEqual({ up: 1, down: 0 });
     // A forged callback changes nothing.
     const down = buttonValues(card).find((v) => v.action === 'feedback' && v.value.endsWith(':down'));
     const forged = await postWebhook(h.url, eventEnvelope('card.action.trigger', { ...action, action: { tag: 'button', value: down } }, { token: VERIFY_TOKEN }), {
@@ -261,7 +262,7 @@ describe('Feishu webhook mode against a fake open API', () => {
       forgeSignature: true,
     });
     expect(forged.status).toBe(401);
-    expect(h.ctx.analytics.stats().feedback).toEqual({ up: 1, down: 0 });
+    expect((await h.ctx.analytics.stats()).feedback).toEqual({ up: 1, down: 0 });
   });
 
   it('replies politely (once) to message types it cannot read', async () => {
@@ -566,7 +567,7 @@ describe('Feishu long-connection mode (WSClient against a local gateway)', () =>
   it('receives events and card callbacks over the WebSocket and answers them', async () => {
     const fake = new FakeFeishu();
     const base = await fake.start();
-    const ctx = createTestCore();
+    const ctx = await createTestCore();
     const adapter = createFeishuAdapter({
       config: { FEISHU_APP_ID: FAKE_APP_ID, FEISHU_APP_SECRET: FAKE_APP_SECRET, FEISHU_DOMAIN: base, FEISHU_MODE: 'ws', FEISHU_ENCRYPT_KEY: undefined, FEISHU_VERIFICATION_TOKEN: undefined },
       core: ctx.core,
@@ -593,7 +594,7 @@ describe('Feishu long-connection mode (WSClient against a local gateway)', () =>
       );
       expect(cb.code).toBe(200);
       expect(cb.data.toast.type).toBe('success');
-      expect(ctx.analytics.stats().feedback.up).toBe(1);
+      expect((await ctx.analytics.stats()).feedback.up).toBe(1);
     } finally {
       await adapter.stop();
       await fake.stop();

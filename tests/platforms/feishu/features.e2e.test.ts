@@ -49,7 +49,7 @@ describe('Feishu × handbook Q&A (real answerer)', () => {
     const up = await h.cardAction({ operator: 'ou_rep', value: feedback[0], chatId: 'oc_dm_qa', messageId: r.messageId });
     expect(up.status).toBe(200);
     expect(up.json.toast.type).toBe('success');
-    expect(h.app.analytics.stats().feedback).toEqual({ up: 1, down: 0 });
+    expect((await h.app.analytics.stats()).feedback).toEqual({ up: 1, down: 0 });
   });
 
   it('answers an off-topic question with the not-covered card (no citations)', async () => {
@@ -74,12 +74,7 @@ describe('Feishu × /precheck (real pre-check engine)', () => {
   afterAll(async () => h?.close());
 
   const auditRows = () =>
-    h.app.db.prepare('SELECT platform, source, verdict, rule_ids FROM precheck_audit ORDER BY id').all() as {
-      platform: string;
-      source: string;
-      verdict: string;
-      rule_ids: string;
-    }[];
+    h.app.db.selectFrom('precheck_audit').select(['platform', 'source', 'verdict', 'rule_ids']).orderBy('id').execute();
 
   it('checks a pasted contract: result card with deposit.over-cap and dispute.ambiguous, verdict block', async () => {
     const ev = textMessageEvent({ text: `/precheck ${contract('d3-deposit-ambiguous.txt')}`, chatType: 'p2p', chatId: 'oc_dm_pc', userId: 'ou_rep' });
@@ -99,8 +94,8 @@ describe('Feishu × /precheck (real pre-check engine)', () => {
     // The offending clause is quoted, with its basis.
     expect(text).toContain('240,000');
     expect(text).toMatch(/第五百八十六/);
-    expect(auditRows().at(-1)).toMatchObject({ platform: 'feishu', source: 'text', verdict: 'block' });
-    expect(auditRows().at(-1)!.rule_ids).toContain('deposit.over-cap');
+    expect((await auditRows()).at(-1)).toMatchObject({ platform: 'feishu', source: 'text', verdict: 'block' });
+    expect((await auditRows()).at(-1)!.rule_ids).toContain('deposit.over-cap');
   });
 
   it('checks a .txt contract sent as a file message (downloaded through messageResource)', async () => {
@@ -123,11 +118,11 @@ describe('Feishu × /precheck (real pre-check engine)', () => {
     expect(text).toContain('`kickback`');
     expect(text).toContain('`amount.mismatch`');
     expect(text).not.toContain('`deposit.over-cap`');
-    expect(auditRows().at(-1)).toMatchObject({ platform: 'feishu', source: 'file', verdict: 'block' });
+    expect((await auditRows()).at(-1)).toMatchObject({ platform: 'feishu', source: 'file', verdict: 'block' });
   });
 
   it('refuses an unsupported file type with a reply naming the supported ones', async () => {
-    const before = auditRows().length;
+    const before = (await auditRows()).length;
     const ev = textMessageEvent({
       text: '',
       chatType: 'p2p',
@@ -145,7 +140,7 @@ describe('Feishu × /precheck (real pre-check engine)', () => {
     for (const ext of ['.docx', '.pdf', '.txt']) expect(text).toContain(ext);
     expect(text).toMatch(/不支持/);
     expect(text).not.toContain('合同预审');
-    expect(auditRows()).toHaveLength(before);
+    expect(await auditRows()).toHaveLength(before);
   });
 });
 
@@ -225,7 +220,7 @@ describe('Feishu × /credit (form, approval chat, roles)', () => {
     expect(early.json.toast.content).toContain('当前步骤不由你审批');
     const self = await h.cardAction({ operator: 'ou_rep', value: approve0, chatId: 'oc_fin', messageId: step0.messageId });
     expect(self.json.toast.content).toContain('不能审批自己');
-    expect(h.app.credit.workflow.statusFor({ platform: 'feishu', userId: 'ou_rep' }, id!)!.decisions).toHaveLength(0);
+    expect((await h.app.credit.workflow.statusFor({ platform: 'feishu', userId: 'ou_rep' }, id!))!.decisions).toHaveLength(0);
     expect(approvalCards()).toHaveLength(1);
     expect(dmsTo('ou_rep')).toHaveLength(0);
 
@@ -242,7 +237,7 @@ describe('Feishu × /credit (form, approval chat, roles)', () => {
     expect(cardText(step1.content)).toContain('第 2/2 步：财务');
     const approve1 = pressOn(step1, 'credit.approve');
     expect(approve1.value).toBe(`${id}:1`);
-    expect(h.app.credit.workflow.findApprovedLine({ uscc: VALID_USCC })).toBeNull();
+    expect((await h.app.credit.workflow.findApprovedLine({ uscc: VALID_USCC }))).toBeNull();
 
     // The manager cannot sign the finance step too.
     const twice = await h.cardAction({ operator: 'ou_mgr', value: approve1, chatId: 'oc_fin', messageId: step1.messageId });
@@ -258,10 +253,10 @@ describe('Feishu × /credit (form, approval chat, roles)', () => {
     expect(final).toContain('已全部审批通过');
     expect(final).toContain('150,000 元');
     expect(approvalCards()).toHaveLength(2);
-    const line = h.app.credit.workflow.findApprovedLine({ uscc: VALID_USCC });
+    const line = (await h.app.credit.workflow.findApprovedLine({ uscc: VALID_USCC }));
     expect(line).toMatchObject({ customerName: '福建示例贸易有限公司', limit: 150_000, termDays: 30 });
     expect(line!.validUntil).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(h.app.credit.workflow.findApprovedLine({ customerName: '福建示例贸易有限公司' })).toMatchObject({ limit: 150_000 });
+    expect((await h.app.credit.workflow.findApprovedLine({ customerName: '福建示例贸易有限公司' }))).toMatchObject({ limit: 150_000 });
 
     // A press on the old card after the fact changes nothing.
     const late = await h.cardAction({ operator: 'ou_mgr', value: approve0, chatId: 'oc_fin', messageId: step0.messageId });
@@ -296,7 +291,7 @@ describe('Feishu × /credit (form, approval chat, roles)', () => {
     const empty = await h.cardAction({ operator: 'ou_mgr', value: reject, formValue: { reason: '   ' }, chatId: 'oc_fin', messageId: card.messageId });
     expect(empty.json.toast.type).toBe('error');
     expect(empty.json.toast.content).toContain('原因');
-    expect(h.app.credit.workflow.statusFor({ platform: 'feishu', userId: 'ou_rep2' }, id)!.status).toBe('pending');
+    expect((await h.app.credit.workflow.statusFor({ platform: 'feishu', userId: 'ou_rep2' }, id))!.status).toBe('pending');
 
     const rejected = await h.cardAction({
       operator: 'ou_mgr',
@@ -308,7 +303,7 @@ describe('Feishu × /credit (form, approval chat, roles)', () => {
     expect(rejected.json.toast.type).toBe('success');
     expect(rejected.json.toast.content).toContain('已驳回');
     expect(buttonValues(rejected.json.card.data)).toHaveLength(0);
-    const status = h.app.credit.workflow.statusFor({ platform: 'feishu', userId: 'ou_rep2' }, id)!;
+    const status = (await h.app.credit.workflow.statusFor({ platform: 'feishu', userId: 'ou_rep2' }, id))!;
     expect(status.status).toBe('rejected');
     expect(status.decisions).toMatchObject([{ decision: 'reject', reason: '额度过高，需补充担保', by: { platform: 'feishu', userId: 'ou_mgr' } }]);
     const dm = dmsTo('ou_rep2');
@@ -317,7 +312,7 @@ describe('Feishu × /credit (form, approval chat, roles)', () => {
     expect(cardText(dm[0]!.content)).toContain('额度过高，需补充担保');
     // No card for finance after a rejection, and no credit line.
     expect(approvalCards()).toHaveLength(cardsBefore);
-    expect(h.app.credit.workflow.findApprovedLine({ uscc: VALID_USCC_ZERO_CHECK })).toBeNull();
+    expect((await h.app.credit.workflow.findApprovedLine({ uscc: VALID_USCC_ZERO_CHECK }))).toBeNull();
   });
 });
 
@@ -351,7 +346,7 @@ describe('Feishu × scheduler, /remind and /digest (controllable clock)', () => 
     expect(list).toContain('0 9 * * 1');
     expect(list).toContain('带好合规手册');
     expect(list).not.toContain('非管理员的提醒');
-    const chatReminders = h.app.scheduling.store.listReminders();
+    const chatReminders = (await h.app.scheduling.store.listReminders());
     expect(chatReminders).toHaveLength(1);
     expect(chatReminders[0]).toMatchObject({ platform: 'feishu', channelId: 'oc_team', cron: '0 9 * * 1', text: '带好合规手册', createdBy: 'feishu:ou_admin' });
     // Nothing has been posted to the group yet.
@@ -374,7 +369,7 @@ describe('Feishu × scheduler, /remind and /digest (controllable clock)', () => 
     expect(topic).toContain('本周合规提醒');
     expect(topic).toContain('合規手冊');
     // Runs recorded as posted with the Feishu message id.
-    const run = h.app.scheduling.store.getRun('weekly-handbook-on-visits-feishu', new Date('2026-03-02T01:00:00Z'));
+    const run = (await h.app.scheduling.store.getRun('weekly-handbook-on-visits-feishu', new Date('2026-03-02T01:00:00Z')));
     expect(run).toMatchObject({ status: 'posted', messageId: sales[0]!.messageId });
 
     // Exactly once per fire time: a second tick (or a restart-style reload) posts nothing more.
@@ -402,7 +397,7 @@ describe('Feishu × scheduler, /remind and /digest (controllable clock)', () => 
     const text = cardText(weekly[1]!.content);
     expect(text).toContain('每周合规案例分享');
     expect(text.match(/\*\*教训：\*\*/g)?.length).toBe(3);
-    const run = h.app.scheduling.store.getRun('weekly-case-digest-feishu', new Date('2026-03-04T08:00:00Z'));
+    const run = (await h.app.scheduling.store.getRun('weekly-case-digest-feishu', new Date('2026-03-04T08:00:00Z')));
     expect(run?.status).toBe('posted');
     expect(run?.caseIds).toHaveLength(3);
   });

@@ -8,7 +8,8 @@ import pino from 'pino';
 import { log, type Logger } from '../../../src/log/logger.js';
 import { APOLOGY_TEXT, createSlackAdapter, SEARCHING_TEXT, type SlackAdapter } from '../../../src/platforms/slack/adapter.js';
 import { HttpServer } from '../../../src/server/http.js';
-import { openDatabase, type Db } from '../../../src/storage/db.js';
+import { openTestDb } from '../../helpers/storage.js';
+import type { Db } from '../../../src/storage/database.js';
 import { createTestCore, ScriptedAnswerer } from '../../helpers/core.js';
 import {
   commandBody,
@@ -31,8 +32,8 @@ interface Harness {
   server: HttpServer;
   adapter: SlackAdapter;
   url: string;
-  core: ReturnType<typeof createTestCore>['core'];
-  analytics: ReturnType<typeof createTestCore>['analytics'];
+  core: Awaited<ReturnType<typeof createTestCore>>['core'];
+  analytics: Awaited<ReturnType<typeof createTestCore>>['analytics'];
   answerer: ScriptedAnswerer;
   db: Db;
   send(body: string, type: string, extra?: Partial<Parameters<typeof sendSigned>[3]>): ReturnType<typeof sendSigned>;
@@ -47,7 +48,7 @@ async function setup(opts: { db?: Db; fake?: FakeSlack; log?: Logger; answerer?:
   const fake = opts.fake ?? (await new FakeSlack(TOKEN).start());
   if (!opts.fake) cleanups.push(() => fake.stop());
   const answerer = opts.answerer ?? new ScriptedAnswerer();
-  const { core, analytics, db } = createTestCore(opts.db ?? openDatabase(':memory:'), answerer);
+  const { core, analytics, db } = await createTestCore(opts.db ?? await openTestDb(':memory:'), answerer);
   const server = new HttpServer();
   const adapter = createSlackAdapter({
     config: { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_APP_TOKEN: undefined, SLACK_API_URL: fake.apiUrl, PORT: 0 },
@@ -235,16 +236,16 @@ describe('Slack adapter over signed HTTP (Bolt HTTPReceiver on the shared server
     const file = path.join(dir, 'bot.db');
     const body = eventBody(mention(`<@${FAKE_BOT_USER}> 回扣？`, '1700000600.000100'), 'EvRestart1');
 
-    const db1 = openDatabase(file);
+    const db1 = await openTestDb(file);
     const h1 = await setup({ db: db1, fake });
     await h1.send(body, JSON_TYPE);
     await fake.waitFor(() => fake.callsTo('chat.update').length === 1);
     await h1.adapter.stop();
-    db1.close();
+    await db1.destroy();
 
-    const db2 = openDatabase(file);
+    const db2 = await openTestDb(file);
     cleanups.push(() => {
-      db2.close();
+      void db2.destroy();
     });
     const h2 = await setup({ db: db2, fake });
     const again = await h2.send(body, JSON_TYPE, { headers: { 'x-slack-retry-num': '1' } });
@@ -277,7 +278,7 @@ describe('Slack adapter over signed HTTP (Bolt HTTPReceiver on the shared server
     const res = await h.send(blockAction(h, { actionId: up.action_id, value: up.value, responseUrl }), FORM);
     expect(res.status).toBe(200);
     await h.fake.waitFor(() => h.fake.responsesTo(id).length === 2);
-    expect(h.analytics.stats().feedback).toEqual({ up: 1, down: 0 });
+    expect((await h.analytics.stats()).feedback).toEqual({ up: 1, down: 0 });
     const toast = h.fake.responsesTo(id)[1]!;
     expect(toast.body.response_type).toBe('ephemeral');
     expect(toast.body.replace_original).toBe(false);
@@ -295,7 +296,7 @@ describe('Slack adapter over signed HTTP (Bolt HTTPReceiver on the shared server
     const eph = await h.fake.waitFor(() => h.fake.callsTo('chat.postEphemeral')[0]);
     expect(eph.params.user).toBe('U0001');
     expect(eph.params.thread_ts).toBe('1700000700.000100');
-    expect(h.analytics.stats().feedback.down).toBe(1);
+    expect((await h.analytics.stats()).feedback.down).toBe(1);
   });
 
   it('the share button posts the answer in the channel', async () => {

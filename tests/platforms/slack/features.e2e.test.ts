@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
+import { countRows } from '../../helpers/storage.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scheduler } from '../../../src/schedule/scheduler.js';
 import type { Clock, TimerPort } from '../../../src/schedule/types.js';
@@ -53,7 +54,7 @@ describe('Slack × real app: /ask over the handbook', () => {
     const mark = h.fake.calls.length;
     const up = feedback.find((b) => b.value.endsWith(':up'))!;
     await h.press({ user: 'UREP', channel: 'C0001', actionId: up.action_id, value: up.value, ephemeral: true, responseUrl });
-    await h.fake.waitFor(() => h.app.analytics.stats().feedback.up === 1);
+    await h.fake.waitFor(async () => (await h.app.analytics.stats()).feedback.up === 1);
     await h.press({ user: 'UREP', channel: 'C0001', actionId: share!.action_id, value: share!.value, ephemeral: true, responseUrl });
     const post = await h.fake.waitFor(() => since(h, mark, 'chat.postMessage')[0]);
     expect(post.params.channel).toBe('C0001');
@@ -68,7 +69,7 @@ describe('Slack × real app: /ask over the handbook', () => {
     const text = blocksText(body.blocks);
     expect(text).toContain('手册里没有找到能回答这个问题的内容');
     expect(text).not.toMatch(/\[1\]/);
-    expect(h.app.analytics.stats()).toMatchObject({ feedback: { up: 1, down: 0 } });
+    expect((await h.app.analytics.stats())).toMatchObject({ feedback: { up: 1, down: 0 } });
   });
 });
 
@@ -102,8 +103,7 @@ describe('Slack × real app: /precheck and the "precheck_message" shortcut', () 
     const { status, responses } = await h.command({ command: '/precheck', text: D2 });
     expect(status).toBe(200);
     expectD2Result(responses[0]!.body);
-    const audit = h.app.db.prepare('SELECT COUNT(*) AS n FROM precheck_audit').get() as { n: number } | undefined;
-    expect(audit?.n ?? 0).toBeGreaterThanOrEqual(1);
+    expect(await countRows(h.app.db, 'precheck_audit')).toBeGreaterThanOrEqual(1);
   });
 
   it('/precheck without text or file → usage, not a verdict', async () => {
@@ -253,7 +253,7 @@ describe('Slack × real app: /credit modal, approval routing and the approved li
     await sleep(100);
     expect(since(h, mark, 'chat.update')).toHaveLength(0);
     expect(cardsSince(mark)).toHaveLength(0);
-    expect(h.app.credit.workflow.statusFor({ platform: 'slack', userId: 'UREP' }, appId)!.decisions).toHaveLength(0);
+    expect((await h.app.credit.workflow.statusFor({ platform: 'slack', userId: 'UREP' }, appId))!.decisions).toHaveLength(0);
     // Each refusal is logged with who and why — ids only.
     const refusals = logLines.map((l) => JSON.parse(l)).filter((l) => l.event === 'credit.action_refused' && l.applicationId === appId);
     expect(refusals.map((l) => [l.userId, l.why])).toEqual([
@@ -278,7 +278,7 @@ describe('Slack × real app: /credit modal, approval routing and the approved li
     const dm1 = await h.fake.waitFor(() => since(h, mark, 'chat.postMessage').find((c) => c.params.channel === 'DUREP'));
     expect(String(dm1.params.text)).toContain('等待');
     expect((await ephemeralFor(mark, 'UMGR')).params.text).toContain('已批准');
-    expect(h.app.credit.workflow.findApprovedLine(CUSTOMER)).toBeNull();
+    expect((await h.app.credit.workflow.findApprovedLine(CUSTOMER))).toBeNull();
 
     // The old card's button is stale now, even for the manager.
     const staleMark = h.fake.calls.length;
@@ -293,7 +293,7 @@ describe('Slack × real app: /credit modal, approval routing and the approved li
     expect(String(dm2.params.text)).toContain('已全部审批通过');
     expect(blocksText(dm2.params.blocks)).toContain('有效期至');
     expect(cardsSince(mark)).toHaveLength(0);
-    const line = h.app.credit.workflow.findApprovedLine(CUSTOMER);
+    const line = (await h.app.credit.workflow.findApprovedLine(CUSTOMER));
     expect(line).toMatchObject({ customerName: CUSTOMER.customerName, uscc: CUSTOMER.uscc, limit: 200000, termDays: 60 });
 
     // /precheck now finds the approved line and says it covers this contract.
@@ -320,7 +320,7 @@ describe('Slack × real app: /credit modal, approval routing and the approved li
     const reasonView = open.params.view;
     expect(reasonView.blocks.map((b: any) => b.block_id)).toEqual(['reason']);
     // Nothing is decided by opening the modal.
-    expect(h.app.credit.workflow.statusFor({ platform: 'slack', userId: 'UREP2' }, appId)!.status).toBe('pending');
+    expect((await h.app.credit.workflow.statusFor({ platform: 'slack', userId: 'UREP2' }, appId))!.status).toBe('pending');
 
     const empty = await h.submitView('UMGR', reasonView, { reason: { value: { type: 'plain_text_input', value: '  ' } } });
     expect(JSON.parse(empty.body)).toMatchObject({ response_action: 'errors', errors: { reason: expect.any(String) } });
@@ -337,10 +337,10 @@ describe('Slack × real app: /credit modal, approval routing and the approved li
     expect(blocksText(dm.params.blocks)).toContain('近期有逾期记录，请改为预付款');
     // No next step, no line.
     expect(cardsSince(mark)).toHaveLength(0);
-    const status = h.app.credit.workflow.statusFor({ platform: 'slack', userId: 'UREP2' }, appId)!;
+    const status = (await h.app.credit.workflow.statusFor({ platform: 'slack', userId: 'UREP2' }, appId))!;
     expect(status.status).toBe('rejected');
     expect(status.decisions[0]).toMatchObject({ decision: 'reject', reason: '近期有逾期记录，请改为预付款', by: { userId: 'UMGR' } });
-    expect(h.app.credit.workflow.findApprovedLine(other)).toBeNull();
+    expect((await h.app.credit.workflow.findApprovedLine(other))).toBeNull();
   });
 
   it("the customers' financial figures never reach the logs", () => {
@@ -427,9 +427,7 @@ describe('Slack × real app: scheduled reminders, /digest now and /remind', () =
     expect(post.params.blocks[0]).toMatchObject({ type: 'header', text: { text: '本周合规提醒' } });
     expect(text).toContain('拜访客户请随身携带合规手册');
     expect(text).toMatch(/\[1\]/);
-    const run = h.app.db
-      .prepare("SELECT status FROM schedule_runs WHERE schedule_id = 'weekly-handbook-on-visits'")
-      .get() as { status: string } | undefined;
+    const run = await h.app.db.selectFrom('schedule_runs').select('status').where('schedule_id', '=', 'weekly-handbook-on-visits').executeTakeFirst();
     expect(run?.status).toBe('posted');
   });
 

@@ -28,8 +28,8 @@ describe('slack-app-manifest.yaml', () => {
     for (const c of manifest.features.slash_commands) expect(c.description.length).toBeLessThanOrEqual(100);
   });
 
-  it('every command the core has out of the box is in the manifest', () => {
-    const { core } = createTestCore();
+  it('every command the core has out of the box is in the manifest', async () => {
+    const { core } = await createTestCore();
     const commands = manifest.features.slash_commands.map((c: { command: string }) => c.command);
     for (const def of core.listCommands()) expect(commands).toContain(`/${def.name}`);
   });
@@ -43,8 +43,8 @@ describe('slack-app-manifest.yaml', () => {
 });
 
 describe('Slack adapter configuration', () => {
-  it('needs a bot token and a signing secret or app token', () => {
-    const { core } = createTestCore();
+  it('needs a bot token and a signing secret or app token', async () => {
+    const { core } = await createTestCore();
     const base = { SLACK_API_URL: undefined, PORT: 0 };
     expect(() => createSlackAdapter({ config: { ...base, SLACK_BOT_TOKEN: undefined, SLACK_SIGNING_SECRET: 's', SLACK_APP_TOKEN: undefined }, core, log })).toThrow(/SLACK_BOT_TOKEN/);
     expect(() => createSlackAdapter({ config: { ...base, SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: undefined }, core, log })).toThrow(/SLACK_SIGNING_SECRET/);
@@ -55,7 +55,7 @@ describe('Slack adapter configuration', () => {
   it('Socket Mode asks SLACK_API_URL for a WebSocket URL with the app token, and start fails cleanly when refused', async () => {
     const fake = await new FakeSlack('xoxb-test-token').start();
     cleanups.push(() => fake.stop());
-    const { core } = createTestCore();
+    const { core } = await createTestCore();
     const adapter = createSlackAdapter({
       config: { SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: 'xapp-1-test', SLACK_API_URL: fake.apiUrl, PORT: 0 },
       core,
@@ -72,7 +72,7 @@ describe('Slack adapter configuration', () => {
   it('a bad bot token fails start with a message that names the problem, not the token', async () => {
     const fake = await new FakeSlack('xoxb-the-right-one').start();
     cleanups.push(() => fake.stop());
-    const { core } = createTestCore();
+    const { core } = await createTestCore();
     const adapter = createSlackAdapter({
       config: { SLACK_BOT_TOKEN: 'xoxb-wrong-token', SLACK_SIGNING_SECRET: 's', SLACK_APP_TOKEN: undefined, SLACK_API_URL: fake.apiUrl, PORT: 0 },
       core,
