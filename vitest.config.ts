@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Native modules (better-sqlite3, hnswlib-node) are safest in forked workers.
     pool: 'forks',
+    // One throwaway PostgreSQL for the run: the storage tests run on both engines.
+    globalSetup: ['tests/global-postgres.ts'],
   },
 });

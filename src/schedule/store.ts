@@ -124,7 +124,7 @@ export class ScheduleStore {
    * before anything was sent (its process died while rendering). A conditional update: false
    * if someone else did.
    */
-  async claimRetry(scheduleId: string, fireTime: string, now: Date, leaseUntil: Date = now): Promise<boolean> {
+  async claimRetry(scheduleId: string, fireTime: string, now: Date, leaseUntil: Date): Promise<boolean> {
     const res = await this.db
       .updateTable('schedule_runs')
       .set((eb) => ({
@@ -217,23 +217,21 @@ export class ScheduleStore {
    * than risking a duplicate. A live replica's attempt still holds its lease and is left alone.
    */
   async closeInterrupted(now: Date): Promise<RunRow[]> {
-    return this.db.transaction().execute(async (trx) => {
-      const stale = (eb: any) =>
-        eb.and([eb('status', '=', 'posting'), eb('sent_at', 'is not', null), eb('next_attempt_at', '<=', iso(now))]);
-      const rows = await trx.selectFrom('schedule_runs').selectAll().where(stale).execute();
-      if (!rows.length) return [];
-      await trx
-        .updateTable('schedule_runs')
-        .set({
-          status: 'failed',
-          next_attempt_at: null,
-          updated_at: iso(now),
-          error: 'interrupted after the post was sent; not retried to avoid a duplicate post',
-        })
-        .where(stale)
-        .execute();
-      return rows.map(toRun);
-    });
+    // One statement (UPDATE … RETURNING on both engines): nothing to interleave with.
+    const rows = await this.db
+      .updateTable('schedule_runs')
+      .set({
+        status: 'failed',
+        next_attempt_at: null,
+        updated_at: iso(now),
+        error: 'interrupted after the post was sent; not retried to avoid a duplicate post',
+      })
+      .where('status', '=', 'posting')
+      .where('sent_at', 'is not', null)
+      .where('next_attempt_at', '<=', iso(now))
+      .returningAll()
+      .execute();
+    return rows.map(toRun);
   }
 
   /**

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Transaction } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -50,6 +50,26 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   return storage;
 }
 
+/**
+ * Transactions that take the write lock when they begin. A deferred SQLite transaction that
+ * reads and then writes can fail at once with SQLITE_BUSY when another process writes the same
+ * file (the busy timeout cannot help an upgrade); an immediate one waits its turn instead.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly database: Database.Database) {
+    super({ database });
+  }
+  override createDriver() {
+    return new ImmediateSqliteDriver({ database: this.database });
+  }
+}
+
 function openSqlite(file: string): Storage {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new Database(file);
@@ -57,7 +77,7 @@ function openSqlite(file: string): Storage {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect(sqlite) });
   return { engine: 'sqlite', db, where: file === ':memory:' ? 'sqlite (memory)' : `sqlite ${path.resolve(file)}`, close: () => db.destroy() };
 }
 
@@ -89,9 +109,16 @@ function openPostgres(url: string, poolSize = 10): Storage {
 }
 
 async function migrate(storage: Storage): Promise<void> {
-  // The migrator serialises concurrent starts (a lock table; advisory lock on PostgreSQL).
+  // On PostgreSQL the migrator serialises concurrent starts with an advisory lock. Its SQLite
+  // lock is a no-op (one connection per process), so two processes starting on one file can
+  // collide: the loser finds the work done when it tries again.
   const migrator = new Migrator({ db: storage.db, provider: migrationProvider(storage.engine) });
-  const { error, results } = await migrator.migrateToLatest();
+  let outcome = await migrator.migrateToLatest();
+  for (let attempt = 1; outcome.error && storage.engine === 'sqlite' && attempt < 5; attempt++) {
+    await new Promise((r) => setTimeout(r, 50 * attempt));
+    outcome = await migrator.migrateToLatest();
+  }
+  const { error, results } = outcome;
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const cause = error instanceof Error ? error.message : String(error);

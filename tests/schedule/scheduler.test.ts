@@ -434,7 +434,7 @@ describe('retries', () => {
     expect((await second.store.getRun('b', fire))!.status).toBe('posting');
     // The first attempt still holds the run and may send; a taken-over attempt may not.
     expect(await first.store.markSending('b', fire.toISOString(), 1, time.now())).toBe(true);
-    expect(await first.store.claimRetry('b', fire.toISOString(), new Date('2024-03-11T01:02:00Z'))).toBe(false);
+    expect(await first.store.claimRetry('b', fire.toISOString(), new Date('2024-03-11T01:02:00Z'), new Date('2024-03-11T01:07:00Z'))).toBe(false);
     expect(await first.store.markSending('b', fire.toISOString(), 2, time.now())).toBe(false);
   });
 });
