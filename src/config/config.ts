@@ -103,6 +103,11 @@ export const envSchema = z.object({
   // Scheduler
   SCHEDULER_ENABLED: boolWithDefault(true),
   SCHEDULE_GRACE_HOURS: intWithDefault(6, 0, 24 * 30),
+  /**
+   * How long a replica holds a scheduled post it claimed before another may take it over (if
+   * nothing was sent yet) or close it (if the post call went out): longer than a render and post.
+   */
+  SCHEDULE_LEASE_SECONDS: intWithDefault(300, 1, 24 * 3600),
   /** Channel admins allowed to add/remove reminders from chat, e.g. `slack:U1,feishu:ou_2`. Empty = ADMIN_IDS. */
   CHANNEL_ADMIN_IDS: idList,
 });

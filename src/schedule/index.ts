@@ -19,7 +19,7 @@ import type { CaseStudy, Clock, TimerPort } from './types.js';
  */
 export interface SchedulingOptions {
   db: Db;
-  config: Pick<AppConfig, 'KNOWLEDGE_DIR' | 'SCHEDULE_GRACE_HOURS' | 'CHANNEL_ADMIN_IDS' | 'ADMIN_IDS'>;
+  config: Pick<AppConfig, 'KNOWLEDGE_DIR' | 'SCHEDULE_GRACE_HOURS' | 'SCHEDULE_LEASE_SECONDS' | 'CHANNEL_ADMIN_IDS' | 'ADMIN_IDS'>;
   post: PostFn;
   citer?: HandbookCiter;
   summarise?: Summariser;
@@ -45,6 +45,7 @@ export async function createScheduling(o: SchedulingOptions) {
     digests,
     post: o.post,
     graceHours: o.config.SCHEDULE_GRACE_HOURS,
+    leaseMs: (o.config.SCHEDULE_LEASE_SECONDS ?? 300) * 1000,
     ...renderDeps,
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.timer ? { timer: o.timer } : {}),

@@ -38,6 +38,7 @@ export class FakeSlack {
   readonly downloads: { name: string; authorization?: string }[] = [];
   private readonly failures = new Map<string, CannedResponse[]>();
   private readonly files = new Map<string, Uint8Array>();
+  private holdWhen: ((method: string, params: Record<string, any>) => boolean) | null = null;
   private readonly server: http.Server;
   private seq = 0;
   private port = 0;
@@ -70,6 +71,14 @@ export class FakeSlack {
   addFile(name: string, data: Uint8Array | string): string {
     this.files.set(name, typeof data === 'string' ? new TextEncoder().encode(data) : data);
     return `${this.origin}/files/${encodeURIComponent(name)}`;
+  }
+
+  /**
+   * Calls matching `when` are recorded and then never answered (until stop): a platform that
+   * took the request and hung, or a caller killed while waiting for the answer.
+   */
+  holdCalls(when: (method: string, params: Record<string, any>) => boolean): void {
+    this.holdWhen = when;
   }
 
   failNext(method: string, response: CannedResponse): void {
@@ -120,6 +129,7 @@ export class FakeSlack {
     const canned = this.failures.get(method)?.shift();
     const status = canned?.status ?? 200;
     this.calls.push({ method, params, authorization: req.headers.authorization, status, at: Date.now() });
+    if (this.holdWhen?.(method, params)) return;
     if (canned) {
       res.writeHead(status, { 'content-type': 'application/json', ...(canned.headers ?? {}) });
       res.end(JSON.stringify(canned.body ?? { ok: false, error: 'fake_failure' }));
