@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { InputError } from '../errors/input-error.js';
 
 /**
  * One typed view of the environment. Every variable is documented in `.env.example`.
@@ -105,10 +106,9 @@ export type AppConfig = z.infer<typeof envSchema> & {
   feishuEnabled: boolean;
 };
 
-export class ConfigError extends Error {
+export class ConfigError extends InputError {
   constructor(public readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
   }
 }
 

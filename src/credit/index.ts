@@ -52,4 +52,4 @@ export {
   parseApprovalChannels,
   type CreditMessenger,
 } from './workflow.js';
-export { DataFileError } from '../knowledge/data-file.js';
+export { DataFileError } from '../data-files/data-file.js';

@@ -14,7 +14,7 @@ import type { CaseStudy, Clock, TimerPort } from './types.js';
 
 /**
  * One-call wiring for main.ts / the CLI: loads knowledge/cases and knowledge/reminders.yaml
- * (throwing PolicyDataError naming file and line), and builds store, registry, digests,
+ * (throwing DataFileError naming file and line), and builds store, registry, digests,
  * scheduler and the two commands. Call `scheduler.start()` only when SCHEDULER_ENABLED.
  */
 export interface SchedulingOptions {
@@ -68,4 +68,4 @@ export { loadReminders, parseReminders } from './reminders.js';
 export { nextFireTimes, previewDigest } from './cli.js';
 export { createRemindCommand, createDigestCommand } from './commands.js';
 export { Scheduler } from './scheduler.js';
-export { PolicyDataError } from './types.js';
+export { DataFileError } from '../data-files/data-file.js';
