@@ -4,7 +4,8 @@ import { AnalyticsStore } from './analytics/store.js';
 import { createAnswerer, type ConfiguredAnswerer } from './answer/index.js';
 import { BotCore } from './core/core.js';
 import { EventDeduper } from './core/dedupe.js';
-import { createKbCommand } from './core/kb-command.js';
+import { SharedReplies } from './core/shared-replies.js';
+import { createKbCommand } from './knowledge/commands.js';
 import type { Platform, PostTarget, Reply } from './core/types.js';
 import type { AppConfig } from './config/config.js';
 import { createCreditFeature } from './credit/index.js';
@@ -57,7 +58,8 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
 
   const analytics = new AnalyticsStore(db, config.ANALYTICS_SALT);
   const dedupe = new EventDeduper(db);
-  const core = new BotCore({ answerer, analytics, dedupe, log, now: options.now });
+  const sharedReplies = new SharedReplies(db);
+  const core = new BotCore({ answerer, questions: analytics, sharedReplies, dedupe, log, now: options.now });
 
   const post = (target: PostTarget, reply: Reply) => core.post(target, reply);
   const notifyUser = (platform: Platform, userId: string, reply: Reply) => core.notifyUser(platform, userId, reply);
@@ -79,7 +81,7 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
     createPrecheckCommand({
       prechecker,
       audit: createPrecheckAudit(db, { salt: config.ANALYTICS_SALT, storeText: config.PRECHECK_STORE_TEXT }),
-      shareId: (reply) => analytics.saveReply({ ...reply, actions: [], visibility: 'in_channel' }),
+      shareId: (reply) => sharedReplies.save({ ...reply, actions: [], visibility: 'in_channel' }),
     }),
   );
 

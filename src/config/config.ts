@@ -135,8 +135,3 @@ export function loadConfig(
     feishuEnabled: Boolean(c.FEISHU_APP_ID && c.FEISHU_APP_SECRET),
   };
 }
-
-/** `platform:id` membership test used by every role/admin list. */
-export function hasId(list: readonly string[], platform: string, userId: string): boolean {
-  return list.includes(`${platform}:${userId}`) || list.includes(userId);
-}

@@ -166,3 +166,22 @@ export interface FormDefinition {
   id: string;
   handle(submission: IncomingFormSubmission): Promise<FormResult>;
 }
+
+/** One answered (or unanswered) question, as the core reports it for statistics. */
+export interface QuestionRecord {
+  platform: Platform;
+  userId: string;
+  conversationId: string;
+  question: string;
+  answered: boolean;
+  topScore: number;
+  latencyMs: number;
+  mode: 'llm' | 'extractive';
+}
+
+/** Where the core records questions and 👍/👎 votes (the analytics feature implements it). */
+export interface QuestionLog {
+  recordQuestion(record: QuestionRecord): string;
+  /** One vote per user per answer; returns false for an unknown answer. */
+  recordFeedback(questionId: string, platform: string, userId: string, vote: 'up' | 'down'): boolean;
+}

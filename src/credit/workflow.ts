@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ActionResult, ChatPort, Origin, Platform, PostTarget, Reply } from '../core/types.js';
-import { hasId, type AppConfig } from '../config/config.js';
+import type { AppConfig } from '../config/config.js';
+import { hasId } from '../core/ids.js';
 import { log as defaultLog, type Logger } from '../log/logger.js';
 import type { Db } from '../storage/db.js';
 import type { CreditApplication } from './application.js';

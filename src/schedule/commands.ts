@@ -1,5 +1,6 @@
 import type { CommandContext, CommandDefinition, Origin, Reply, ReplyBlock } from '../core/types.js';
-import { hasId, type AppConfig } from '../config/config.js';
+import type { AppConfig } from '../config/config.js';
+import { hasId } from '../core/ids.js';
 import { log } from '../log/logger.js';
 import { nextFire } from './cron.js';
 import { DEFAULT_DIGEST, type DigestService } from './digest.js';

@@ -1,8 +1,8 @@
-import { hasId } from '../config/config.js';
-import type { KnowledgeService } from '../knowledge/service.js';
-import type { KnowledgeStatus } from '../knowledge/knowledge-base.js';
-import { textReply } from './replies.js';
-import type { CommandDefinition, Reply } from './types.js';
+import { hasId } from '../core/ids.js';
+import { textReply } from '../core/replies.js';
+import type { CommandDefinition, Reply } from '../core/types.js';
+import type { KnowledgeStatus } from './knowledge-base.js';
+import type { KnowledgeService } from './service.js';
 
 export interface KbCommandDeps {
   knowledge: KnowledgeService;
