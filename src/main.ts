@@ -93,7 +93,7 @@ try {
 }
 
 if (platforms.length && config.SCHEDULER_ENABLED) {
-  await app.scheduling.scheduler.start();
+  await app.start();
   log.info({ schedules: app.scheduling.registry.all().length }, 'scheduler started');
 }
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { loadConfig, type AppConfig } from '../config/config.js';
 import { KnowledgeService } from '../knowledge/service.js';
 import { createLogger } from '../log/logger.js';
-import { createEmbeddings } from '../retrieval/embeddings-factory.js';
+import { createEmbeddings } from '../config/embeddings.js';
 import { AnalyticsStore } from '../analytics/store.js';
 import { createApp } from '../app.js';
 import { creditFileToJson } from '../credit/index.js';

@@ -11,6 +11,7 @@ import type {
   ActionResult,
   ChatPort,
   CommandDefinition,
+  Feature,
   FormDefinition,
   FormResult,
   IncomingAction,
@@ -76,6 +77,13 @@ export class BotCore {
   registerForm(def: FormDefinition): void {
     this.forms.set(def.id, def);
   }
+  /** Registers a feature's commands, actions and forms in one call. */
+  registerFeature(feature: Feature): void {
+    for (const command of feature.commands ?? []) this.registerCommand(command);
+    for (const action of feature.actions ?? []) this.registerAction(action);
+    for (const form of feature.forms ?? []) this.registerForm(form);
+  }
+
   registerPort(port: ChatPort): void {
     this.ports.set(port.platform, port);
   }

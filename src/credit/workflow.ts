@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { ActionResult, ChatPort, Origin, Platform, PostTarget, Reply } from '../core/types.js';
-import type { AppConfig } from '../config/config.js';
 import { hasId } from '../core/ids.js';
 import { log as defaultLog, type Logger } from '../log/logger.js';
 import type { Db } from '../storage/db.js';
@@ -51,7 +50,15 @@ export type SubmitOutcome = { application: StoredApplication; reply: Reply; warn
 
 const PLATFORMS: readonly Platform[] = ['slack', 'feishu', 'console'];
 
-export function creditRolesFromConfig(config: AppConfig): CreditRoles {
+/** The role lists credit reads from the environment (the app config satisfies it). */
+export interface CreditRoleSettings {
+  CREDIT_ROLE_SALES_MANAGER: readonly string[];
+  CREDIT_ROLE_FINANCE: readonly string[];
+  CREDIT_ROLE_FINANCE_DIRECTOR: readonly string[];
+  CREDIT_ROLE_GENERAL_MANAGER: readonly string[];
+}
+
+export function creditRolesFromConfig(config: CreditRoleSettings): CreditRoles {
   return {
     sales_manager: config.CREDIT_ROLE_SALES_MANAGER,
     finance: config.CREDIT_ROLE_FINANCE,

@@ -1,5 +1,4 @@
 import type { CommandContext, CommandDefinition, Origin, Reply, ReplyBlock } from '../core/types.js';
-import type { AppConfig } from '../config/config.js';
 import { hasId } from '../core/ids.js';
 import { log } from '../log/logger.js';
 import { nextFire } from './cron.js';
@@ -12,9 +11,15 @@ import { errorSummary } from '../log/errors.js';
 
 /** `/remind` and `/digest`: chat access to schedules. YAML schedules are listed but never edited here. */
 
+/** Who may add and remove reminders (the app config satisfies it): channel admins, else admins. */
+export interface ReminderAdmins {
+  CHANNEL_ADMIN_IDS: readonly string[];
+  ADMIN_IDS: readonly string[];
+}
+
 export interface RemindCommandDeps {
   registry: ScheduleRegistry;
-  config: Pick<AppConfig, 'CHANNEL_ADMIN_IDS' | 'ADMIN_IDS'>;
+  config: ReminderAdmins;
   clock?: Clock;
 }
 

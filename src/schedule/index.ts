@@ -1,9 +1,8 @@
 import path from 'node:path';
-import type { AppConfig } from '../config/config.js';
 import type { HandbookCiter } from '../retrieval/types.js';
 import type { Db } from '../storage/db.js';
 import { loadCases } from './cases.js';
-import { createDigestCommand, createRemindCommand } from './commands.js';
+import { createDigestCommand, createRemindCommand, type ReminderAdmins } from './commands.js';
 import { DigestService } from './digest.js';
 import { ScheduleRegistry } from './registry.js';
 import { loadReminders } from './reminders.js';
@@ -15,11 +14,12 @@ import type { CaseStudy, Clock, TimerPort } from './types.js';
 /**
  * One-call wiring for main.ts / the CLI: loads knowledge/cases and knowledge/reminders.yaml
  * (throwing DataFileError naming file and line), and builds store, registry, digests,
- * scheduler and the two commands. Call `scheduler.start()` only when SCHEDULER_ENABLED.
+ * scheduler and the two commands. The app starts it (`start()`) only when SCHEDULER_ENABLED.
  */
 export interface SchedulingOptions {
   db: Db;
-  config: Pick<AppConfig, 'KNOWLEDGE_DIR' | 'SCHEDULE_GRACE_HOURS' | 'CHANNEL_ADMIN_IDS' | 'ADMIN_IDS'>;
+  /** The settings scheduling reads (the app config satisfies it). */
+  config: ReminderAdmins & { KNOWLEDGE_DIR: string; SCHEDULE_GRACE_HOURS: number };
   post: PostFn;
   citer?: HandbookCiter;
   summarise?: Summariser;
@@ -29,6 +29,9 @@ export interface SchedulingOptions {
 }
 
 export function createScheduling(o: SchedulingOptions) {
+  const reloadCases = (): void => {
+    cases = loadCases(path.join(knowledge, 'cases'), { handbookDir: path.join(knowledge, 'handbook') });
+  };
   const knowledge = o.config.KNOWLEDGE_DIR;
   let cases: CaseStudy[] = loadCases(path.join(knowledge, 'cases'), { handbookDir: path.join(knowledge, 'handbook') });
   const yaml = loadReminders(path.join(knowledge, 'reminders.yaml'), { knownTags: [...new Set(cases.flatMap((c) => c.tags))] });
@@ -48,6 +51,7 @@ export function createScheduling(o: SchedulingOptions) {
     ...(o.retry ? { retry: o.retry } : {}),
   });
   return {
+    name: 'schedule',
     store,
     registry,
     digests,
@@ -57,9 +61,10 @@ export function createScheduling(o: SchedulingOptions) {
       createDigestCommand({ registry, digests, post: o.post }),
     ],
     /** Re-reads the case library (e.g. on `kb reload`); throws and keeps the old one on error. */
-    reloadCases(): void {
-      cases = loadCases(path.join(knowledge, 'cases'), { handbookDir: path.join(knowledge, 'handbook') });
-    },
+    reloadCases,
+    reload: reloadCases,
+    start: () => scheduler.start(),
+    stop: () => scheduler.stop(),
   };
 }
 

@@ -103,6 +103,11 @@ export class Scheduler {
     await Promise.allSettled(launched);
   }
 
+  /** Whether the scheduler is armed (between start() and stop()). */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
   stop(): void {
     this.running = false;
     this.unsubscribe?.();
