@@ -80,6 +80,7 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
     creditLookup: credit.workflow,
     llmReview: chatModel ? createLlmReview(chatModel, config.PROMPTS_DIR) : undefined,
     llmTimeoutMs: config.LLM_TIMEOUT_MS,
+    log,
   });
   const precheck: Feature = {
     name: 'precheck',
@@ -88,6 +89,7 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
         prechecker,
         audit: createPrecheckAudit(db, { salt: config.ANALYTICS_SALT, storeText: config.PRECHECK_STORE_TEXT }),
         shareId: (reply) => sharedReplies.save({ ...reply, actions: [], visibility: 'in_channel' }),
+        log,
       }),
     ],
   };
@@ -97,6 +99,7 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
     post,
     citer: cite,
     summarise: chatModel ? createLlmSummariser(chatModel, config.PROMPTS_DIR, config.LLM_TIMEOUT_MS) : undefined,
+    logger: log,
     ...(now ? { clock: { now: () => new Date(now()) } } : {}),
   });
   const features: Feature[] = [credit, precheck, scheduling];

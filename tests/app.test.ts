@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app.js';
 import type { Origin, Reply } from '../src/core/types.js';
 import { ConfigError, loadConfig } from '../src/config/config.js';
-import { log } from '../src/log/logger.js';
+import { silentLogger as log } from '../src/log/logger.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'app-test-'));
 let app: App;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ActionResult, ChatPort, Origin, Platform, PostTarget, Reply } from '../core/types.js';
 import { hasId } from '../core/ids.js';
-import { log as defaultLog, type Logger } from '../log/logger.js';
+import { silentLogger, type Logger } from '../log/logger.js';
 import type { Db } from '../storage/db.js';
 import type { CreditApplication } from './application.js';
 import type { ApprovedCreditLine, CreditLineLookup } from './lookup.js';
@@ -138,7 +138,7 @@ export class CreditWorkflow implements CreditLineLookup {
     this.store = new CreditStore(deps.db);
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? (() => `CR-${randomBytes(4).toString('hex').toUpperCase()}`);
-    this.log = deps.logger ?? defaultLog;
+    this.log = deps.logger ?? silentLogger;
     this.timeZone = deps.timeZone ?? 'Asia/Shanghai';
   }
 

@@ -1,6 +1,6 @@
 import type { CommandContext, CommandDefinition, Origin, Reply, ReplyBlock } from '../core/types.js';
 import { hasId } from '../core/ids.js';
-import { log } from '../log/logger.js';
+import { silentLogger, type Logger } from '../log/logger.js';
 import { nextFire } from './cron.js';
 import { DEFAULT_DIGEST, type DigestService } from './digest.js';
 import { ReminderError, type ScheduleRegistry } from './registry.js';
@@ -21,12 +21,14 @@ export interface RemindCommandDeps {
   registry: ScheduleRegistry;
   config: ReminderAdmins;
   clock?: Clock;
+  logger?: Logger;
 }
 
 export interface DigestCommandDeps {
   registry: ScheduleRegistry;
   digests: DigestService;
   post: PostFn;
+  logger?: Logger;
 }
 
 const REMIND_USAGE = [
@@ -98,6 +100,7 @@ export function parseAddArgs(rest: string): { cron: string; timezone?: string; t
 
 export function createRemindCommand(deps: RemindCommandDeps): CommandDefinition {
   const clock = deps.clock ?? systemClock;
+  const log = deps.logger ?? silentLogger;
   return {
     name: 'remind',
     summary: '定时合规提醒：查看、添加、删除本频道的提醒',
@@ -182,6 +185,7 @@ export function digestSettingsFor(registry: ScheduleRegistry, target: ScheduleTa
 const DIGEST_USAGE = '/digest now — 在本频道发布下一期案例分享\n/digest preview — 预览下一期（不发布、不计入轮换）';
 
 export function createDigestCommand(deps: DigestCommandDeps): CommandDefinition {
+  const log = deps.logger ?? silentLogger;
   return {
     name: 'digest',
     summary: '合规案例分享：立即在本频道发布下一期，或预览',

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Logger } from '../log/logger.js';
 import type { HandbookCiter } from '../retrieval/types.js';
 import type { Db } from '../storage/db.js';
 import { loadCases } from './cases.js';
@@ -26,6 +27,7 @@ export interface SchedulingOptions {
   clock?: Clock;
   timer?: TimerPort;
   retry?: Partial<RetryPolicy>;
+  logger?: Logger;
 }
 
 export function createScheduling(o: SchedulingOptions) {
@@ -37,7 +39,7 @@ export function createScheduling(o: SchedulingOptions) {
   const yaml = loadReminders(path.join(knowledge, 'reminders.yaml'), { knownTags: [...new Set(cases.flatMap((c) => c.tags))] });
   const store = new ScheduleStore(o.db);
   const registry = new ScheduleRegistry(yaml, store, o.clock);
-  const renderDeps = { ...(o.citer ? { citer: o.citer } : {}), ...(o.summarise ? { summarise: o.summarise } : {}) };
+  const renderDeps = { ...(o.citer ? { citer: o.citer } : {}), ...(o.summarise ? { summarise: o.summarise } : {}), ...(o.logger ? { logger: o.logger } : {}) };
   const digests = new DigestService({ store, cases: () => cases, ...renderDeps, ...(o.clock ? { clock: o.clock } : {}) });
   const scheduler = new Scheduler({
     registry,
@@ -57,8 +59,8 @@ export function createScheduling(o: SchedulingOptions) {
     digests,
     scheduler,
     commands: [
-      createRemindCommand({ registry, config: o.config, ...(o.clock ? { clock: o.clock } : {}) }),
-      createDigestCommand({ registry, digests, post: o.post }),
+      createRemindCommand({ registry, config: o.config, logger: o.logger, ...(o.clock ? { clock: o.clock } : {}) }),
+      createDigestCommand({ registry, digests, post: o.post, logger: o.logger }),
     ],
     /** Re-reads the case library (e.g. on `kb reload`); throws and keeps the old one on error. */
     reloadCases,

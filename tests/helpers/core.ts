@@ -3,7 +3,7 @@ import type { Answerer, AskResult } from '../../src/answer/types.js';
 import { BotCore } from '../../src/core/core.js';
 import { EventDeduper } from '../../src/core/dedupe.js';
 import { SharedReplies } from '../../src/core/shared-replies.js';
-import { log } from '../../src/log/logger.js';
+import { silentLogger as log } from '../../src/log/logger.js';
 import { openDatabase, type Db } from '../../src/storage/db.js';
 
 /**
