@@ -3,9 +3,9 @@ import type { CreditLineLookup } from '../credit/lookup.js';
 import { log } from '../log/logger.js';
 import type { HandbookCitation, HandbookCiter } from '../retrieval/types.js';
 import { detectScript, toTraditional } from '../text/script.js';
-import { CHECKS, type CheckHit } from './checks.js';
+import { CHECKS, type CheckHit } from './checks/index.js';
 import { gatherFacts, type ContractFacts } from './facts.js';
-import { loadRules, type CompiledMatcher, type CompiledRule } from './rules.js';
+import { loadOwnCompanies, loadRules, type CompiledMatcher, type CompiledRule } from './rules.js';
 import type { Sentence } from './text.js';
 import { SEVERITY_ORDER, verdictOf, type Finding, type PrecheckResult, type Severity } from './types.js';
 
@@ -19,6 +19,8 @@ export interface PrecheckerOptions {
   /** Optional model review; its findings are marked `model` and can never remove rule findings. */
   llmReview?: (contractText: string) => Promise<unknown[]>;
   llmTimeoutMs?: number;
+  /** Our own company names (contract.yaml `ownCompanies` when not given): the customer is the other party. */
+  ownCompanies?: readonly string[];
 }
 
 export interface CheckOptions {
@@ -39,11 +41,12 @@ const MAX_EVIDENCE = 240;
 
 export function createPrechecker(options: PrecheckerOptions = {}): Prechecker {
   const rules = options.rules ?? loadRules(options.rulesPath);
+  const ownCompanies = options.ownCompanies ?? (options.rules ? [] : loadOwnCompanies(options.rulesPath));
   return {
     rules,
     async check(text, opts = {}) {
       const started = performance.now();
-      const facts = gatherFacts(text);
+      const facts = gatherFacts(text, { ownCompanies });
       const findings = runRules(rules, facts, { creditLookup: options.creditLookup, now: opts.now ?? new Date() });
 
       const script = opts.outputScript === 'auto' || !opts.outputScript ? scriptOf(text) : opts.outputScript;
@@ -126,8 +129,9 @@ export function runRules(rules: readonly CompiledRule[], facts: ContractFacts, c
       hits = [];
       for (const m of rule.matchers) {
         for (const s of matchingSentences(m, facts)) {
-          if (seen.has(s.index)) continue;
-          seen.add(s.index);
+          const key = s.restated ? -1 - s.start : s.index;
+          if (seen.has(key)) continue;
+          seen.add(key);
           hits.push({ start: s.start, end: s.end });
         }
       }
@@ -175,6 +179,15 @@ function matchingSentences(m: CompiledMatcher, facts: ContractFacts): Sentence[]
       const clause = clauseText(facts, s.clause);
       if (m.unlessClause.some((re) => re.test(clause))) continue;
     }
+    out.push(s);
+  }
+  // Table cells restated with their headers (`合计 金额 12,000 元`) are read like sentences.
+  for (const s of facts.statements) {
+    if (s.start < tailFrom || !m.any.some((re) => re.test(s.text))) continue;
+    const context = `${text.clauses[s.clause]?.heading ?? ''}\n${s.text}`;
+    if (m.with.length && !m.with.some((re) => re.test(context))) continue;
+    if (m.withAlso.length && !m.withAlso.some((re) => re.test(context))) continue;
+    if (m.unless.some((re) => re.test(s.text))) continue;
     out.push(s);
   }
   return out;

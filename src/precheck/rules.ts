@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DataFileError, parseDataFile } from '../knowledge/data-file.js';
 import { z } from 'zod';
-import { CHECKS } from './checks.js';
+import { CHECKS } from './checks/index.js';
 
 /**
  * Pre-check rules are policy, so they live in `knowledge/rules/contract.yaml` and are
@@ -90,6 +90,8 @@ const ruleSchema = z
 const rulesFileSchema = z
   .strictObject({
     version: z.literal(1),
+    /** Our own company names as they appear in contracts; the customer is the other party. */
+    ownCompanies: z.array(z.string().min(2)).default([]),
     rules: z.array(ruleSchema).min(1),
   })
   .superRefine((file, ctx) => {
@@ -139,6 +141,16 @@ export function parseRules(file: string, source: string): CompiledRule[] {
     const kind = match ? 'match' : absent ? 'absent' : 'check';
     return { ...rest, kind, matchers: (match ?? absent ?? []).map(compileMatcher) };
   });
+}
+
+/** `ownCompanies` of the rules file (the customer is never one of these). */
+export function loadOwnCompanies(file: string = DEFAULT_RULES_PATH): string[] {
+  try {
+    return parseDataFile(file, readFileSync(file, 'utf8'), rulesFileSchema).ownCompanies;
+  } catch {
+    // loadRules has already reported a broken file; without names the roles decide.
+    return [];
+  }
 }
 
 export function loadRules(file: string = DEFAULT_RULES_PATH): CompiledRule[] {

@@ -34,6 +34,8 @@ export interface Sentence {
   end: number;
   /** Normalised text. */
   text: string;
+  /** A table cell restated with its column header: `text` is not a slice of the contract. */
+  restated?: true;
 }
 
 /** Full-width ASCII forms and the ideographic space, so `２０％` and `20%` match alike. */
