@@ -123,7 +123,8 @@ export function runRules(rules: readonly CompiledRule[], facts: ContractFacts, c
       const def = CHECKS[rule.check!]!;
       hits = def.run({ facts, creditLookup: ctx.creditLookup, now: ctx.now }, def.params.parse(rule.params ?? {}));
     } else if (rule.kind === 'absent') {
-      hits = rule.matchers.some((m) => matchingSentences(m, facts).length > 0) ? [] : [{ start: 0, end: 0 }];
+      // A clause title or a blank form field states nothing: it does not fill the clause.
+      hits = rule.matchers.some((m) => matchingSentences(m, facts).some((s) => rule.blanksCount || !s.unfilled)) ? [] : [{ start: 0, end: 0 }];
     } else {
       const seen = new Set<number>();
       hits = [];

@@ -92,9 +92,12 @@ export function findRegions(text: PreparedText): PartyRegions {
 export function gatherFacts(original: string, options: FactOptions = {}): ContractFacts {
   const text = prepare(original);
   const optionLists = findOptionLists(text.norm);
-  const unchosen = unchosenRanges(optionLists);
-  if (unchosen.length) text.sentences = withoutRanges(text.sentences, unchosen, text.norm);
+  // Options not chosen, and lists whose choice is left blank (with the sentence that leads into
+  // them), are not agreed terms.
+  const notAgreed = [...unchosenRanges(optionLists), ...blankChoiceRanges(optionLists, text.norm)];
+  if (notAgreed.length) text.sentences = withoutRanges(text.sentences, notAgreed, text.norm);
   const tables = findTables(text.norm);
+  markUnfilled(text, tables);
   const statements: Sentence[] = tables.flatMap((t) =>
     t.statements.map((st) => ({ index: -1, clause: clauseAt(text, st.start), start: st.start, end: st.end, text: st.text, restated: true as const })),
   );
@@ -115,6 +118,41 @@ export function gatherFacts(original: string, options: FactOptions = {}): Contra
     customer,
     contractValue: findContractValue(text.sentences) ?? findContractValue(statements),
   };
+}
+
+/** A blank-choice list from the start of the sentence that introduces it to its end. */
+function blankChoiceRanges(lists: readonly OptionList[], norm: string): { start: number; end: number }[] {
+  return lists
+    .filter((l) => l.chosen.length === 0)
+    .map((l) => {
+      let start = l.start;
+      while (start > 0 && !/[。；;\n]/.test(norm[start - 1]!)) start--;
+      return { start, end: l.end };
+    });
+}
+
+/** A fill-in blank: underscores, or a placeholder the form prints for a value. */
+const BLANK = /_{3,}|(?<![A-Za-z])X{3,}(?![A-Za-z])|×{3,}|(?<=[\s:：])\/(?=[\s；;，,。)]|$)/u;
+/** What a filled-in value shows: a figure or a date. */
+const FILLED = /\d(?![\d.,]*\s*%)|[零壹贰叁肆伍陆柒捌玖拾佰仟]{2,}/u;
+
+function markUnfilled(text: PreparedText, tables: Table[]): void {
+  const emptyTables = tables.filter((t) => t.rows.every((r) => r.cells.slice(1).every((c) => c.trim() === '' || BLANK.test(c))));
+  for (const s of text.sentences) {
+    const heading = text.clauses[s.clause]?.heading ?? '';
+    const stripped = s.text.replace(/^\s*(第[一二三四五六七八九十百零〇两\d]+[条章节款]|[一二三四五六七八九十]+[、.]|\d+[、.](?!\d)|[(][一二三四五六七八九十\d]+[)])\s*/u, '');
+    const title = heading !== '' && s.text.trim() === heading && !/[:：]/.test(s.text);
+    const blankField = BLANK.test(s.text) && !FILLED.test(stripped);
+    const inEmptyTable = emptyTables.some((t) => s.start >= t.start && s.end <= t.end);
+    if (title || blankField || inEmptyTable) s.unfilled = true;
+  }
+  // A lead-in (`支付方式如下：`) states only what follows it in its clause.
+  for (let i = text.sentences.length - 1; i >= 0; i--) {
+    const s = text.sentences[i]!;
+    if (!/[:：]\s*$/.test(s.text)) continue;
+    const next = text.sentences[i + 1];
+    if (!next || next.clause !== s.clause || next.unfilled) s.unfilled = true;
+  }
 }
 
 function clauseAt(text: PreparedText, offset: number): number {

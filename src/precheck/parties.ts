@@ -74,7 +74,7 @@ function cleanName(raw: string): string {
   // A wide gap separates columns (`甲方（盖章）：A公司    乙方（盖章）：B公司`).
   const firstColumn = raw.split(/\s{2,}|\t|\|/)[0] ?? '';
   return firstColumn
-    .replace(/[(](盖章|签章|签字|公章|签字盖章|盖章处|全称)[)]/g, '')
+    .replace(/[(][^)]*(章|印|签|全称)[^)]*[)]/g, '')
     .replace(/[，,。；;]+$/, '')
     .trim();
 }

@@ -59,6 +59,8 @@ const ruleSchema = z
     params: z.record(z.string(), z.unknown()).optional(),
     /** Pattern rules: at most this many findings, so a long contract does not flood the reply. */
     maxFindings: z.number().int().min(1).max(50).default(5),
+    /** Absence rules: a blank form line (`甲方（盖章）：______`) fills the clause too (signature lines are blanks by design). */
+    blanksCount: z.boolean().default(false),
   })
   .superRefine((rule, ctx) => {
     const kinds = (['match', 'absent', 'check'] as const).filter((k) => rule[k] !== undefined);

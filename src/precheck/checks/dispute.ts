@@ -36,7 +36,7 @@ export function readDisputeSections(ctx: CheckContext, vocabulary: DisputeVocabu
     const arbitration = section.sentences.filter((s) => /仲裁/.test(s.text) && !/不得[^。；;]{0,6}仲裁|仲裁裁决[^。；;]{0,6}(执行|撤销)/.test(s.text));
     const court = section.sentences.filter((s) => vocabulary.court.test(s.text) && !vocabulary.courtNotForum.test(s.text));
     const blankChoice = optionLists.find(
-      (l) => l.chosen === null && l.start < section.end && l.end > section.start && l.options.some((o) => /仲裁|法院|诉讼|起诉/.test(text.norm.slice(o.start, o.end))),
+      (l) => l.chosen.length === 0 && l.start < section.end && l.end > section.start && l.options.some((o) => /仲裁|法院|诉讼|起诉/.test(text.norm.slice(o.start, o.end))),
     );
     out.push({ sentences: about, arbitration, court, ...(blankChoice ? { blankChoice } : {}) });
   }

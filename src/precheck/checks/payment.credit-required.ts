@@ -29,7 +29,7 @@ function creditRequiredRun(ctx: CheckContext, p: z.output<typeof creditParams>):
   // `验收合格后`, `到货之日起`, or the event followed straight by a period (`货到 30 天内付款`).
   // The gap holds no payment (`款到发货：甲方付清全部货款后` is a prepayment).
   const after = new RegExp(
-    `(?:${p.after})(?:[^，,。；;:：款]{0,12}?(?:后|之日起|起|之后)|\\s*(?:\\d+|[一二两三四五六七八九十百]+)\\s*个?\\s*(?:工作日|自然日|日|天|月)(?:之?内)?)`,
+    `(?:${p.after})(?:[^，,。；;:：款前]{0,12}?(?:后|之日起|起|之后)|\\s*(?:\\d+|[一二两三四五六七八九十百]+)\\s*个?\\s*(?:工作日|自然日|日|天|月)(?:之?内)?)`,
     'u',
   );
   const pay = new RegExp(p.pay, 'u');

@@ -17,8 +17,8 @@ export interface OptionItem {
 export interface OptionList {
   start: number;
   end: number;
-  /** The chosen option's number; null when the form leaves the choice blank. */
-  chosen: number | null;
+  /** The chosen options' numbers (ticked boxes may be several); empty when the choice is left blank. */
+  chosen: number[];
   options: OptionItem[];
   kind: 'numbered' | 'checkbox';
 }
@@ -32,6 +32,9 @@ const SELECTOR_CONTEXT_BEFORE = /(下列|以下|如下|下述|后附|约定)[^�
 const SELECTOR_CONTEXT_AFTER = /^[^。；;\n]{0,12}[:：]/u;
 
 const CIRCLED = '①②③④⑤⑥⑦⑧⑨⑩';
+
+/** A lone `／` where a value belongs: the form's way of striking an option out. */
+export const STRUCK = /(?<=[\s:：])\/(?=[\s；;，,。)]|$)/u;
 
 /** Option marker styles; each gives the marker's number. */
 const MARKER_STYLES: { re: RegExp; value: (m: RegExpExecArray) => number | null }[] = [
@@ -67,8 +70,10 @@ export function findOptionLists(norm: string): OptionList[] {
     if (options.length === 0) continue;
     const end = options[options.length - 1]!.end;
     if (lists.some((l) => at < l.end && end > l.start)) continue;
-    // One option left (the others struck out) is the choice even when the number is blank.
-    lists.push({ start: at, end, chosen: chosen ?? (options.length === 1 ? options[0]!.number : null), options, kind: 'numbered' });
+    // One option left standing (the others struck out with `／` or deleted) is the choice even when the number is blank.
+    const standing = options.filter((o) => !STRUCK.test(norm.slice(o.start, o.end)));
+    const picked = chosen !== null ? [chosen] : standing.length === 1 ? [standing[0]!.number] : [];
+    lists.push({ start: at, end, chosen: picked, options, kind: 'numbered' });
   }
   lists.push(...checkboxLists(norm));
   return lists.sort((a, b) => a.start - b.start);
@@ -118,41 +123,55 @@ function optionsAfter(norm: string, from: number): OptionItem[] {
 const BOX = /[□☐■☑☒√✓✔▇▉]/gu;
 const TICKED = /[■☑☒√✓✔▇▉]/u;
 
-/** Boxes on one line or consecutive lines form one list; a ticked box is the choice. */
+/**
+ * Check boxes: several boxes on one line are one list (`结算方式：☑电汇 □承兑汇票`); lines that
+ * each open with one box are one list together. Ticked boxes are the choice.
+ */
 function checkboxLists(norm: string): OptionList[] {
-  const boxes = [...norm.matchAll(BOX)].map((m) => ({ at: m.index!, ticked: TICKED.test(m[0]) }));
   const lists: OptionList[] = [];
-  let group: typeof boxes = [];
-  const flush = () => {
-    if (group.length >= 2) {
-      const options = group.map((b, i) => {
-        const next = group[i + 1];
-        const lineEnd = norm.indexOf('\n', b.at);
-        const end = next && (lineEnd === -1 || next.at < lineEnd) ? next.at : lineEnd === -1 ? norm.length : lineEnd;
-        return { number: i + 1, start: b.at, end };
-      });
-      const ticked = group.flatMap((b, i) => (b.ticked ? [i + 1] : []));
-      lists.push({
-        start: options[0]!.start,
-        end: options[options.length - 1]!.end,
-        chosen: ticked.length === 1 ? ticked[0]! : null,
-        options,
-        kind: 'checkbox',
-      });
-    }
-    group = [];
+  let stacked: { at: number; end: number; ticked: boolean }[] = [];
+  const flushStacked = () => {
+    if (stacked.length >= 2) lists.push(listOf(stacked));
+    stacked = [];
   };
-  for (const b of boxes) {
-    const prev = group[group.length - 1];
-    // A new list starts after a sentence end or a gap of more than one line.
-    if (prev && (/[。]/.test(norm.slice(prev.at, b.at)) || (norm.slice(prev.at, b.at).match(/\n/g)?.length ?? 0) > 1)) flush();
-    group.push(b);
+  let pos = 0;
+  while (pos <= norm.length) {
+    const nl = norm.indexOf('\n', pos);
+    const end = nl === -1 ? norm.length : nl;
+    const line = norm.slice(pos, end);
+    const boxes = [...line.matchAll(BOX)].map((m) => ({ at: pos + m.index!, ticked: TICKED.test(m[0]) }));
+    if (boxes.length === 1 && /^\s*$/.test(line.slice(0, boxes[0]!.at - pos))) {
+      stacked.push({ at: boxes[0]!.at, end, ticked: boxes[0]!.ticked });
+    } else {
+      flushStacked();
+      if (boxes.length >= 2) lists.push(listOf(boxes.map((b, i) => ({ ...b, end: boxes[i + 1]?.at ?? sentenceEnd(norm, b.at, end) }))));
+    }
+    if (nl === -1) break;
+    pos = nl + 1;
   }
-  flush();
+  flushStacked();
   return lists;
+}
+
+/** The last box's option runs to the end of its phrase. */
+function sentenceEnd(norm: string, from: number, lineEnd: number): number {
+  const rest = norm.slice(from, lineEnd);
+  const stop = rest.search(/[。；;，,]/);
+  return stop === -1 ? lineEnd : from + stop;
+}
+
+function listOf(boxes: { at: number; end: number; ticked: boolean }[]): OptionList {
+  const options = boxes.map((b, i) => ({ number: i + 1, start: b.at, end: b.end }));
+  return {
+    start: options[0]!.start,
+    end: options[options.length - 1]!.end,
+    chosen: boxes.flatMap((b, i) => (b.ticked ? [i + 1] : [])),
+    options,
+    kind: 'checkbox',
+  };
 }
 
 /** Offset ranges that are not part of the agreement: options not chosen. */
 export function unchosenRanges(lists: readonly OptionList[]): { start: number; end: number }[] {
-  return lists.flatMap((l) => (l.chosen === null ? [] : l.options.filter((o) => o.number !== l.chosen).map((o) => ({ start: o.start, end: o.end }))));
+  return lists.flatMap((l) => (l.chosen.length === 0 ? [] : l.options.filter((o) => !l.chosen.includes(o.number)).map((o) => ({ start: o.start, end: o.end }))));
 }

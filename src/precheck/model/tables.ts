@@ -25,6 +25,8 @@ export interface Table {
 
 const HEADER_WORD = /品名|名称|型号|规格|数量|单价|金额|总价|价款|小计|合计|单位|序号|项目|费用|价格|内容|备注|货物|产品|服务|期数|比例|时间|日期/u;
 /** A column whose cells are money. */
+/** A column naming what is sold: its cells are the subject (`品名：304 不锈钢管`). */
+const SUBJECT_HEADER = /名称|品名|型号|规格|服务内容|服务项目|项目内容|货物|产品|设备/u;
 const MONEY_HEADER = /单价|金额|总价|价款|小计|合计|总额|价格|费用|报价|货款|服务费|含税价|未税价/u;
 const CURRENCY_IN = new RegExp(`(${CURRENCY_PREFIX})|万元|千元|元`, 'iu');
 const NUMBER_CELL = /^\s*(?:[¥￥$]\s*)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*$/u;
@@ -114,7 +116,12 @@ function statementsOf(table: Table): TableStatement[] {
     const rowLabel = row.cells[0] && !NUMBER_CELL.test(row.cells[0]) ? row.cells[0] : '';
     row.cells.forEach((cell, k) => {
       const col = k + Math.max(0, shift);
-      if (col >= columns.length || !money[col] || !NUMBER_CELL.test(cell)) return;
+      if (col >= columns.length) return;
+      if (!money[col] && SUBJECT_HEADER.test(table.header[col]!) && /[\p{Script=Han}A-Za-z]/u.test(cell) && !/^(合计|总计|小计|共计)/u.test(row.cells[0] ?? '')) {
+        out.push({ start: row.start, end: row.end, text: `${columns[col]!.label}：${cell}` });
+        return;
+      }
+      if (!money[col] || !NUMBER_CELL.test(cell)) return;
       const { label, unit } = columns[col]!;
       const value = cell.replace(/[¥￥$\s]/g, '');
       const currency = unit || '元';
