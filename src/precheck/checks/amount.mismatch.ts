@@ -93,9 +93,70 @@ function instalmentsSum(ctx: CheckContext): CheckHit[] {
     if (!/付款|支付|付清|结算|汇入/.test(body)) continue;
     const items = instalmentsIn(body);
     if (items.length < 2) continue;
+    // A payment stated outside every named instalment (`2. 验收合格后 30 日内支付总价的 70%`) is one
+    // more instalment the names do not cover: the sum cannot be judged.
+    if (uncoveredPayment(body, items)) continue;
     const evidence = sentenceSpan(ctx, clause.start + items[0]!.start, clause.start + items[items.length - 1]!.end);
     const detail = (contractValue && amountsDisagree(items, contractValue.value)) ?? percentagesDisagree(items);
     if (detail) hits.push({ ...evidence, detail });
+  }
+  return hits;
+}
+
+/**
+ * A share of the price paid outside every named instalment (`2. 验收合格后 30 日内支付合同总价的 70%`)
+ * is one more instalment the names do not cover: the sum cannot be judged.
+ */
+function uncoveredPayment(body: string, items: Instalment[]): boolean {
+  for (const m of body.matchAll(/[^。；;\n]+/g)) {
+    const start = m.index!;
+    const end = start + m[0].length;
+    if (!/支付|付清|付款|结清/.test(m[0]) || /违约|逾期|滞纳|赔偿/.test(m[0])) continue;
+    if (!/(总价|总金额|总额|价款|货款)[^，,。；;]{0,4}\d+(\.\d+)?\s*%/.test(m[0])) continue;
+    if (!items.some((it) => it.start < end && it.end > start)) return true;
+  }
+  return false;
+}
+
+/**
+ * A price table's amounts added up against its total row, or (when the total row is empty) against
+ * the contract total stated in the same clause right after the table.
+ */
+function tableTotals(ctx: CheckContext): CheckHit[] {
+  const { text, tables, contractValue } = ctx.facts;
+  const hits: CheckHit[] = [];
+  for (const table of tables) {
+    const col = table.header.findIndex((h) => /金额|总价|小计/.test(h) && !/单价/.test(h));
+    if (col === -1) continue;
+    let sum = 0;
+    let rows = 0;
+    let stated: { value: number; start: number; end: number } | undefined;
+    for (const row of table.rows) {
+      const shift = table.header.length - row.cells.length;
+      const cell = row.cells[col - Math.max(0, shift)]?.replace(/[¥￥$,\s]/g, '') ?? '';
+      const isTotal = /合计|总计|共计|总价|总额/.test(row.cells[0] ?? '') && !/\d/.test(row.cells[0] ?? '');
+      if (!/^\d+(\.\d+)?$/.test(cell)) {
+        if (!isTotal && cell !== '') return hits; // a cell that is no plain figure: not summable
+        continue;
+      }
+      if (isTotal) stated = { value: Number(cell), start: row.start, end: row.end };
+      else {
+        sum += Number(cell);
+        rows++;
+      }
+    }
+    if (rows < 2) continue;
+    if (!stated && contractValue) {
+      const section = text.sections.find((s) => s.start <= table.start && table.end <= s.end);
+      if (section && contractValue.start >= table.end && contractValue.end <= section.end) stated = contractValue;
+    }
+    if (!stated) continue;
+    const total = Math.round(sum * 100) / 100;
+    if (sameMoney(total, stated.value)) continue;
+    hits.push({
+      ...sentenceSpan(ctx, Math.min(table.start, stated.start), Math.max(table.end, stated.end)),
+      detail: `表内各项金额合计 ${formatMoney(total)} 元，写明的合计/总价为 ${formatMoney(stated.value)} 元`,
+    });
   }
   return hits;
 }
@@ -177,7 +238,7 @@ export const amountMismatch = define({ params: z.strictObject({}), run: amountMi
 function amountMismatchRun(ctx: CheckContext): CheckHit[] {
   const words = ctx.facts.text.sentences.flatMap(wordsVersusFigures);
   const items = lineItemMismatches(ctx.facts.text).map((h) => ({ ...sentenceSpan(ctx, h.start, h.end), detail: `数量 × 单价：${h.detail}` }));
-  return withoutOverlaps([...words, ...items, ...quantityTimesPrice(ctx), ...instalmentsSum(ctx)]);
+  return withoutOverlaps([...words, ...items, ...quantityTimesPrice(ctx), ...instalmentsSum(ctx), ...tableTotals(ctx)]);
 }
 
 /** One finding per passage: a single-item sentence can fail both the line-item and the total check. */

@@ -22,7 +22,10 @@ export interface DisputeSection {
 }
 
 /** A dispute named together with a way of settling it. */
-const DISPUTE_SENTENCE = /(争议|纠纷|争端|分歧)[^。；;]{0,60}(协商|调解|解决|提交|提请|仲裁|诉讼|起诉|法院|管辖)|(协商|调解|解决)[^。；;]{0,10}(争议|纠纷|争端)|(管辖|仲裁)(法院|机构|地)?[:：]/u;
+const DISPUTE_SENTENCE =
+  /(争议|纠纷|争端|分歧)[^。；;]{0,60}(协商|调解|解决|提交|提请|管辖|起诉|申请仲裁|[向由][^。；;]{0,20}(法院|仲裁))|(协商|调解|解决)[^。；;]{0,10}(争议|纠纷|争端)|(管辖|仲裁)(法院|机构|地)?[:：]/u;
+/** A force-majeure clause lists disputes among its events; it settles none. */
+const NOT_DISPUTE_HEADING = /不可抗力/u;
 const DISPUTE_HEADING = /争议|纠纷|争端|管辖|法律适用|适用法律|诉讼|仲裁/u;
 
 export function readDisputeSections(ctx: CheckContext, vocabulary: DisputeVocabulary): DisputeSection[] {
@@ -30,7 +33,9 @@ export function readDisputeSections(ctx: CheckContext, vocabulary: DisputeVocabu
   const out: DisputeSection[] = [];
   for (const section of sentencesBySection(ctx)) {
     const headingOf = (s: Sentence) => text.clauses[s.clause]?.heading ?? '';
-    const about = section.sentences.filter((s) => DISPUTE_SENTENCE.test(s.text) || DISPUTE_HEADING.test(headingOf(s)));
+    const about = section.sentences.filter(
+      (s) => !NOT_DISPUTE_HEADING.test(headingOf(s)) && (DISPUTE_SENTENCE.test(s.text) || DISPUTE_HEADING.test(headingOf(s))),
+    );
     if (about.length === 0) continue;
     // In a dispute section, a sentence offering a forum belongs to it even without the word 争议.
     const arbitration = section.sentences.filter((s) => /仲裁/.test(s.text) && !/不得[^。；;]{0,6}仲裁|仲裁裁决[^。；;]{0,6}(执行|撤销)/.test(s.text));
