@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { IncomingFile } from '../bot/types.js';
+import type { IncomingFile } from '../core/types.js';
 import { isSupportedDocument, NoTextFoundError, SUPPORTED_EXTENSIONS, UnsupportedDocumentError } from '../knowledge/loaders.js';
 import { looksLikeContract } from './contract-likeness.js';
 import { readContractDocument, ScannedPdfError } from './read/index.js';
