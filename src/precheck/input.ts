@@ -60,8 +60,8 @@ export async function contractTextFromBytes(fileName: string, data: Uint8Array):
       throw new PrecheckInputError(
         'no-text',
         e.ocrTried
-          ? 'This PDF is a scan and OCR could not read it — send the .docx or paste the text. / 该 PDF 是扫描件，文字识别（OCR）未能读出文字——请发送 .docx 或直接粘贴文本。'
-          : 'This PDF is a scan (no text layer) and OCR is not installed here — send the .docx or paste the text. / 该 PDF 是扫描件（没有文字层），本机未安装文字识别（OCR）——请发送 .docx 或直接粘贴文本。',
+          ? 'No text found — send the .docx or paste the text (the PDF is a scan and OCR could not read it). / 未找到文字：该 PDF 是扫描件，文字识别（OCR）未能读出文字——请发送 .docx 或直接粘贴文本。'
+          : 'No text found — send the .docx or paste the text (the PDF is a scan without a text layer, and OCR is not installed here). / 未找到文字：该 PDF 是扫描件（没有文字层），本机未安装文字识别（OCR）——请发送 .docx 或直接粘贴文本。',
       );
     }
     if (e instanceof NoTextFoundError) {
