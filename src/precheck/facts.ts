@@ -2,7 +2,7 @@ import { findAmounts, type Amount } from './amounts.js';
 import { findOptionLists, unchosenRanges, type OptionList } from './model/options.js';
 import { findTables, type Table } from './model/tables.js';
 import { extractCustomer, inferRoles, readParties, type Customer, type Party, type PartyRegions } from './parties.js';
-import { prepare, type PreparedText, type Sentence } from './text.js';
+import { normalizeAligned, prepare, type PreparedText, type Sentence } from './text.js';
 
 /**
  * The clause-level reading every rule works on: headings, clauses and sentences (text.ts), the
@@ -21,6 +21,8 @@ export interface ContractFacts {
   /** Labels declared with a blank or a placeholder and never named. */
   blankPartyLabels: string[];
   customer?: Customer;
+  /** Our side of the contract: named like one of our companies, else the seller. */
+  us?: Party;
   /** The stated total (合同总价 / 总计 …), absolute offsets. */
   contractValue?: Amount;
 }
@@ -106,7 +108,9 @@ export function gatherFacts(original: string, options: FactOptions = {}): Contra
   inferRoles(text.norm, reading.parties);
   // Names are matched in the normalised text but reported as written.
   const parties = reading.parties.map((p) => ({ ...p, name: original.slice(p.start, p.end) }));
-  const customer = extractCustomer(text.norm, parties, options.ownCompanies ?? []);
+  const own = options.ownCompanies ?? [];
+  const customer = extractCustomer(text.norm, parties, own);
+  const us = parties.find((p) => isOurs(p.name, own)) ?? (own.length === 0 ? parties.find((p) => p.role === 'seller') : undefined);
   return {
     text,
     statements,
@@ -116,6 +120,7 @@ export function gatherFacts(original: string, options: FactOptions = {}): Contra
     parties,
     blankPartyLabels: reading.blankLabels,
     customer,
+    ...(us ? { us } : {}),
     contractValue: findContractValue(text.sentences) ?? findContractValue(statements),
   };
 }
@@ -153,6 +158,15 @@ function markUnfilled(text: PreparedText, tables: Table[]): void {
     const next = text.sentences[i + 1];
     if (!next || next.clause !== s.clause || next.unfilled) s.unfilled = true;
   }
+}
+
+/** Names compared without spaces and in Simplified script, so both scripts match one configured name. */
+function isOurs(name: string, own: readonly string[]): boolean {
+  const n = normalizeAligned(name).replace(/\s/g, '');
+  return own.some((c) => {
+    const o = normalizeAligned(c).replace(/\s/g, '');
+    return o.length >= 2 && (n.includes(o) || o.includes(n));
+  });
 }
 
 function clauseAt(text: PreparedText, offset: number): number {

@@ -212,7 +212,7 @@ const USCC = /统一社会信用代码\s*[:：]?\s*([0-9A-HJ-NPQRTUWXYa-hj-npqrt
  */
 export function extractCustomer(norm: string, parties: Party[] = extractParties(norm), ownCompanies: readonly string[] = []): Customer | undefined {
   const ordered = [...parties].sort((a, b) => a.start - b.start);
-  const ours = (p: Party) => ownCompanies.some((c) => c && (p.name.includes(c) || c.includes(p.name)));
+  const ours = (p: Party) => ownCompanies.some((c) => c.length >= 2 && (p.name.includes(c) || c.includes(p.name)));
   const us = ordered.find(ours);
   const customer = us
     ? ordered.find((p) => p !== us && p.label !== us.label && !ours(p))

@@ -35,6 +35,8 @@ function creditRequiredRun(ctx: CheckContext, p: z.output<typeof creditParams>):
   const pay = new RegExp(p.pay, 'u');
   const terms = new RegExp(p.terms, 'u');
   const notPayment = new RegExp(p.notPayment, 'u');
+  // Credit is what we give a customer who pays us later; when we are the buyer it is not ours to give.
+  if (ctx.facts.us?.role === 'buyer') return [];
   // The period that counts is the one after the delivery event (`验收后 30 日内`), not a prepayment's.
   const termDaysOf = (x: Sentence) => daysIn(x.text.slice((after.exec(x.text) ?? terms.exec(x.text))?.index ?? 0));
   const isCreditTerm = (x: Sentence) => !notPayment.test(x.text) && ((after.test(x.text) && pay.test(x.text)) || terms.test(x.text));
