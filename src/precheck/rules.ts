@@ -50,6 +50,8 @@ const ruleSchema = z
     suggestion: z.string().min(1),
     basis: z.string().min(1),
     handbookTopic: z.string().min(1).optional(),
+    /** A handbook passage is cited only when it matches one of these (it is about the rule); none given, none cited. */
+    citeIf: regexList.optional(),
     /** Pattern rule: a finding for every sentence the matchers hit. */
     match: matchersSchema.optional(),
     /** Absence rule: one finding when no sentence satisfies the matchers. */
@@ -117,9 +119,10 @@ export interface CompiledMatcher {
   within: 'all' | 'tail';
 }
 
-export type CompiledRule = Omit<RuleSpec, 'match' | 'absent'> & {
+export type CompiledRule = Omit<RuleSpec, 'match' | 'absent' | 'citeIf'> & {
   kind: 'match' | 'absent' | 'check';
   matchers: CompiledMatcher[];
+  citeIf: RegExp[];
 };
 
 /** Rules-file problems carry file:line like every other knowledge file. */
@@ -139,9 +142,9 @@ function compileMatcher(m: Matcher): CompiledMatcher {
 
 export function parseRules(file: string, source: string): CompiledRule[] {
   const parsed = { data: parseDataFile(file, source, rulesFileSchema) };
-  return parsed.data.rules.map(({ match, absent, ...rest }) => {
+  return parsed.data.rules.map(({ match, absent, citeIf, ...rest }) => {
     const kind = match ? 'match' : absent ? 'absent' : 'check';
-    return { ...rest, kind, matchers: (match ?? absent ?? []).map(compileMatcher) };
+    return { ...rest, kind, matchers: (match ?? absent ?? []).map(compileMatcher), citeIf: (citeIf ?? []).map((r) => new RegExp(r, 'u')) };
   });
 }
 
