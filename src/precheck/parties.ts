@@ -56,7 +56,7 @@ const SHORT_FOR = new RegExp(
 
 /** `本合同由甲方 X 公司与乙方 Y 公司签订`: an inline name needs an organisation suffix to be trusted. */
 const INLINE = new RegExp(
-  `(${LABEL})[(]?[^)，,。\\n]{0,6}[)]?[:：]?\\s*([\\p{Script=Han}A-Za-z0-9()·]{2,40}?(?:有限责任公司|股份有限公司|有限公司|公司|集团|研究院|研究所|医院|大学|学院|学校|中心|工厂|厂|商行|事务所|合作社))`,
+  `(${LABEL})(?:[(][^)\\n]{0,6}[)])?[:：]?\\s*([\\p{Script=Han}A-Za-z0-9()·]{2,40}?(?:有限责任公司|股份有限公司|有限公司|公司|集团|研究院|研究所|医院|大学|学院|学校|中心|工厂|厂|商行|事务所|合作社))`,
   'gu',
 );
 
@@ -84,6 +84,8 @@ function isName(name: string, strict: boolean): boolean {
   if (name.length < 2 || name.length > 60) return false;
   if (new RegExp(`^(${LABEL})`).test(name) || NOT_A_NAME.test(name) || PLACEHOLDER.test(name)) return false;
   if (!/[\p{Script=Han}A-Za-z]{2,}/u.test(name)) return false;
+  // A bare suffix (`有限公司`) is what is left of a placeholder.
+  if (/^(有限责任公司|股份有限公司|有限公司|公司|集团)$/u.test(name)) return false;
   if (/[，,。；;：:]/.test(name)) return false;
   if (ORGANISATION.test(name) && !/[，,。；;]/.test(name)) return true;
   if (strict) return false;
@@ -101,8 +103,12 @@ export function readParties(norm: string, regions: PartyRegions = defaultRegions
   const found: Party[] = [];
   const slots: PartySlot[] = [];
   const inDeclarations = (at: number) => at < regions.headEnd || at >= regions.tailStart;
-  for (const m of norm.matchAll(LABELLED)) {
+  LABELLED.lastIndex = 0;
+  for (let m = LABELLED.exec(norm); m; m = LABELLED.exec(norm)) {
     const [whole, label, qualifier, rest] = m;
+    // The next column of the same line (`甲方：A    乙方：B`) is read on the next turn.
+    const gap = /\s{2,}|\t|\|/.exec(rest ?? '');
+    if (gap) LABELLED.lastIndex = m.index + whole.length - (rest ?? '').length + gap.index;
     const labelAt = m.index! + whole.indexOf(label!);
     const declared = inDeclarations(labelAt);
     const name = cleanName(rest ?? '');
@@ -182,9 +188,11 @@ export function inferRoles(norm: string, parties: Party[]): void {
   const vote = (label: string, role: PartyRole, weight = 1) => votes.set(`${label}:${role}`, (votes.get(`${label}:${role}`) ?? 0) + weight);
   for (const p of parties) {
     const l = p.label;
-    const sells = new RegExp(`${l}(?:同意|愿意|负责|应|将)?(?:向[^，,。；;]{1,8})?(?:${SELLS})`, 'gu');
-    const buys = new RegExp(`${l}(?:同意|愿意|拟|应|将)?(?:向[^，,。；;]{1,8})?(?:${BUYS})`, 'gu');
-    const pays = new RegExp(`${l}[^，,。；;]{0,12}(?:${PAYS})[^，,。；;]{0,8}(?:货款|价款|合同款|服务费|费用|款项)`, 'gu');
+    // The label as the subject: `乙方向甲方供应` is 乙方 selling, not 甲方.
+    const subject = `(?<![向给为与和对由])${l}`;
+    const sells = new RegExp(`${subject}(?:同意|愿意|负责|应|将)?(?:向[^，,。；;]{1,8})?(?:${SELLS})`, 'gu');
+    const buys = new RegExp(`${subject}(?:同意|愿意|拟|应|将)?(?:向[^，,。；;]{1,8})?(?:${BUYS})`, 'gu');
+    const pays = new RegExp(`${subject}[^，,。；;]{0,12}(?:${PAYS}|付款)`, 'gu');
     vote(l, 'seller', [...norm.matchAll(sells)].length);
     vote(l, 'buyer', [...norm.matchAll(buys)].length + [...norm.matchAll(pays)].length);
   }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPrechecker } from '../../src/precheck/engine.js';
+import { readContractDocument } from '../../src/precheck/read/index.js';
 
 /**
  * The eval samples (tests/fixtures/contracts, copied from shared/eval), our own extra
@@ -16,13 +17,15 @@ interface Expectation {
 
 const prechecker = createPrechecker();
 
-for (const dir of ['contracts', 'contracts-extra', 'contracts-blind2']) {
+// contracts-tune: the tune set of issue 14 (official model forms, tables, seller/buyer-side, PDF and .docx variants).
+for (const dir of ['contracts', 'contracts-extra', 'contracts-blind2', 'contracts-tune']) {
   const root = path.join(import.meta.dirname, '..', 'fixtures', dir);
   const expected = JSON.parse(readFileSync(path.join(root, 'expected.json'), 'utf8')) as Record<string, Expectation>;
   describe(`precheck samples: ${dir}`, () => {
     for (const [file, exp] of Object.entries(expected)) {
       it(file, async () => {
-        const text = readFileSync(path.join(root, file), 'utf8');
+        // .pdf and .docx are read as uploads are.
+        const text = file.endsWith('.txt') ? readFileSync(path.join(root, file), 'utf8') : (await readContractDocument(file, readFileSync(path.join(root, file)))).text;
         const result = await prechecker.check(text);
         const found = new Set(result.findings.map((f) => f.rule));
         for (const id of exp.mustFind) expect(found, `${file} must find ${id}`).toContain(id);

@@ -36,13 +36,14 @@ export function readDisputeSections(ctx: CheckContext, vocabulary: DisputeVocabu
     const about = section.sentences.filter(
       (s) => !NOT_DISPUTE_HEADING.test(headingOf(s)) && (DISPUTE_SENTENCE.test(s.text) || DISPUTE_HEADING.test(headingOf(s))),
     );
-    if (about.length === 0) continue;
     // In a dispute section, a sentence offering a forum belongs to it even without the word 争议.
     const arbitration = section.sentences.filter((s) => /仲裁/.test(s.text) && !/不得[^。；;]{0,6}仲裁|仲裁裁决[^。；;]{0,6}(执行|撤销)/.test(s.text));
     const court = section.sentences.filter((s) => vocabulary.court.test(s.text) && !vocabulary.courtNotForum.test(s.text));
     const blankChoice = optionLists.find(
       (l) => l.chosen.length === 0 && l.start < section.end && l.end > section.start && l.options.some((o) => /仲裁|法院|诉讼|起诉/.test(text.norm.slice(o.start, o.end))),
     );
+    // A model form's blank choice takes its whole sentence out of the agreed text; the list itself still shows the clause.
+    if (about.length === 0 && !blankChoice) continue;
     out.push({ sentences: about, arbitration, court, ...(blankChoice ? { blankChoice } : {}) });
   }
   return out;
