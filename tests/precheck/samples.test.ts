@@ -18,7 +18,8 @@ interface Expectation {
 const prechecker = createPrechecker();
 
 // contracts-tune: the tune set of issue 14 (official model forms, tables, seller/buyer-side, PDF and .docx variants).
-for (const dir of ['contracts', 'contracts-extra', 'contracts-blind2', 'contracts-tune']) {
+// contracts-forms: our own contracts modelled on real forms (issue 14), with PDF / .docx variants.
+for (const dir of ['contracts', 'contracts-extra', 'contracts-blind2', 'contracts-tune', 'contracts-forms']) {
   const root = path.join(import.meta.dirname, '..', 'fixtures', dir);
   const expected = JSON.parse(readFileSync(path.join(root, 'expected.json'), 'utf8')) as Record<string, Expectation>;
   describe(`precheck samples: ${dir}`, () => {

@@ -17,16 +17,20 @@ export class ScannedPdfError extends Error {
  * tables and wrapped lines rejoined (and OCR for scans where available), .docx with its tables
  * and without struck-out text; other kinds as the knowledge loaders read them.
  */
-export async function readContractDocument(fileName: string, data: Uint8Array): Promise<{ text: string; ocr: boolean }> {
+export async function readContractDocument(
+  fileName: string,
+  data: Uint8Array,
+  options: { ocr?: boolean } = {},
+): Promise<{ text: string; ocr: boolean }> {
   const ext = path.extname(fileName).toLowerCase();
   if (ext === '.docx') return { text: await docxText(data), ocr: false };
   if (ext !== '.pdf') return { text: await extractText(fileName, data), ocr: false };
   const text = await pdfText(data);
   if (text.replace(/\s/g, '') !== '') return { text, ocr: false };
-  if (!(await ocrAvailable())) throw new ScannedPdfError(false);
+  if (options.ocr === false || !(await ocrAvailable())) throw new ScannedPdfError(false);
   const scanned = await ocrPdf(data);
   if (scanned.replace(/\s/g, '') === '') throw new ScannedPdfError(true);
   return { text: scanned, ocr: true };
 }
 
-export { NoTextFoundError };
+export { NoTextFoundError, ocrAvailable };

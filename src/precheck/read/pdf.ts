@@ -141,6 +141,8 @@ function cellStarts(line: Line): number[] {
   return starts;
 }
 
+const CLAUSE_OPENER = /^\s*(第[一二三四五六七八九十百零〇两\d]+[条條章节款]|[一二三四五六七八九十壹贰貳叁參肆伍陆陸柒捌玖拾]+[、.．])/u;
+
 interface Region {
   start: number;
   end: number;
@@ -156,6 +158,7 @@ const near = (columns: number[], x: number) => columns.some((c) => Math.abs(c - 
  */
 function tableRegions(lines: Line[]): Region[] {
   const regions: Region[] = [];
+  const leftMargin = Math.min(...lines.map((l) => l.items[0]!.x));
   const full = lines.map((l) => cellStarts(l).length >= 3);
   for (let i = 0; i < lines.length; i++) {
     if (!full[i]) continue;
@@ -168,16 +171,30 @@ function tableRegions(lines: Line[]): Region[] {
     const columns: number[] = [];
     for (let k = i; k < end; k++) if (full[k]) for (const x of cellStarts(lines[k]!)) if (!near(columns, x)) columns.push(x);
     columns.sort((a, b) => a - b);
-    // A fragment starts at a column edge and stays inside its column (a body line is wider).
-    const fits = (l: Line) =>
-      l.items.every((it) => {
+    // A fragment is a line of wrapped cell text: each piece starts at a column edge and stays in its
+    // column, or (a column only fragments fill, like amounts wrapped in a narrow cell) the line is
+    // indented from the page margin and much narrower than the table. Its edges join the columns.
+    const tableLeft = columns[0] ?? 0;
+    const tableWidth = Math.max(...lines.slice(i, end).map((l) => l.items[l.items.length - 1]!.right)) - tableLeft;
+    const fits = (l: Line) => {
+      // A clause heading just above a table is text, even when it starts at the first column's edge.
+      if (CLAUSE_OPENER.test(lineText(l))) return false;
+      const atColumns = l.items.every((it) => {
         const k = columns.findIndex((c) => Math.abs(c - it.x) <= 1.5);
         return k !== -1 && (k === columns.length - 1 || it.right <= columns[k + 1]! + 1.5);
       });
+      if (atColumns) return true;
+      const width = l.items.reduce((w, it) => w + (it.right - it.x), 0);
+      return l.items.every((it) => it.x > leftMargin + 1.5 && it.x >= tableLeft - 1.5) && width < tableWidth * 0.6;
+    };
+    const take = (l: Line) => {
+      for (const x of cellStarts(l)) if (!near(columns, x)) columns.push(x);
+      columns.sort((a, b) => a - b);
+    };
     const close = (upper: Line, lower: Line) => upper.y - lower.y < lower.size * 2.5;
     let start = i;
-    while (start > 0 && (regions.length === 0 || regions[regions.length - 1]!.end < start) && close(lines[start - 1]!, lines[start]!) && fits(lines[start - 1]!)) start--;
-    while (end < lines.length && close(lines[end - 1]!, lines[end]!) && fits(lines[end]!)) end++;
+    while (start > 0 && (regions.length === 0 || regions[regions.length - 1]!.end < start) && close(lines[start - 1]!, lines[start]!) && fits(lines[start - 1]!)) take(lines[--start]!);
+    while (end < lines.length && close(lines[end - 1]!, lines[end]!) && fits(lines[end]!)) take(lines[end++]!);
     regions.push({ start, end, columns });
     i = end - 1;
   }
