@@ -5,6 +5,14 @@ import { evaluate, readJsonl } from './retrieval-eval.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
+// `npm run eval -- --contracts DIR`: the contract pre-check instead of retrieval.
+const contractsAt = process.argv.indexOf('--contracts');
+if (contractsAt !== -1) {
+  const { printContractEval } = await import('./eval-contracts.js');
+  await printContractEval(path.resolve(process.argv[contractsAt + 1] ?? 'tests/fixtures/contracts-tune'));
+  process.exit(0);
+}
+
 const fixtures = path.resolve('tests/fixtures');
 const onTopic = readJsonl(path.join(fixtures, process.env.EVAL_QUESTIONS ?? 'questions.dev.jsonl'));
 const offTopic = readJsonl(path.join(fixtures, process.env.EVAL_OFFTOPIC ?? 'questions.offtopic.dev.jsonl'));

@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CommandContext, IncomingFile } from '../src/core/types.js';
-import type { ApprovedCreditLine, CreditLineLookup } from '../src/credit/lookup.js';
-import type { HandbookCitation } from '../src/retrieval/types.js';
-import { openDatabase } from '../src/storage/db.js';
-import { createPrecheckAudit } from '../src/precheck/audit.js';
-import { createPrecheckCommand } from '../src/precheck/command.js';
-import { createPrechecker } from '../src/precheck/engine.js';
+import type { CommandContext, IncomingFile } from '../../src/core/types.js';
+import type { ApprovedCreditLine, CreditLineLookup } from '../../src/credit/lookup.js';
+import type { HandbookCitation } from '../../src/retrieval/types.js';
+import { openDatabase } from '../../src/storage/db.js';
+import { createPrecheckAudit } from '../../src/precheck/audit.js';
+import { createPrecheckCommand } from '../../src/precheck/command.js';
+import { createPrechecker } from '../../src/precheck/engine.js';
 import {
   MAX_FILE_BYTES,
   MAX_TEXT_CHARS,
@@ -17,10 +17,10 @@ import {
   precheckFileToJson,
   precheckText,
   precheckUpload,
-} from '../src/precheck/input.js';
-import { parseRules, RulesFileError } from '../src/precheck/rules.js';
+} from '../../src/precheck/input.js';
+import { parseRules, RulesFileError } from '../../src/precheck/rules.js';
 
-const fixtures = path.join(import.meta.dirname, 'fixtures');
+const fixtures = path.join(import.meta.dirname, '..', 'fixtures');
 const read = (dir: string, f: string) => readFileSync(path.join(fixtures, dir, f), 'utf8');
 const prechecker = createPrechecker();
 const tmp = mkdtempSync(path.join(tmpdir(), 'precheck-'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createPrechecker } from '../src/precheck/engine.js';
-import { loadRules } from '../src/precheck/rules.js';
+import { createPrechecker } from '../../src/precheck/engine.js';
+import { loadRules } from '../../src/precheck/rules.js';
 
 /**
  * One positive and one negative case (at least) for every rule, in Simplified and Traditional

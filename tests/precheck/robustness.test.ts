@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createPrechecker } from '../src/precheck/index.js';
+import { createPrechecker } from '../../src/precheck/index.js';
 
 /**
  * A "blind" set of contracts written from the rule definitions in issue 6 (not from the engine's
@@ -16,7 +16,7 @@ interface Expectation {
 }
 
 const prechecker = createPrechecker();
-const root = path.join(import.meta.dirname, 'fixtures', 'contracts-blind');
+const root = path.join(import.meta.dirname, '..', 'fixtures', 'contracts-blind');
 const expected = JSON.parse(readFileSync(path.join(root, 'expected.json'), 'utf8')) as Record<string, Expectation>;
 
 describe('precheck robustness: blind contracts', () => {

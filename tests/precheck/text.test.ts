@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMoneyWords, findAmounts, findPercents } from '../src/precheck/amounts.js';
-import { extractCustomer, extractParties } from '../src/precheck/parties.js';
-import { normalizeAligned, prepare } from '../src/precheck/text.js';
+import { decodeMoneyWords, findAmounts, findPercents } from '../../src/precheck/amounts.js';
+import { extractCustomer, extractParties } from '../../src/precheck/parties.js';
+import { normalizeAligned, prepare } from '../../src/precheck/text.js';
 
 describe('precheck amounts (nzh with 元/角/分/整/萬/人民币 normalised first)', () => {
   it.each([
