@@ -5,10 +5,9 @@ import { loadCleaningRules } from '../knowledge/cleaning.js';
 import { ingestText, normalise } from '../knowledge/ingest.js';
 import { extractText } from '../knowledge/loaders.js';
 import { HashedNgramEmbeddings } from '../retrieval/embeddings.js';
-import { loadGlossary } from '../retrieval/glossary.js';
+import { loadGlossary, tokenizerFor } from '../retrieval/glossary.js';
 import { HybridRetriever } from '../retrieval/hybrid.js';
 import { handbookLexicon } from '../knowledge/knowledge-base.js';
-import { indexTerms } from '../retrieval/tokenize.js';
 import type { Chunk } from '../retrieval/types.js';
 import { VectorIndex } from '../retrieval/vector-index.js';
 
@@ -66,7 +65,7 @@ export async function benchScale(knowledgeDir: string, scale: number, queries: s
   }
   const embeddings = new HashedNgramEmbeddings();
   const vectors = VectorIndex.build(await embeddings.embedDocuments(chunks.map((c) => c.normText)));
-  const retriever = new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon: handbookLexicon(chunks) });
+  const retriever = new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon: handbookLexicon(chunks, tokenizerFor(glossary)) });
   const buildMs = performance.now() - t0;
 
   const times: number[] = [];
@@ -78,6 +77,7 @@ export async function benchScale(knowledgeDir: string, scale: number, queries: s
     }
   }
 
+  const indexTerms = (text: string) => retriever.tokenizer.indexTerms(text);
   // The same corpus and tokenizer in MiniSearch, for a ratio measured in the same run.
   const m0 = performance.now();
   const mini = new MiniSearch<{ id: number; normText: string }>({

@@ -4,8 +4,8 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { HashedNgramEmbeddings, type EmbeddingsProvider } from '../retrieval/embeddings.js';
 import { buildEnglishLexicon, LEXICON_SOURCE, lexiconFromJson, lexiconToJson, type EnglishLexicon } from '../retrieval/english-lexicon.js';
-import { loadGlossary } from '../retrieval/glossary.js';
-import { indexTerms } from '../retrieval/tokenize.js';
+import { loadGlossary, tokenizerFor } from '../retrieval/glossary.js';
+import type { Tokenizer } from '../retrieval/tokenize.js';
 import { HybridRetriever, type HybridOptions } from '../retrieval/hybrid.js';
 import type { Chunk } from '../retrieval/types.js';
 import { VectorIndex } from '../retrieval/vector-index.js';
@@ -53,7 +53,7 @@ export interface KnowledgeBase {
   status: KnowledgeStatus;
 }
 
-/** Files whose content defines the index: the handbook plus the cleaning rules. */
+/** Files whose content defines the index: the handbook, the cleaning rules and the glossary (its words shape segmentation). */
 function indexInputs(knowledgeDir: string): string[] {
   const handbook = path.join(knowledgeDir, 'handbook');
   const files = existsSync(handbook)
@@ -63,7 +63,7 @@ function indexInputs(knowledgeDir: string): string[] {
         .filter((f) => statSync(f).isFile())
         .sort()
     : [];
-  return [...files, path.join(knowledgeDir, 'cleaning.yaml')];
+  return [...files, path.join(knowledgeDir, 'cleaning.yaml'), path.join(knowledgeDir, 'glossary.yaml')];
 }
 
 export function contentHash(knowledgeDir: string, embeddingsId: string): string {
@@ -107,7 +107,7 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<
   const chunks = documents.flatMap((d) => d.chunks);
   const vectorList = chunks.length ? await embeddings.embedDocuments(chunks.map((c) => c.normText)) : [];
   const vectors = vectorList.length ? VectorIndex.build(vectorList) : null;
-  const lexicon = handbookLexicon(chunks, options.log);
+  const lexicon = handbookLexicon(chunks, tokenizerFor(glossary), options.log);
   const buildMs = Math.round(performance.now() - started);
   const manifest: Manifest = {
     format: INDEX_FORMAT,
@@ -127,9 +127,9 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<
 }
 
 /** The dictionary's English for the words this handbook uses; without the dictionary, none. */
-export function handbookLexicon(chunks: Chunk[], log?: Logger): EnglishLexicon {
+export function handbookLexicon(chunks: Chunk[], tokenizer: Tokenizer, log?: Logger): EnglishLexicon {
   const vocabulary = new Set<string>();
-  for (const c of chunks) for (const t of indexTerms(c.normText)) vocabulary.add(t);
+  for (const c of chunks) for (const t of tokenizer.indexTerms(c.normText)) vocabulary.add(t);
   try {
     return buildEnglishLexicon((w) => vocabulary.has(w));
   } catch (err) {

@@ -2,8 +2,8 @@ import { normalise } from '../knowledge/ingest.js';
 import { Bm25Index } from './bm25.js';
 import type { EmbeddingsProvider } from './embeddings.js';
 import { englishNouns } from './english-lexicon.js';
-import type { Glossary } from './glossary.js';
-import { indexTerms, isEnglishQuestion, queryTerms, subWords, topicWords, translateQuestionEnglish, type EnglishTranslation, type WeightedTerm } from './tokenize.js';
+import { tokenizerFor, type Glossary } from './glossary.js';
+import { isEnglishQuestion, queryTerms, translateQuestionEnglish, type EnglishTranslation, type Tokenizer, type WeightedTerm } from './tokenize.js';
 import type { Chunk, Retriever, SearchHit, SearchOptions, SearchResult } from './types.js';
 import type { VectorIndex } from './vector-index.js';
 
@@ -62,6 +62,8 @@ export const DEFAULT_HYBRID: Required<HybridOptions> = {
 export class HybridRetriever implements Retriever {
   private readonly bm25: Bm25Index;
   private readonly options: Required<HybridOptions>;
+  /** The segmenter that knows this retriever's glossary words (answering segments with it too). */
+  readonly tokenizer: Tokenizer;
 
   constructor(
     readonly chunks: Chunk[],
@@ -71,13 +73,15 @@ export class HybridRetriever implements Retriever {
     options: HybridOptions = {},
   ) {
     this.options = { ...DEFAULT_HYBRID, ...options };
+    this.tokenizer = tokenizerFor(glossary);
+    const indexTerms = (text: string) => this.tokenizer.indexTerms(text);
     // Headings say what a passage is about: their terms count twice (a simple field boost).
     this.bm25 = new Bm25Index(chunks.map((c) => [...indexTerms(c.normText), ...indexTerms(normalise(c.section))]));
   }
 
   /** The weighted terms a query is searched with (own words, glossary synonyms and translations). */
   expandQuery(query: string): WeightedTerm[] {
-    return queryTerms(normalise(query), this.glossary, query);
+    return queryTerms(this.tokenizer, normalise(query), this.glossary, query);
   }
 
   withOptions(options: HybridOptions): HybridRetriever {
@@ -97,7 +101,7 @@ export class HybridRetriever implements Retriever {
     const norm = normalise(query);
     // Translated once: both the search terms and the relevance units are made from it.
     const english = translateQuestionEnglish(query, this.glossary);
-    const terms = queryTerms(norm, this.glossary, query, english);
+    const terms = queryTerms(this.tokenizer, norm, this.glossary, query, english);
     const mode = this.options.mode;
 
     // The lexical ranking is always computed: relevance is judged on it whatever the mode.
@@ -160,7 +164,7 @@ export class HybridRetriever implements Retriever {
   private topicTerms(query: string, norm: string, terms: WeightedTerm[], english: EnglishTranslation): TopicUnit[] {
     const units = new Map<string, TopicUnit>();
     const add = (word: string, forms: string[], confidence = 1) => units.has(word) || units.set(word, { word, forms, confidence });
-    for (const w of topicWords(query, this.glossary)) add(w, [w]);
+    for (const w of this.tokenizer.topicWords(query, this.glossary.stopwords)) add(w, [w]);
     for (const t of terms) if (t.weight >= 1 && /\p{Script=Han}/u.test(t.term) && !norm.includes(t.term)) add(t.term, [t.term]);
     if (isEnglishQuestion(query)) {
       for (const { english: word, chinese } of english.dictionary) add(word, chinese, DICTIONARY_CONFIDENCE);
@@ -185,7 +189,7 @@ export class HybridRetriever implements Retriever {
       // A compound the handbook never uses whole (老客户) stands for its head, the known word it
       // ends with (客户): Chinese compounds are head-final, and 增值税 is not a kind of 增值.
       let present = [...new Set(forms.flatMap(variants))];
-      if (!present.length) present = forms.flatMap((term) => subWords(term).filter((w) => term.endsWith(w)).flatMap(variants));
+      if (!present.length) present = forms.flatMap((term) => this.tokenizer.subWords(term).filter((w) => term.endsWith(w)).flatMap(variants));
       // Words the handbook does not know at all weigh a little more than its common words: enough that
       // an off-topic question made of them fails, not so much that one colloquial word sinks a real one.
       return { present, idf: present.length ? confidence * Math.max(...present.map((v) => this.bm25.idf(v))) : maxIdf * UNKNOWN_WORD_WEIGHT };

@@ -2,10 +2,10 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadKnowledgeBase, type KnowledgeBase } from '../src/knowledge/knowledge-base.js';
-import { evaluate, hitMatches, readJsonl } from '../src/eval/retrieval-eval.js';
-import { HashedNgramEmbeddings } from '../src/retrieval/embeddings.js';
-import { runCli } from '../src/cli/commands.js';
+import { loadKnowledgeBase, type KnowledgeBase } from '../../src/knowledge/knowledge-base.js';
+import { evaluate, hitMatches, readJsonl } from '../../src/eval/retrieval-eval.js';
+import { HashedNgramEmbeddings } from '../../src/retrieval/embeddings.js';
+import { runCli } from '../../src/cli/commands.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'retrieval-test-'));
 let kb: KnowledgeBase;
