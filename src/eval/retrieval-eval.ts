@@ -34,7 +34,7 @@ export function hitMatches(text: string, gold: string[]): boolean {
  */
 export function isTrap(q: EvalQuestion): boolean {
   if (typeof q.trap === 'boolean') return q.trap;
-  const label = [q.kind, q.type, q.category, q.tag].filter((v) => typeof v === 'string').join(' ').toLowerCase();
+  const label = [q.kind, q.type, q.category, q.tag, q.style].filter((v) => typeof v === 'string').join(' ').toLowerCase();
   return /trap|shar|overlap|near|lure|陷阱/.test(label);
 }
 

@@ -1,4 +1,5 @@
 import { normalise } from '../knowledge/ingest.js';
+import { unanswerableKind } from './answerability.js';
 import { Bm25Index } from './bm25.js';
 import type { EmbeddingsProvider } from './embeddings.js';
 import { englishNouns } from './english-lexicon.js';
@@ -130,13 +131,14 @@ export class HybridRetriever implements Retriever {
 
     const ranked = [...fused].sort((a, b) => b[1] - a[1]).slice(0, k);
     const diagnostics = this.relevance(this.topicTerms(query, norm, terms, english), lexicalRanking.slice(0, 3).map((l) => l.id), dense[0]?.similarity ?? 0);
-    const relevant = ranked.length > 0 && diagnostics.coverage >= this.options.minCoverage;
+    const unanswerable = unanswerableKind(query) ?? undefined;
+    const relevant = ranked.length > 0 && diagnostics.coverage >= this.options.minCoverage && !unanswerable;
     const hits: SearchHit[] = ranked.map(([id, score], i) => ({
       rank: i + 1,
       chunk: this.chunks[id]!,
       score: Math.round(score * 10000) / 10000,
     }));
-    return { result: { query, relevant, hits }, diagnostics };
+    return { result: { query, relevant, hits, ...(unanswerable ? { unanswerable } : {}) }, diagnostics };
   }
 
   private lexicalRanking(terms: WeightedTerm[]): { id: number; score: number }[] {
