@@ -65,7 +65,7 @@ export async function benchScale(knowledgeDir: string, scale: number, queries: s
   }
   const embeddings = new HashedNgramEmbeddings();
   const vectors = VectorIndex.build(await embeddings.embedDocuments(chunks.map((c) => c.normText)));
-  const retriever = new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon: handbookLexicon(chunks, tokenizerFor(glossary)) });
+  const retriever = new HybridRetriever(chunks, vectors, embeddings, { ...glossary, ...(({ english, related }) => ({ lexicon: english, related }))(handbookLexicon(chunks, tokenizerFor(glossary))) });
   const buildMs = performance.now() - t0;
 
   const times: number[] = [];

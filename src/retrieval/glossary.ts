@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { loadDataFile } from '../knowledge/data-file.js';
 import { normalise } from '../knowledge/ingest.js';
-import type { EnglishLexicon } from './english-lexicon.js';
+import type { EnglishLexicon, RelatedWords } from './english-lexicon.js';
 import { Tokenizer } from './tokenize.js';
 
 export const glossarySchema = z.object({
@@ -18,6 +18,8 @@ export interface Glossary {
   stopwords: Set<string>;
   /** English → handbook words from a general dictionary, for English words the curated list lacks. */
   lexicon: EnglishLexicon;
+  /** Chinese words the handbook lacks → handbook words with the same dictionary glosses (weighed below synonyms). */
+  related: RelatedWords;
 }
 
 export function loadGlossary(file: string): Glossary {
@@ -37,7 +39,7 @@ export function buildGlossary(data: z.infer<typeof glossarySchema>): Glossary {
   const english = Object.entries(data.english)
     .map(([k, v]) => [k.toLowerCase().trim(), v.map(normalise)] as [string, string[]])
     .sort((a, b) => b[0].length - a[0].length);
-  return { synonyms, english, stopwords: new Set(data.stopwords.map(normalise)), lexicon: new Map() };
+  return { synonyms, english, stopwords: new Set(data.stopwords.map(normalise)), lexicon: new Map(), related: new Map() };
 }
 
 /** The words a segmenter must keep whole for this glossary: its Chinese terms. */
@@ -62,4 +64,4 @@ export function tokenizerFor(glossary: Glossary): Tokenizer {
   return tokenizer;
 }
 
-export const EMPTY_GLOSSARY: Glossary = { synonyms: new Map(), english: [], stopwords: new Set(), lexicon: new Map() };
+export const EMPTY_GLOSSARY: Glossary = { synonyms: new Map(), english: [], stopwords: new Set(), lexicon: new Map(), related: new Map() };

@@ -27,6 +27,8 @@ interface TopicUnit {
   forms: string[];
   /** How sure the question is about this unit: dictionary translations pick among several senses. */
   confidence: number;
+  /** Names a thing (a noun): unknown to the handbook, it says the question is about something else. */
+  noun: boolean;
 }
 
 /** A general-dictionary translation may be the wrong sense: it counts for this much of a curated one. */
@@ -42,17 +44,28 @@ export interface HybridOptions {
   minCoverage?: number;
   /** `score`: weighted sum of normalised scores; `rrf`: reciprocal-rank fusion. */
   fusion?: 'score' | 'rrf';
+  /** Weight of a noun the handbook never uses, relative to the rarest word it does use. */
+  unknownNounWeight?: number;
+  /** Weight of any other word the handbook never uses (a colloquial verb or adjective). */
+  unknownWordWeight?: number;
+  /** How much a word met only through its dictionary neighbours counts (of a word met as itself). */
+  relatedConfidence?: number;
+  /** Coverage factor for a passage that meets none of the question's nouns. */
+  nounlessFactor?: number;
 }
-
-/** Weight of a question word the handbook never uses, relative to the rarest word it does use. */
-const UNKNOWN_WORD_WEIGHT = 0.6;
 
 export const DEFAULT_HYBRID: Required<HybridOptions> = {
   mode: 'hybrid',
   rrfK: 10,
   denseWeight: 0.15,
-  minCoverage: 0.5,
+  // minCoverage and the last four are fitted on the tune, extra and blind question sets by
+  // scripts/fit-answerability.ts (logistic loss with a margin); the held-out sets were not used.
+  minCoverage: 0.425,
   fusion: 'score',
+  unknownNounWeight: 0.8,
+  unknownWordWeight: 0.7,
+  relatedConfidence: 0.3,
+  nounlessFactor: 0.75,
 };
 
 /**
@@ -165,8 +178,8 @@ export class HybridRetriever implements Retriever {
    */
   private topicTerms(query: string, norm: string, terms: WeightedTerm[], english: EnglishTranslation): TopicUnit[] {
     const units = new Map<string, TopicUnit>();
-    const add = (word: string, forms: string[], confidence = 1) => units.has(word) || units.set(word, { word, forms, confidence });
-    for (const w of this.tokenizer.topicWords(query, this.glossary.stopwords)) add(w, [w]);
+    const add = (word: string, forms: string[], confidence = 1, noun = true) => units.has(word) || units.set(word, { word, forms, confidence, noun });
+    for (const { word, tag } of this.tokenizer.taggedTopicWords(query, this.glossary.stopwords)) add(word, [word], 1, /^n/.test(tag) || tag === 'eng');
     for (const t of terms) if (t.weight >= 1 && /\p{Script=Han}/u.test(t.term) && !norm.includes(t.term)) add(t.term, [t.term]);
     if (isEnglishQuestion(query)) {
       for (const { english: word, chinese } of english.dictionary) add(word, chinese, DICTIONARY_CONFIDENCE);
@@ -186,28 +199,40 @@ export class HybridRetriever implements Retriever {
   private relevance(own: TopicUnit[], topIds: number[], topSimilarity: number): RelevanceDiagnostics {
     if (!own.length || !topIds.length) return { coverage: 0, topSimilarity, knownTerms: 0 };
     const maxIdf = this.bm25.idf('\u0000never-a-term');
-    const words = own.map(({ forms, confidence }) => {
+    const { unknownNounWeight, unknownWordWeight, relatedConfidence } = this.options;
+    const words = own.map(({ forms, confidence, noun }) => {
       const variants = (t: string) => [t, ...(this.glossary.synonyms.get(t) ?? [])].filter((v) => this.bm25.has(v));
+      // Words the handbook does not know at all weigh about as much as its rarer words: enough that an
+      // off-topic question made of them fails, not so much that one colloquial word sinks a real one.
+      // A noun names the thing asked about, so an unknown one counts more than an unknown verb.
+      const unknown = maxIdf * (noun ? unknownNounWeight : unknownWordWeight);
+      let present = [...new Set(forms.flatMap(variants))];
       // A compound the handbook never uses whole (老客户) stands for its head, the known word it
       // ends with (客户): Chinese compounds are head-final, and 增值税 is not a kind of 增值.
-      let present = [...new Set(forms.flatMap(variants))];
       if (!present.length) present = forms.flatMap((term) => this.tokenizer.subWords(term).filter((w) => term.endsWith(w)).flatMap(variants));
-      // Words the handbook does not know at all weigh a little more than its common words: enough that
-      // an off-topic question made of them fails, not so much that one colloquial word sinks a real one.
-      return { present, idf: present.length ? confidence * Math.max(...present.map((v) => this.bm25.idf(v))) : maxIdf * UNKNOWN_WORD_WEIGHT };
+      if (present.length) return { present, idf: confidence * Math.max(...present.map((v) => this.bm25.idf(v))), credit: 1 };
+      // A word nobody listed may still meet the handbook words the dictionary glosses the same way
+      // (合约 → 合同); a dictionary sense is a guess, so it earns only part of an unknown word's weight.
+      const related = [...new Set(forms.flatMap((f) => this.glossary.related.get(f) ?? []).flatMap(variants))];
+      return { present: related, idf: unknown, credit: related.length ? relatedConfidence : 0 };
     });
     const total = words.reduce((sum, w) => sum + w.idf, 0);
     // Per passage, not across passages: a covered question has its words together in one place,
     // while an unrelated one ("哪个国家是世界杯冠军") only finds stray words scattered over several.
+    // The nouns name what is asked about (推荐 a 电影 is not 产品推荐): a passage that meets none of
+    // the question's nouns, only its verbs, covers it at a discount.
+    const hasNouns = own.some((u) => u.noun);
     let best = 0;
     for (const id of topIds) {
-      const found = words.reduce((sum, w) => sum + (w.present.some((v) => this.bm25.contains(id, v)) ? w.idf : 0), 0);
-      best = Math.max(best, found);
+      const inPassage = words.map((w) => w.credit > 0 && w.present.some((v) => this.bm25.contains(id, v)));
+      const found = words.reduce((sum, w, i) => sum + (inPassage[i] ? w.idf * w.credit : 0), 0);
+      const nounMet = !hasNouns || own.some((u, i) => u.noun && inPassage[i]);
+      best = Math.max(best, nounMet ? found : found * this.options.nounlessFactor);
     }
     return {
       coverage: total ? best / total : 0,
       topSimilarity,
-      knownTerms: words.filter((w) => w.present.length).length,
+      knownTerms: words.filter((w) => w.present.length && w.credit === 1).length,
       words: words.map((w, i) => ({ word: own[i]!.word, weight: Math.round(w.idf * 100) / 100, present: w.present })),
     };
   }

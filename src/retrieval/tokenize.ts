@@ -42,17 +42,23 @@ export class Tokenizer {
    * "words" such as 前要 from 签单前要先查), two characters or more, no function words or stopwords.
    */
   topicWords(question: string, stopwords: ReadonlySet<string> = new Set()): string[] {
+    return this.taggedTopicWords(question, stopwords).map(({ word }) => word);
+  }
+
+  /** Topic words with their part of speech (a noun names a thing; a verb or adjective says how it is asked). */
+  taggedTopicWords(question: string, stopwords: ReadonlySet<string> = new Set()): { word: string; tag: string }[] {
     const text = toSimplified(question.normalize('NFKC')).toLowerCase();
     // In an English question its words are weighed through their translations (see hybrid.ts).
     const english = isEnglishQuestion(text);
     return this.jieba
       .tag(text, false)
       .map(({ word, tag }) => ({ word: word.trim(), tag }))
+      // Latin words inside a Chinese question (CRM, Excel) are names of things, whatever jieba tags them.
+      .map(({ word, tag }) => (!english && /^[a-z][a-z0-9-]+$/.test(word) ? { word, tag: 'eng' } : { word, tag }))
       .filter(({ word, tag }) => WORDLIKE.test(word) && [...word].length >= 2 && !FUNCTION_TAGS.test(tag))
       .filter(({ word }) => !stopwords.has(word) && !(english && /^[a-z0-9'-]+$/.test(word)))
       // 几类 / 几天 ask "how many X" and 一张 / 一首 count things: numeral + measure word is no topic.
-      .filter(({ word }) => !/^[一二两三四五六七八九十几]\p{Script=Han}$/u.test(word))
-      .map(({ word }) => word);
+      .filter(({ word }) => !/^[一二两三四五六七八九十几]\p{Script=Han}$/u.test(word));
   }
 
   /** Words with their part-of-speech tags (dictionary words only). */
@@ -96,13 +102,15 @@ export function plainTokenizer(): Tokenizer {
   return (plain ??= new Tokenizer());
 }
 
-/** More Latin letters than Han characters. */
+/** More Latin words than Han characters ("python怎么读取excel文件" is a Chinese question naming two things). */
 export function isEnglishQuestion(text: string): boolean {
-  return (text.match(/[a-z]/gi) ?? []).length > (text.match(/\p{Script=Han}/gu) ?? []).length;
+  return (text.match(/[a-z]+/gi) ?? []).length > (text.match(/\p{Script=Han}/gu) ?? []).length;
 }
 
 /** Dictionary translations are guesses among several senses: they weigh less than the curated glossary's. */
 const DICTIONARY_WEIGHT = 0.6;
+/** Dictionary neighbours of a Chinese word (shared glosses) are looser still: below curated synonyms (0.6). */
+export const RELATED_WEIGHT = 0.35;
 
 /**
  * The English words of a question in Chinese: the curated glossary first (longest phrases win and
@@ -181,6 +189,9 @@ export function queryTerms(
   for (const zh of english.curated) for (const t of zh) addPhrase(t, 1);
   for (const { chinese } of english.dictionary) for (const t of chinese) addPhrase(t, DICTIONARY_WEIGHT);
   for (const w of english.untranslated) if (w.length > 2) add(w, 0.7);
+
+  // Dictionary neighbours of the question's words the handbook does not use (合约 → 合同).
+  for (const w of words) for (const r of glossary.related.get(w) ?? []) add(r, RELATED_WEIGHT);
 
   // Synonyms of any matched glossary word (including words found only inside longer segments).
   for (const [word, others] of glossary.synonyms) {
