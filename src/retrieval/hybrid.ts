@@ -31,6 +31,7 @@ interface TopicUnit {
   noun: boolean;
 }
 
+const MODIFIER_CONFIDENCE = 0.5;
 /** A general-dictionary translation may be the wrong sense: it counts for this much of a curated one. */
 const DICTIONARY_CONFIDENCE = 0.6;
 
@@ -52,7 +53,12 @@ export interface HybridOptions {
   relatedConfidence?: number;
   /** Coverage factor for a passage that meets none of the question's nouns. */
   nounlessFactor?: number;
+  /** Weight of a passage's coverage of the question when reranking the leading candidates (fused scores are ≤ ~1.15). */
+  coverageWeight?: number;
 }
+
+/** How many leading candidates are reranked by coverage. */
+const RERANK_DEPTH = 10;
 
 export const DEFAULT_HYBRID: Required<HybridOptions> = {
   mode: 'hybrid',
@@ -60,12 +66,13 @@ export const DEFAULT_HYBRID: Required<HybridOptions> = {
   denseWeight: 0.15,
   // minCoverage and the last four are fitted on the tune, extra and blind question sets by
   // scripts/fit-answerability.ts (logistic loss with a margin); the held-out sets were not used.
-  minCoverage: 0.425,
+  minCoverage: 0.45,
   fusion: 'score',
-  unknownNounWeight: 0.8,
+  unknownNounWeight: 0.6,
   unknownWordWeight: 0.7,
   relatedConfidence: 0.3,
   nounlessFactor: 0.75,
+  coverageWeight: 2,
 };
 
 /**
@@ -142,8 +149,17 @@ export class HybridRetriever implements Retriever {
       }
     }
 
-    const ranked = [...fused].sort((a, b) => b[1] - a[1]).slice(0, k);
-    const diagnostics = this.relevance(this.topicTerms(query, norm, terms, english), lexicalRanking.slice(0, 3).map((l) => l.id), dense[0]?.similarity ?? 0);
+    // Rerank the leading candidates by how much of the question each covers: BM25 rewards a
+    // passage that repeats one of the question's words, coverage one that holds all of them.
+    const candidates = [...fused].sort((a, b) => b[1] - a[1]).slice(0, Math.max(k, RERANK_DEPTH));
+    const units = this.topicTerms(query, norm, terms, english);
+    const coverage = this.coverageOf(units, candidates.map(([id]) => id));
+    const ranked = candidates
+      .map(([id, score]): [number, number] => [id, score + this.options.coverageWeight * (coverage.perPassage.get(id) ?? 0)])
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, k);
+    const best = Math.max(0, ...ranked.slice(0, 3).map(([id]) => coverage.perPassage.get(id) ?? 0));
+    const diagnostics: RelevanceDiagnostics = { ...coverage.diagnostics, coverage: best, topSimilarity: dense[0]?.similarity ?? 0 };
     const unanswerable = unanswerableKind(query) ?? undefined;
     const relevant = ranked.length > 0 && diagnostics.coverage >= this.options.minCoverage && !unanswerable;
     const hits: SearchHit[] = ranked.map(([id, score], i) => ({
@@ -179,7 +195,8 @@ export class HybridRetriever implements Retriever {
   private topicTerms(query: string, norm: string, terms: WeightedTerm[], english: EnglishTranslation): TopicUnit[] {
     const units = new Map<string, TopicUnit>();
     const add = (word: string, forms: string[], confidence = 1, noun = true) => units.has(word) || units.set(word, { word, forms, confidence, noun });
-    for (const { word, tag } of this.tokenizer.taggedTopicWords(query, this.glossary.stopwords)) add(word, [word], 1, /^n/.test(tag) || tag === 'eng');
+    // An adjective qualifies what is asked about (常见 in 哪些常见风险) rather than naming it: it counts half.
+    for (const { word, tag } of this.tokenizer.taggedTopicWords(query, this.glossary.stopwords)) add(word, [word], /^a/.test(tag) ? MODIFIER_CONFIDENCE : 1, /^n/.test(tag) || tag === 'eng');
     for (const t of terms) if (t.weight >= 1 && /\p{Script=Han}/u.test(t.term) && !norm.includes(t.term)) add(t.term, [t.term]);
     if (isEnglishQuestion(query)) {
       for (const { english: word, chinese } of english.dictionary) add(word, chinese, DICTIONARY_CONFIDENCE);
@@ -196,8 +213,9 @@ export class HybridRetriever implements Retriever {
    * synonyms is. Unknown words weigh as much as the rarest handbook word, so a question about
    * hiking or pizza cannot score on its one generic word.
    */
-  private relevance(own: TopicUnit[], topIds: number[], topSimilarity: number): RelevanceDiagnostics {
-    if (!own.length || !topIds.length) return { coverage: 0, topSimilarity, knownTerms: 0 };
+  private coverageOf(own: TopicUnit[], ids: number[]): { perPassage: Map<number, number>; diagnostics: Omit<RelevanceDiagnostics, 'coverage' | 'topSimilarity'> } {
+    const perPassage = new Map<number, number>();
+    if (!own.length || !ids.length) return { perPassage, diagnostics: { knownTerms: 0 } };
     const maxIdf = this.bm25.idf('\u0000never-a-term');
     const { unknownNounWeight, unknownWordWeight, relatedConfidence } = this.options;
     const words = own.map(({ forms, confidence, noun }) => {
@@ -222,18 +240,18 @@ export class HybridRetriever implements Retriever {
     // The nouns name what is asked about (推荐 a 电影 is not 产品推荐): a passage that meets none of
     // the question's nouns, only its verbs, covers it at a discount.
     const hasNouns = own.some((u) => u.noun);
-    let best = 0;
-    for (const id of topIds) {
+    for (const id of ids) {
       const inPassage = words.map((w) => w.credit > 0 && w.present.some((v) => this.bm25.contains(id, v)));
       const found = words.reduce((sum, w, i) => sum + (inPassage[i] ? w.idf * w.credit : 0), 0);
       const nounMet = !hasNouns || own.some((u, i) => u.noun && inPassage[i]);
-      best = Math.max(best, nounMet ? found : found * this.options.nounlessFactor);
+      perPassage.set(id, total ? (nounMet ? found : found * this.options.nounlessFactor) / total : 0);
     }
     return {
-      coverage: total ? best / total : 0,
-      topSimilarity,
-      knownTerms: words.filter((w) => w.present.length && w.credit === 1).length,
-      words: words.map((w, i) => ({ word: own[i]!.word, weight: Math.round(w.idf * 100) / 100, present: w.present })),
+      perPassage,
+      diagnostics: {
+        knownTerms: words.filter((w) => w.present.length && w.credit === 1).length,
+        words: words.map((w, i) => ({ word: own[i]!.word, weight: Math.round(w.idf * 100) / 100, present: w.present })),
+      },
     };
   }
 

@@ -53,8 +53,9 @@ export class Tokenizer {
     return this.jieba
       .tag(text, false)
       .map(({ word, tag }) => ({ word: word.trim(), tag }))
-      // Latin words inside a Chinese question (CRM, Excel) are names of things, whatever jieba tags them.
-      .map(({ word, tag }) => (!english && /^[a-z][a-z0-9-]+$/.test(word) ? { word, tag: 'eng' } : { word, tag }))
+      // jieba's tags come from a general corpus (好处 an adverb, 合同 an adjective): a domain word is a
+      // thing the handbook talks about, and Latin words inside a Chinese question (CRM, Excel) name things.
+      .map(({ word, tag }) => (this.domainWords.has(word) ? { word, tag: 'n' } : !english && /^[a-z][a-z0-9-]+$/.test(word) ? { word, tag: 'eng' } : { word, tag }))
       .filter(({ word, tag }) => WORDLIKE.test(word) && [...word].length >= 2 && !FUNCTION_TAGS.test(tag))
       .filter(({ word }) => !stopwords.has(word) && !(english && /^[a-z0-9'-]+$/.test(word)))
       // 几类 / 几天 ask "how many X" and 一张 / 一首 count things: numeral + measure word is no topic.

@@ -45,3 +45,17 @@ describe('topic words of a chat question', () => {
     expect(plainTokenizer().topicWords('资质一直办不下来，客户天天催')).not.toContain('天天');
   });
 });
+
+describe('dictionary neighbours of Chinese words nobody listed', () => {
+  it('links a word to handbook words with the same specific gloss, and nothing else', async () => {
+    const { buildRelatedWords } = await import('../../src/retrieval/english-lexicon.js');
+    const handbook = new Set(['合同', '含糊', '夸大', '客户']);
+    const lexicon = buildEnglishLexicon((w) => handbook.has(w));
+    const related = buildRelatedWords((w) => handbook.has(w), lexicon);
+    expect(related.get('合约')).toContain('合同');
+    expect(related.get('夸张')).toContain('夸大');
+    // Handbook words need no neighbours, and a word with no shared gloss gets none.
+    expect(related.has('合同')).toBe(false);
+    expect(related.get('咖啡馆') ?? []).toEqual([]);
+  });
+});

@@ -82,6 +82,18 @@ describe('ranking', () => {
     }
   });
 
+  it('meets a chat word nobody listed through its dictionary neighbours', async () => {
+    // 合约 and 模棱两可 are in no glossary entry; CC-CEDICT glosses them like 合同 and 含糊.
+    const r = await kb.retriever.search('合约里的条款写得模棱两可会怎样', { k: 3 });
+    expect(r.relevant).toBe(true);
+    expect(r.hits.some((h) => hitMatches(h.chunk.text, ['合同条款不清晰']))).toBe(true);
+  });
+
+  it('does not take a shared verb for the topic when the thing asked about is unknown', async () => {
+    for (const q of ['推荐一部好看的电影', '帮我推荐几家附近的咖啡馆']) expect((await kb.retriever.search(q)).relevant, q).toBe(false);
+    expect((await kb.retriever.search('给客户推荐产品要注意什么')).relevant).toBe(true);
+  });
+
   it('returns hits in rank order with display text in the original script', async () => {
     const r = await kb.retriever.search('銷售合同審批流程', { k: 5 });
     expect(r.hits.map((h) => h.rank)).toEqual([1, 2, 3, 4, 5]);
