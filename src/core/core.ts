@@ -1,0 +1,219 @@
+import type { Logger } from 'pino';
+import type { AnalyticsStore } from '../analytics/store.js';
+import type { Answerer } from '../answer/types.js';
+import { errorSummary } from '../log/errors.js';
+import { detectScript } from '../text/script.js';
+import type { EventDeduper } from './dedupe.js';
+import { parseInvocation } from './parse.js';
+import { answerReply, errorReply, helpReply, textReply } from './replies.js';
+import type {
+  ActionDefinition,
+  ActionResult,
+  ChatPort,
+  CommandDefinition,
+  FormDefinition,
+  FormResult,
+  IncomingAction,
+  IncomingCommand,
+  IncomingFormSubmission,
+  IncomingMessage,
+  Origin,
+  Platform,
+  PostTarget,
+  Reply,
+} from './types.js';
+
+export const MAX_QUESTION_CHARS = 2000;
+
+export interface BotCoreDeps {
+  answerer: Answerer;
+  analytics: AnalyticsStore;
+  dedupe: EventDeduper;
+  log: Logger;
+  now?: () => number;
+}
+
+/**
+ * The platform-neutral brain: one router from messages, commands, button presses and form
+ * submissions to reply models. Features register their commands here once and every
+ * platform adapter exposes them.
+ */
+export class BotCore {
+  private readonly commands = new Map<string, CommandDefinition>();
+  private readonly actions = new Map<string, ActionDefinition>();
+  private readonly forms = new Map<string, FormDefinition>();
+  private readonly ports = new Map<Platform, ChatPort>();
+  private readonly now: () => number;
+
+  constructor(private readonly deps: BotCoreDeps) {
+    this.now = deps.now ?? Date.now;
+    this.registerCommand({
+      name: 'ask',
+      summary: '问手册里的政策问题 · Ask a policy question',
+      usage: '/ask 可以给客户回扣吗？',
+      handle: (args, ctx) => this.ask(args, ctx.origin),
+    });
+    this.registerCommand({
+      name: 'help',
+      summary: '列出所有命令 · List what the bot can do',
+      usage: '/help',
+      handle: async (args) => helpReply(this.listCommands(), detectScript(args || '帮助')),
+    });
+    this.registerAction({ id: 'feedback', handle: (a) => this.feedback(a) });
+    this.registerAction({ id: 'share', handle: (a) => this.share(a) });
+  }
+
+  registerCommand(def: CommandDefinition): void {
+    this.commands.set(def.name, def);
+  }
+  registerAction(def: ActionDefinition): void {
+    this.actions.set(def.id, def);
+  }
+  registerForm(def: FormDefinition): void {
+    this.forms.set(def.id, def);
+  }
+  registerPort(port: ChatPort): void {
+    this.ports.set(port.platform, port);
+  }
+
+  listCommands(): CommandDefinition[] {
+    return [...this.commands.values()];
+  }
+
+  hasCommand(name: string): boolean {
+    return this.commands.has(name.toLowerCase());
+  }
+
+  /** Posts through whichever adapter owns the target's platform (scheduler, approvals). */
+  async post(target: PostTarget, reply: Reply): Promise<string> {
+    const port = this.ports.get(target.platform);
+    if (!port) throw new Error(`No adapter is running for platform "${target.platform}"`);
+    return port.post(target, reply);
+  }
+
+  async notifyUser(platform: Platform, userId: string, reply: Reply): Promise<void> {
+    const port = this.ports.get(platform);
+    if (!port) throw new Error(`No adapter is running for platform "${platform}"`);
+    await port.notifyUser(userId, reply);
+  }
+
+  /** A chat message: `/command …`, a bare command word such as `help`, or a question. Null for a repeat event. */
+  async handleMessage(msg: IncomingMessage): Promise<Reply | null> {
+    if (!this.deps.dedupe.claim(msg.eventIds)) return null;
+    const invocation = parseInvocation(msg.text, (name) => this.hasCommand(name));
+    if (invocation) {
+      return this.runCommand(invocation.name, invocation.args, msg, msg.files);
+    }
+    if (msg.files?.length && !msg.text.trim() && this.hasCommand('precheck')) {
+      // A bare file sent to the bot is almost always a contract to check.
+      return this.runCommand('precheck', '', msg, msg.files);
+    }
+    return this.runCommand('ask', msg.text, msg, msg.files);
+  }
+
+  async handleCommand(cmd: IncomingCommand): Promise<Reply | null> {
+    if (!this.deps.dedupe.claim(cmd.eventIds)) return null;
+    return this.runCommand(cmd.name, cmd.args, cmd, cmd.files);
+  }
+
+  async handleAction(action: IncomingAction): Promise<ActionResult | null> {
+    if (!this.deps.dedupe.claim(action.eventIds)) return null;
+    const def = this.actions.get(action.actionId);
+    if (!def) return { toast: `Unknown action "${action.actionId}"`, toastKind: 'error' };
+    try {
+      return await def.handle(action);
+    } catch (err) {
+      this.deps.log.error({ err: errorSummary(err), action: action.actionId, platform: action.platform }, 'action failed');
+      return { toast: '抱歉，操作失败，请稍后再试。Sorry, that did not work — please try again.', toastKind: 'error' };
+    }
+  }
+
+  async handleForm(sub: IncomingFormSubmission): Promise<FormResult> {
+    const def = this.forms.get(sub.formId);
+    if (!def) return { ok: false, errors: [{ field: '_form', message: `Unknown form "${sub.formId}"` }] };
+    try {
+      return await def.handle(sub);
+    } catch (err) {
+      this.deps.log.error({ err: errorSummary(err), form: sub.formId, platform: sub.platform }, 'form failed');
+      return { ok: false, errors: [{ field: '_form', message: '抱歉，提交失败，请稍后再试。Sorry, the submission failed.' }] };
+    }
+  }
+
+  private async runCommand(
+    rawName: string,
+    args: string,
+    origin: Origin,
+    files: IncomingMessage['files'],
+  ): Promise<Reply> {
+    const name = rawName.toLowerCase();
+    const def = this.commands.get(name);
+    if (!def) {
+      return textReply(`未知命令 /${name}。发送 /help 查看可用命令。Unknown command /${name} — try /help.`);
+    }
+    try {
+      return await def.handle(args, { origin: stripExtra(origin), files });
+    } catch (err) {
+      this.deps.log.error({ err: errorSummary(err), command: name, platform: origin.platform }, 'command failed');
+      return errorReply(detectScript(args || '问'));
+    }
+  }
+
+  private async ask(question: string, origin: Origin): Promise<Reply> {
+    const q = question.trim();
+    const script = detectScript(q || '问');
+    if (!q) {
+      return textReply(
+        script === 'en'
+          ? 'Ask me a question about the sales policy handbook, e.g. "Can I give a customer a kickback?" — or send /help.'
+          : '请直接提问，例如“可以给客户回扣吗？”，或发送 /help 查看全部命令。',
+      );
+    }
+    if (q.length > MAX_QUESTION_CHARS) {
+      return textReply(
+        `问题太长（${q.length} 字），请精简到 ${MAX_QUESTION_CHARS} 字以内；要检查合同请用 /precheck。` +
+          ` The question is too long (max ${MAX_QUESTION_CHARS} characters); use /precheck for contracts.`,
+      );
+    }
+    const started = this.now();
+    const result = await this.deps.answerer.ask(q, `${origin.platform}:${origin.conversationId}`);
+    const latencyMs = this.now() - started;
+    const questionId = this.deps.analytics.recordQuestion({
+      platform: origin.platform,
+      userId: origin.userId,
+      conversationId: origin.conversationId,
+      question: q,
+      answered: result.answered,
+      topScore: result.topScore,
+      latencyMs,
+      mode: result.mode,
+    });
+    this.deps.log.info(
+      { platform: origin.platform, questionId, answered: result.answered, mode: result.mode, latencyMs },
+      'question answered',
+    );
+    const reply = answerReply(result, script, questionId, '');
+    const shareId = this.deps.analytics.saveReply({ ...reply, actions: [], visibility: 'in_channel' });
+    return answerReply(result, script, questionId, shareId);
+  }
+
+  private async feedback(a: IncomingAction): Promise<ActionResult> {
+    const [questionId, vote] = a.value.split(':');
+    if (!questionId || (vote !== 'up' && vote !== 'down')) return { toast: 'Invalid feedback', toastKind: 'error' };
+    const stored = this.deps.analytics.recordFeedback(questionId, a.platform, a.userId, vote);
+    if (!stored) return { toast: '找不到这条回答。That answer no longer exists.', toastKind: 'warning' };
+    return {
+      toast: vote === 'up' ? '感谢反馈 👍 Thanks!' : '感谢反馈，我们会改进 👎 Thanks — we will improve this.',
+      toastKind: 'success',
+    };
+  }
+
+  private async share(a: IncomingAction): Promise<ActionResult> {
+    const reply = this.deps.analytics.loadReply(a.value);
+    if (!reply) return { toast: '这条回答已过期，无法分享。This answer has expired.', toastKind: 'warning' };
+    return { postInChannel: { ...reply, visibility: 'in_channel' }, toast: '已分享到频道。Shared in the channel.', toastKind: 'success' };
+  }
+}
+
+function stripExtra(o: Origin): Origin {
+  return { platform: o.platform, userId: o.userId, channelId: o.channelId, conversationId: o.conversationId, userName: o.userName };
+}
