@@ -1,18 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../storage/database.js';
-import type { Platform, Reply } from '../core/types.js';
+import type { QuestionLog, QuestionRecord } from '../core/types.js';
 
-export interface QuestionRecord {
-  platform: Platform;
-  userId: string;
-  conversationId: string;
-  question: string;
-  answered: boolean;
-  topScore: number;
-  latencyMs: number;
-  mode: 'llm' | 'extractive';
-}
+export type { QuestionRecord };
 
 export interface Stats {
   questions: number;
@@ -23,15 +14,11 @@ export interface Stats {
   topUnanswered: { question: string; count: number }[];
 }
 
-const SHARED_REPLY_TTL_MS = 7 * 24 * 3600_000;
-
 /**
- * Questions, feedback and shareable replies. User ids are stored only as salted hashes:
+ * Questions and feedback (the core's QuestionLog), and the stats built from them. User ids are stored only as salted hashes:
  * the compliance team needs counts and gaps, not who asked.
  */
-export class AnalyticsStore {
-  private lastPurge = 0;
-
+export class AnalyticsStore implements QuestionLog {
   constructor(
     private readonly db: Db,
     private readonly salt: string,
@@ -73,23 +60,6 @@ export class AnalyticsStore {
       )
       .execute();
     return true;
-  }
-
-  /** Keeps a rendered reply so an ephemeral answer can later be shared in the channel. */
-  async saveReply(reply: Reply, now = Date.now()): Promise<string> {
-    const id = randomUUID();
-    // Expired copies are cleared now and then, not on every answer.
-    if (now - this.lastPurge > 10 * 60_000) {
-      this.lastPurge = now;
-      await this.db.deleteFrom('shared_replies').where('created_at', '<', now - SHARED_REPLY_TTL_MS).execute();
-    }
-    await this.db.insertInto('shared_replies').values({ id, reply_json: JSON.stringify(reply), created_at: now }).execute();
-    return id;
-  }
-
-  async loadReply(id: string): Promise<Reply | null> {
-    const row = await this.db.selectFrom('shared_replies').select('reply_json').where('id', '=', id).executeTakeFirst();
-    return row ? (JSON.parse(row.reply_json) as Reply) : null;
   }
 
   async stats(topN = 10): Promise<Stats> {

@@ -121,3 +121,19 @@ describe('parseInvocation', () => {
     expect(parseInvocation('precheck is what?', known)).toBeNull();
   });
 });
+
+describe('shared replies store', () => {
+  it('opens before or after the analytics store on the same database, and keeps a reply for sharing', async () => {
+    const { SharedReplies } = await import('../../src/core/shared-replies.js');
+    const { AnalyticsStore } = await import('../../src/analytics/store.js');
+    for (const order of ['replies-first', 'analytics-first'] as const) {
+      const db = await openTestDb(':memory:');
+      if (order === 'analytics-first') new AnalyticsStore(db, 'salt');
+      const replies = new SharedReplies(db);
+      if (order === 'replies-first') new AnalyticsStore(db, 'salt');
+      const id = await replies.save({ blocks: [{ type: 'text', text: 'hi' }], fallbackText: 'hi' });
+      expect((await replies.load(id))?.fallbackText).toBe('hi');
+      expect(await replies.load('no-such-id')).toBeNull();
+    }
+  });
+});

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AnalyticsStore } from '../../src/analytics/store.js';
 import { EventDeduper } from '../../src/core/dedupe.js';
+import { SharedReplies } from '../../src/core/shared-replies.js';
 import { CreditStore, type Decision } from '../../src/credit/store.js';
 import { createPrecheckAudit } from '../../src/precheck/audit.js';
 import { ScheduleStore } from '../../src/schedule/store.js';
@@ -206,8 +207,9 @@ describe.each(testEngines())('stores on %s', (engine) => {
     expect(stats).toMatchObject({ questions: 3, answered: 1, answeredRate: 0.333, feedback: { up: 0, down: 1 }, byMode: { extractive: 3 } });
     expect(stats.topUnanswered).toHaveLength(1);
     expect(stats.topUnanswered[0]!.count).toBe(2);
-    const id = await analytics.saveReply({ blocks: [{ type: 'text', text: '答' }], fallbackText: '答' });
-    expect(await analytics.loadReply(id)).toEqual({ blocks: [{ type: 'text', text: '答' }], fallbackText: '答' });
+    const replies = new SharedReplies(a.db);
+    const id = await replies.save({ blocks: [{ type: 'text', text: '答' }], fallbackText: '答' });
+    expect(await replies.load(id)).toEqual({ blocks: [{ type: 'text', text: '答' }], fallbackText: '答' });
   });
 
   it('pre-check audit: ids are numbers and rows come back newest first', async () => {
