@@ -4,9 +4,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { migrationProvider } from './migrations.js';
-import type { Schema } from './schema.js';
+import type { Engine, Schema } from './schema.js';
 
-export type Engine = 'sqlite' | 'postgres';
+export type { Engine };
 export type Db = Kysely<Schema>;
 export type Tx = Transaction<Schema>;
 /** What a store method runs on: the database, or a transaction it takes part in. */

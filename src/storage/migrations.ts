@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import type { Engine } from './database.js';
+import type { Engine } from './schema.js';
 
 /**
  * The schema of every store, for both engines, as Kysely migrations (run on start by

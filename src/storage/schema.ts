@@ -1,5 +1,8 @@
 import type { Generated } from 'kysely';
 
+/** The database engines the storage layer speaks. */
+export type Engine = 'sqlite' | 'postgres';
+
 /**
  * The one schema both engines hold (see migrations.ts). Times the application compares are ISO
  * strings (lexical order is time order in both engines) or epoch milliseconds (`bigint`, read
