@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CreditLineLookup } from '../credit/lookup.js';
-import { log } from '../log/logger.js';
+import { errorSummary } from '../log/errors.js';
+import { silentLogger, type Logger } from '../log/logger.js';
 import type { HandbookCitation, HandbookCiter } from '../retrieval/types.js';
 import { detectScript, toSimplified, toTraditional } from '../text/script.js';
 import { CHECKS, type CheckHit } from './checks/index.js';
@@ -24,6 +25,7 @@ export interface PrecheckerOptions {
   /** Optional model review; its findings are marked `model` and can never remove rule findings. */
   llmReview?: (contractText: string) => Promise<unknown[]>;
   llmTimeoutMs?: number;
+  log?: Logger;
   /** Our own company names (contract.yaml `ownCompanies` when not given): the customer is the other party. */
   ownCompanies?: readonly string[];
 }
@@ -54,6 +56,7 @@ const MAX_EVIDENCE = 240;
 export function createPrechecker(options: PrecheckerOptions = {}): Prechecker {
   const rules = options.rules ?? loadRules(options.rulesPath);
   const ownCompanies = options.ownCompanies ?? (options.rules ? [] : loadOwnCompanies(options.rulesPath));
+  const log = options.log ?? silentLogger;
   return {
     rules,
     async check(text, opts = {}) {
@@ -64,7 +67,7 @@ export function createPrechecker(options: PrecheckerOptions = {}): Prechecker {
       const script = opts.outputScript === 'auto' || !opts.outputScript ? scriptOf(text) : opts.outputScript;
       if (script === 'zh-Hant') for (const f of findings) localise(f);
 
-      await attachCitations(findings, rules, options.handbookPassages ? passageCiter(options.handbookPassages, rules) : options.citer);
+      await attachCitations(findings, rules, log, options.handbookPassages ? passageCiter(options.handbookPassages, rules) : options.citer);
 
       let modelReviewError: string | undefined;
       if (options.llmReview && !opts.skipModelReview) {
@@ -72,7 +75,7 @@ export function createPrechecker(options: PrecheckerOptions = {}): Prechecker {
           findings.push(...(await modelFindings(options.llmReview, text, options.llmTimeoutMs ?? 30_000)));
         } catch (e) {
           modelReviewError = (e as Error).message;
-          log.warn({ err: modelReviewError }, 'precheck model review failed; rule findings stand');
+          log.warn({ err: errorSummary(e) }, 'precheck model review failed; rule findings stand');
         }
       }
 
@@ -289,7 +292,7 @@ function passageCiter(search: (topic: string) => Promise<HandbookPassage[]>, rul
  * A handbook passage is cited only when it is about the rule (it matches the rule's `citeIf`), with
  * scraper debris removed; a garbled passage or one about something else is not cited at all.
  */
-async function attachCitations(findings: Finding[], rules: readonly CompiledRule[], citer?: HandbookCiter): Promise<void> {
+async function attachCitations(findings: Finding[], rules: readonly CompiledRule[], log: Logger, citer?: HandbookCiter): Promise<void> {
   if (!citer) return;
   const topics = new Map<string, Promise<HandbookCitation | null>>();
   const byId = new Map(rules.map((r) => [r.id, r]));
@@ -300,7 +303,7 @@ async function attachCitations(findings: Finding[], rules: readonly CompiledRule
     topics.set(
       rule.handbookTopic!,
       citer(rule.handbookTopic!).catch((e: unknown) => {
-        log.warn({ err: (e as Error).message, rule: f.rule }, 'handbook citation lookup failed');
+        log.warn({ err: errorSummary(e), rule: f.rule }, 'handbook citation lookup failed');
         return null;
       }),
     );
