@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildEnglishLexicon, englishForms, englishTokens, glossKeys, translateEnglish } from '../src/retrieval/english-lexicon.js';
-import { EMPTY_GLOSSARY } from '../src/retrieval/glossary.js';
-import { topicWords } from '../src/retrieval/tokenize.js';
+import { buildEnglishLexicon, englishForms, englishTokens, glossKeys, translateEnglish } from '../../src/retrieval/english-lexicon.js';
+import { plainTokenizer } from '../../src/retrieval/tokenize.js';
 
 describe('English base forms', () => {
   it('undoes plural and verb endings without merging different words', () => {
@@ -40,9 +39,23 @@ describe('dictionary glosses', () => {
 
 describe('topic words of a chat question', () => {
   it('leaves out pronouns, adverbs, time and place words that only make the question colloquial', () => {
-    const words = topicWords('听说合肥那边政策要调整，手上的资质还能接着卖吗', EMPTY_GLOSSARY);
+    const words = plainTokenizer().topicWords('听说合肥那边政策要调整，手上的资质还能接着卖吗');
     expect(words).toEqual(expect.arrayContaining(['合肥', '政策', '调整', '资质']));
     for (const filler of ['那边', '手上', '接着']) expect(words).not.toContain(filler);
-    expect(topicWords('资质一直办不下来，客户天天催', EMPTY_GLOSSARY)).not.toContain('天天');
+    expect(plainTokenizer().topicWords('资质一直办不下来，客户天天催')).not.toContain('天天');
+  });
+});
+
+describe('dictionary neighbours of Chinese words nobody listed', () => {
+  it('links a word to handbook words with the same specific gloss, and nothing else', async () => {
+    const { buildRelatedWords } = await import('../../src/retrieval/english-lexicon.js');
+    const handbook = new Set(['合同', '含糊', '夸大', '客户']);
+    const lexicon = buildEnglishLexicon((w) => handbook.has(w));
+    const related = buildRelatedWords((w) => handbook.has(w), lexicon);
+    expect(related.get('合约')).toContain('合同');
+    expect(related.get('夸张')).toContain('夸大');
+    // Handbook words need no neighbours, and a word with no shared gloss gets none.
+    expect(related.has('合同')).toBe(false);
+    expect(related.get('咖啡馆') ?? []).toEqual([]);
   });
 });

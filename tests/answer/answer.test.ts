@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createAnswerer } from '../src/answer/answerer.js';
-import { splitSentences } from '../src/answer/sentences.js';
-import { looksLikeFollowUp } from '../src/answer/followup.js';
-import { ConversationMemory } from '../src/answer/memory.js';
-import { fillTemplate } from '../src/answer/prompts.js';
-import type { AskResult } from '../src/answer/types.js';
-import { detectScript, toScript, toSimplified, type Script } from '../src/text/script.js';
-import { CHUNKS, FakeRetriever } from './helpers/fake-retriever.js';
+import { createAnswerer } from '../../src/answer/answerer.js';
+import { splitSentences } from '../../src/answer/sentences.js';
+import { looksLikeFollowUp } from '../../src/answer/followup.js';
+import { ConversationMemory } from '../../src/answer/memory.js';
+import { fillTemplate } from '../../src/answer/prompts.js';
+import type { AskResult } from '../../src/answer/types.js';
+import { detectScript, toScript, toSimplified, type Script } from '../../src/text/script.js';
+import { CHUNKS, FakeRetriever } from '../helpers/fake-retriever.js';
 
 const silent = { debug() {}, info() {}, warn() {} };
 

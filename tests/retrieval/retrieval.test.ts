@@ -2,10 +2,10 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadKnowledgeBase, type KnowledgeBase } from '../src/knowledge/knowledge-base.js';
-import { evaluate, hitMatches, readJsonl } from '../bench/retrieval-eval.js';
-import { HashedNgramEmbeddings } from '../src/retrieval/embeddings.js';
-import { runCli } from '../src/cli/commands.js';
+import { loadKnowledgeBase, type KnowledgeBase } from '../../src/knowledge/knowledge-base.js';
+import { evaluate, hitMatches, readJsonl } from '../../bench/retrieval-eval.js';
+import { HashedNgramEmbeddings } from '../../src/retrieval/embeddings.js';
+import { runCli } from '../../src/cli/commands.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'retrieval-test-'));
 let kb: KnowledgeBase;
@@ -80,6 +80,18 @@ describe('ranking', () => {
     for (const q of ['周末去哪里钓鱼？', 'What is a good recipe for dumplings?', 'Where is a nice place to eat near the office?', 'What is the capital of Italy?', '帮我写一首关于春天的诗', '世界杯冠军是哪个国家？', '帮我订一张去北京的机票', '推荐一部好看的电影']) {
       expect((await kb.retriever.search(q)).relevant, q).toBe(false);
     }
+  });
+
+  it('meets a chat word nobody listed through its dictionary neighbours', async () => {
+    // 合约 and 模棱两可 are in no glossary entry; CC-CEDICT glosses them like 合同 and 含糊.
+    const r = await kb.retriever.search('合约里的条款写得模棱两可会怎样', { k: 3 });
+    expect(r.relevant).toBe(true);
+    expect(r.hits.some((h) => hitMatches(h.chunk.text, ['合同条款不清晰']))).toBe(true);
+  });
+
+  it('does not take a shared verb for the topic when the thing asked about is unknown', async () => {
+    for (const q of ['推荐一部好看的电影', '帮我推荐几家附近的咖啡馆']) expect((await kb.retriever.search(q)).relevant, q).toBe(false);
+    expect((await kb.retriever.search('给客户推荐产品要注意什么')).relevant).toBe(true);
   });
 
   it('returns hits in rank order with display text in the original script', async () => {

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAnswerer, type ConfiguredAnswerer } from '../src/answer/answerer.js';
-import { loadKnowledgeBase, type KnowledgeBase } from '../src/knowledge/knowledge-base.js';
-import { toScript, toSimplified, type Script } from '../src/text/script.js';
+import { createAnswerer, type ConfiguredAnswerer } from '../../src/answer/answerer.js';
+import { loadKnowledgeBase, type KnowledgeBase } from '../../src/knowledge/knowledge-base.js';
+import { toScript, toSimplified, type Script } from '../../src/text/script.js';
 
 /** The answerer on the real handbook index, with the retriever's glossary expansion wired in as in production. */
 

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCleaningRules, cleanDocument, type CleaningRules } from '../src/knowledge/cleaning.js';
-import { ingestFolder, ingestText, type IngestResult } from '../src/knowledge/ingest.js';
-import { findSections, cjkNumber } from '../src/knowledge/sections.js';
-import { splitSentences } from '../src/knowledge/chunker.js';
-import { parseDataFile, DataFileError } from '../src/data-files/data-file.js';
-import { cleaningSchema } from '../src/knowledge/cleaning.js';
+import { loadCleaningRules, cleanDocument, type CleaningRules } from '../../src/knowledge/cleaning.js';
+import { ingestFolder, ingestText, type IngestResult } from '../../src/knowledge/ingest.js';
+import { findSections, cjkNumber } from '../../src/knowledge/sections.js';
+import { splitSentences } from '../../src/knowledge/chunker.js';
+import { parseDataFile, DataFileError } from '../../src/data-files/data-file.js';
+import { cleaningSchema } from '../../src/knowledge/cleaning.js';
 
 const KNOWLEDGE = path.resolve('knowledge');
 let rules: CleaningRules;

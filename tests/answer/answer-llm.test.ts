@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAnswerer, type AnswererConfig } from '../src/answer/answerer.js';
-import { checkCitations } from '../src/answer/llm.js';
-import { toSimplified } from '../src/text/script.js';
-import { FakeRetriever } from './helpers/fake-retriever.js';
-import { promptText, startFakeOpenAI, type FakeOpenAI } from './helpers/fake-openai.js';
+import { createAnswerer, type AnswererConfig } from '../../src/answer/answerer.js';
+import { checkCitations } from '../../src/answer/llm.js';
+import { toSimplified } from '../../src/text/script.js';
+import { FakeRetriever } from '../helpers/fake-retriever.js';
+import { promptText, startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.js';
 
 const silent = { debug() {}, info() {}, warn() {} };
 let server: FakeOpenAI;
