@@ -6,6 +6,7 @@ import { BotCore } from './core/core.js';
 import { EventDeduper } from './core/dedupe.js';
 import { SharedReplies } from './core/shared-replies.js';
 import { createKnowledgeFeature } from './knowledge/commands.js';
+import { KnowledgeVersion } from './knowledge/shared-version.js';
 import type { Feature, Platform, PostTarget, Reply } from './core/types.js';
 import type { AppConfig } from './config/config.js';
 import { createCreditFeature } from './credit/index.js';
@@ -124,6 +125,11 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
       afterReload: async () => {
         answerer.warm(knowledge.retriever.chunks);
         for (const feature of features) await feature.reload?.();
+      },
+      // Replicas sharing PostgreSQL follow each other's `/kb reload`.
+      shared: {
+        version: new KnowledgeVersion(db, log),
+        ...(storage.engine === 'postgres' ? { followEveryMs: config.KB_FOLLOW_SECONDS * 1000 } : {}),
       },
     }),
   );

@@ -61,6 +61,8 @@ export const envSchema = z.object({
   DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\/\S+$/i.test(v), {
     message: 'expected a postgres:// or postgresql:// URL (leave unset for SQLite under DATA_DIR)',
   }),
+  /** With PostgreSQL: how often each replica checks whether another one ran `/kb reload`. */
+  KB_FOLLOW_SECONDS: intWithDefault(15, 1, 3600),
   /** Connections each process keeps to PostgreSQL. */
   DATABASE_POOL_SIZE: intWithDefault(10, 1, 200),
   KNOWLEDGE_DIR: z.string().default(inProject('knowledge')),

@@ -3,6 +3,7 @@ import { textReply } from '../core/replies.js';
 import type { CommandDefinition, Feature, Reply } from '../core/types.js';
 import type { KnowledgeStatus } from './knowledge-base.js';
 import type { KnowledgeService } from './service.js';
+import type { KnowledgeVersion } from './shared-version.js';
 
 export interface KbCommandDeps {
   knowledge: KnowledgeService;
@@ -10,11 +11,30 @@ export interface KbCommandDeps {
   /** Runs after a successful reload (warm caches, reload case library…). */
   afterReload?: (status: KnowledgeStatus) => void | Promise<void>;
   now?: () => number;
+  /**
+   * The version row replicas share: a reload here bumps it, and with `followEveryMs` this
+   * process reloads when another one did.
+   */
+  shared?: { version: KnowledgeVersion; followEveryMs?: number };
 }
 
-/** The knowledge feature in the core: the `/kb` command. */
+/** The knowledge feature in the core: the `/kb` command, and following reloads made elsewhere. */
 export function createKnowledgeFeature(deps: KbCommandDeps): Feature {
-  return { name: 'knowledge', commands: [createKbCommand(deps)] };
+  const shared = deps.shared;
+  return {
+    name: 'knowledge',
+    commands: [createKbCommand(deps)],
+    async start() {
+      if (!shared?.followEveryMs) return;
+      await shared.version.follow(shared.followEveryMs, async () => {
+        const status = await deps.knowledge.reload(true);
+        await deps.afterReload?.(status);
+      });
+    },
+    stop() {
+      shared?.version.stop();
+    },
+  };
 }
 
 /** `kb`: what the bot knows; `kb reload`: re-index without a restart (admins only). */
@@ -32,6 +52,7 @@ export function createKbCommand(deps: KbCommandDeps): CommandDefinition {
         }
         const status = await deps.knowledge.reload(true);
         await deps.afterReload?.(status);
+        await deps.shared?.version.bump();
         return statusReply(status, now(), `已重新索引：${status.documents.length} 份文档，${status.chunks} 个片段，用时 ${status.buildMs} ms。Reloaded.`);
       }
       if (sub) return textReply('用法 Usage: /kb  ·  /kb reload');

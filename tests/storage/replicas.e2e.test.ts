@@ -100,6 +100,8 @@ describe.skipIf(!RUN)('two replicas on one PostgreSQL', () => {
       CREDIT_ROLE_FINANCE_DIRECTOR: 'slack:UDIR',
       CREDIT_ROLE_GENERAL_MANAGER: 'slack:UGM',
       CREDIT_APPROVAL_CHANNEL: 'slack:CFIN',
+      ADMIN_IDS: 'slack:UADMIN',
+      KB_FOLLOW_SECONDS: '1',
       SCHEDULER_ENABLED: 'true',
       // Short, so the survivor's handling of a dead replica's post is seen within the test.
       SCHEDULE_LEASE_SECONDS: '3',
@@ -278,6 +280,27 @@ describe.skipIf(!RUN)('two replicas on one PostgreSQL', () => {
     // The first approval card and exactly one card for the finance step.
     const cards = slackCalls('chat.postMessage', 'CFIN').filter((c) => JSON.stringify(c.params.blocks).includes(appId));
     expect(cards).toHaveLength(2);
+  });
+
+  it('/kb reload on one replica reaches the other', async () => {
+    const [a, b] = replicas as [Replica, Replica];
+    const indexedAt = async (r: Replica) => ((await (await fetch(`http://127.0.0.1:${r.port}/healthz`)).json()) as { indexedAt: string }).indexedAt;
+    const before = await indexedAt(b);
+    const responseUrl = a.slack.responseUrl();
+    const res = await sendSigned(
+      `http://127.0.0.1:${a.port}/slack/events`,
+      commandBody({ command: '/kb', text: 'reload', user_id: 'UADMIN', channel_id: 'DADMIN', response_url: responseUrl }),
+      FORM,
+      { secret: SIGNING_SECRET },
+    );
+    expect(res.status).toBe(200);
+    const id = responseUrl.split('/').pop()!;
+    const [reply] = await until(() => (a.slack.responsesTo(id).length ? a.slack.responsesTo(id) : null), 120_000, 'the reload reply');
+    expect(JSON.stringify(reply!.body)).toContain('Reloaded');
+    // B was not asked, yet rebuilds its own index within its follow interval.
+    await until(async () => (await indexedAt(b)) !== before, 120_000, 'replica B to reload');
+    const version = await sql.query('SELECT version FROM knowledge_version WHERE id = 1');
+    expect(version.rows[0].version).toBe(1);
   });
 
   it('every reminder is posted once while both run, and once when the replica posting it is killed mid-post', async () => {

@@ -7,6 +7,8 @@ import { AnalyticsStore } from '../../src/analytics/store.js';
 import { EventDeduper } from '../../src/core/dedupe.js';
 import { SharedReplies } from '../../src/core/shared-replies.js';
 import { CreditStore, type Decision } from '../../src/credit/store.js';
+import { KnowledgeVersion } from '../../src/knowledge/shared-version.js';
+import { silentLogger } from '../../src/log/logger.js';
 import { createPrecheckAudit } from '../../src/precheck/audit.js';
 import { ScheduleStore } from '../../src/schedule/store.js';
 import { openStorage, type Engine, type Storage } from '../../src/storage/database.js';
@@ -210,6 +212,16 @@ describe.each(testEngines())('stores on %s', (engine) => {
     const replies = new SharedReplies(a.db);
     const id = await replies.save({ blocks: [{ type: 'text', text: '答' }], fallbackText: '答' });
     expect(await replies.load(id)).toEqual({ blocks: [{ type: 'text', text: '答' }], fallbackText: '答' });
+  });
+
+  it('knowledge version: concurrent reloads on two replicas each count, and both read the latest', async () => {
+    const [a, b] = await twoReplicas(engine);
+    const va = new KnowledgeVersion(a.db, silentLogger);
+    const vb = new KnowledgeVersion(b.db, silentLogger);
+    expect(await va.current()).toBe(0);
+    const bumped = await Promise.all([va.bump(), vb.bump(), va.bump()]);
+    expect(bumped.sort()).toEqual([1, 2, 3]);
+    expect(await vb.current()).toBe(3);
   });
 
   it('pre-check audit: ids are numbers and rows come back newest first', async () => {
