@@ -81,3 +81,9 @@ for (const scale of scales) {
   console.log('|---|---|---|---|');
   console.log(`| ${f(r.p50Ms)} | ${f(r.p99Ms)} | ${f(r.maxMs)} | ${r.failures} |`);
 }
+
+// ---- Storage engines and replicas ----
+{
+  const { benchReplicas } = await import('./replicas.js');
+  console.log(`\n${(await benchReplicas()).join('\n')}`);
+}
