@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkStructure, isKnown, MAX_LINES, type Problem } from '../scripts/check-structure.js';
+import { checkStructure, isKnown, MAX_LINES, type Problem } from '../../scripts/check-structure.js';
 
 const roots: string[] = [];
 afterAll(() => {
