@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { nextFireTimes } from '../../src/schedule/cli.js';
-import { Scheduler } from '../../src/schedule/scheduler.js';
 import { FakeTime, recordingPort, dbs, tempDbFile, build, msg, cleanupSchedules } from '../helpers/schedule-harness.js';
 
 afterEach(cleanupSchedules);

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { textReply } from '../../../src/core/replies.js';
 import pino from 'pino';
-import { silentLogger as log } from '../../../src/log/logger.js';
 import { commandBody, eventBody, FAKE_BOT_USER, FORM, interactionBody, JSON_TYPE, sendSigned, type FakeCall } from '../../helpers/fake-slack.js';
 import { SECRET, TOKEN, closeAll, setup, mention, askViaCommand } from '../../helpers/slack-adapter-harness.js';
 
