@@ -244,3 +244,31 @@ describe('Feishu progress card, forms and reasons', () => {
     expect(cardText(patches[0]!.content)).toContain('不得收受客户贿赂');
   });
 });
+
+describe('Feishu stop()', () => {
+  it('waits for an answer already acknowledged before it returns', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    class GatedAnswerer extends ScriptedAnswerer {
+      override async ask(question: string, conversationId?: string): Promise<AskResult> {
+        const answer = super.ask(question, conversationId);
+        await gate;
+        return answer;
+      }
+    }
+    const answerer = new GatedAnswerer();
+    h = await setup({ answerer });
+    const ev = textMessageEvent({ text: '可以给客户回扣吗？', chatType: 'p2p', chatId: 'oc_dm_stop' });
+    const res = await postWebhook(h.url, eventEnvelope('im.message.receive_v1', ev, { token: VERIFY_TOKEN }), { encryptKey: ENCRYPT_KEY });
+    expect(res.status).toBe(200);
+    while (answerer.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    let stopped = false;
+    const stopping = h.adapter.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+    expect(h.replies()).toHaveLength(0);
+    release();
+    await stopping;
+    expect(cardText(h.replies()[0]?.content)).toContain('不得收受客户贿赂');
+  });
+});
