@@ -7,6 +7,7 @@ import { EventDeduper } from './core/dedupe.js';
 import { SharedReplies } from './core/shared-replies.js';
 import { createKnowledgeFeature } from './knowledge/commands.js';
 import { KnowledgeVersion } from './knowledge/shared-version.js';
+import { SharedConversationMemory } from './answer/shared-memory.js';
 import type { Feature, Platform, PostTarget, Reply } from './core/types.js';
 import type { AppConfig } from './config/config.js';
 import { createCreditFeature } from './credit/index.js';
@@ -67,7 +68,9 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
     embeddings: createEmbeddings(config),
     log,
   });
-  const answerer = createAnswerer({ retriever: knowledge, config, log, now: options.now });
+  // Replicas share follow-up context through the database; one process keeps it in memory.
+  const memory = storage.engine === 'postgres' ? new SharedConversationMemory(db, { now: options.now }) : undefined;
+  const answerer = createAnswerer({ retriever: knowledge, config, log, now: options.now, ...(memory ? { memory } : {}) });
   answerer.warm(knowledge.retriever.chunks);
 
   const analytics = new AnalyticsStore(db, config.ANALYTICS_SALT);

@@ -5,7 +5,7 @@ import { composeExtractive } from './extractive.js';
 import { passageSentences } from './sentences.js';
 import { looksLikeFollowUp, previousTopicTurn, withCarriedTerms } from './followup.js';
 import { condenseQuestion, createChatModel, LlmFailure, llmAnswer, type ChatModel } from './llm.js';
-import { ConversationMemory, type Turn } from './memory.js';
+import { ConversationMemory, type ConversationStore, type Turn } from './memory.js';
 import { modelNotCoveredText, notCoveredText } from './messages.js';
 import { loadPromptTemplates, type PromptTemplates } from './prompts.js';
 import { plainTokenizer, Tokenizer } from '../retrieval/tokenize.js';
@@ -26,7 +26,7 @@ export interface AnswererDeps {
   retriever: Retriever;
   config: AnswererConfig;
   log: Pick<Logger, 'debug' | 'info' | 'warn'>;
-  memory?: ConversationMemory;
+  memory?: ConversationStore;
   now?: () => number;
   /** Overrides the ChatOpenAI model built from config (tests, alternative providers). */
   chatModel?: ChatModel;
@@ -41,7 +41,7 @@ export interface AnswererDeps {
 export type QueryExpander = (query: string) => { term: string; weight: number }[];
 
 export interface ConfiguredAnswerer extends Answerer {
-  readonly memory: ConversationMemory;
+  readonly memory: ConversationStore;
   /** 'llm' when a model and prompt templates are available, else 'extractive'. */
   readonly preferredMode: 'llm' | 'extractive';
   /** Splits and converts passages ahead of time (call after loading or reloading the index) so first answers are fast too. */
@@ -54,7 +54,7 @@ const SELF_CONTAINED_WORDS = 3;
 
 export function createAnswerer(deps: AnswererDeps): ConfiguredAnswerer {
   const { retriever, config, log } = deps;
-  const memory = deps.memory ?? new ConversationMemory({ now: deps.now });
+  const memory: ConversationStore = deps.memory ?? new ConversationMemory({ now: deps.now });
   const timeoutMs = config.LLM_TIMEOUT_MS ?? 20_000;
   const retrieverExpander = (retriever as { expandQuery?: unknown }).expandQuery;
   // The retriever's segmenter knows the glossary's words; sentences are matched with the same words.
@@ -149,7 +149,7 @@ export function createAnswerer(deps: AnswererDeps): ConfiguredAnswerer {
     async ask(question: string, conversationId?: string): Promise<AskResult> {
       const q = question.trim();
       const script = detectScript(q || '问');
-      const history = conversationId ? memory.history(conversationId) : [];
+      const history = conversationId ? await memory.history(conversationId) : [];
       let query = q;
       let result: AskResult;
       if (model && templates) {
@@ -159,7 +159,7 @@ export function createAnswerer(deps: AnswererDeps): ConfiguredAnswerer {
         query = resolved.query;
         result = extractive(q, resolved.query, resolved.result, script);
       }
-      if (conversationId) memory.add(conversationId, { question: q, query, answer: result.answer, answered: result.answered });
+      if (conversationId) await memory.add(conversationId, { question: q, query, answer: result.answer, answered: result.answered });
       log.debug({ conversationId, query, answered: result.answered, mode: result.mode }, 'ask');
       return result;
     },

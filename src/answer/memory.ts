@@ -13,6 +13,15 @@ export interface Turn {
   at: number;
 }
 
+/**
+ * Where follow-up context lives: this process's memory (one process), or the shared database
+ * (replicas, shared-memory.ts), so a follow-up answered by another replica still has its thread.
+ */
+export interface ConversationStore {
+  history(conversationId: string): Turn[] | Promise<Turn[]>;
+  add(conversationId: string, turn: Omit<Turn, 'at'> & { at?: number }): void | Promise<void>;
+}
+
 export interface ConversationMemoryOptions {
   maxTurns?: number;
   maxAgeMs?: number;
@@ -20,7 +29,7 @@ export interface ConversationMemoryOptions {
   now?: () => number;
 }
 
-export class ConversationMemory {
+export class ConversationMemory implements ConversationStore {
   private readonly conversations = new Map<string, Turn[]>();
   private readonly maxTurns: number;
   private readonly maxAgeMs: number;

@@ -232,12 +232,35 @@ function replicas(engine: Engine): Migration {
   };
 }
 
+/** Conversation memory shared by replicas (only used with PostgreSQL; harmless in SQLite). */
+function conversations(engine: Engine): Migration {
+  const t = types(engine);
+  return {
+    async up(db) {
+      await db.schema
+        .createTable('conversation_turns')
+        .ifNotExists()
+        .addColumn('id', t.serialKey, (c) => (engine === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('conversation_id', 'text', (c) => c.notNull())
+        .addColumn('at', t.millis, (c) => c.notNull())
+        .addColumn('question', 'text', (c) => c.notNull())
+        .addColumn('query', 'text', (c) => c.notNull())
+        .addColumn('answer', 'text', (c) => c.notNull())
+        .addColumn('answered', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('conversation_turns_conv').ifNotExists().on('conversation_turns').columns(['conversation_id', 'at']).execute();
+      await db.schema.createIndex('conversation_turns_at').ifNotExists().on('conversation_turns').column('at').execute();
+    },
+  };
+}
+
 export function migrationProvider(engine: Engine): MigrationProvider {
   return {
     async getMigrations() {
       return {
         '001_baseline': baseline(engine),
         '002_replicas': replicas(engine),
+        '003_conversations': conversations(engine),
       };
     },
   };

@@ -151,6 +151,17 @@ export interface PrecheckAuditTable {
   contract_text: string | null;
 }
 
+/** One turn of a conversation, for follow-up questions answered by any replica (kept minutes). */
+export interface ConversationTurnsTable {
+  id: Generated<number>;
+  conversation_id: string;
+  at: number;
+  question: string;
+  query: string;
+  answer: string;
+  answered: number;
+}
+
 /** One row: the knowledge version every replica follows (bumped by `/kb reload`). */
 export interface KnowledgeVersionTable {
   id: number;
@@ -174,4 +185,5 @@ export interface Schema {
   schedule_reminders: ScheduleRemindersTable;
   precheck_audit: PrecheckAuditTable;
   knowledge_version: KnowledgeVersionTable;
+  conversation_turns: ConversationTurnsTable;
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AnalyticsStore } from '../../src/analytics/store.js';
+import { SharedConversationMemory } from '../../src/answer/shared-memory.js';
 import { EventDeduper } from '../../src/core/dedupe.js';
 import { SharedReplies } from '../../src/core/shared-replies.js';
 import { CreditStore, type Decision } from '../../src/credit/store.js';
@@ -222,6 +223,23 @@ describe.each(testEngines())('stores on %s', (engine) => {
     const bumped = await Promise.all([va.bump(), vb.bump(), va.bump()]);
     expect(bumped.sort()).toEqual([1, 2, 3]);
     expect(await vb.current()).toBe(3);
+  });
+
+  it('conversation memory: a thread written on one replica is read on the other, bounded by turns and age', async () => {
+    const [a, b] = await twoReplicas(engine);
+    let now = 5_000_000;
+    const ma = new SharedConversationMemory(a.db, { maxTurns: 3, maxAgeMs: 60_000, now: () => now });
+    const mb = new SharedConversationMemory(b.db, { maxTurns: 3, maxAgeMs: 60_000, now: () => now });
+    for (let i = 1; i <= 4; i++) {
+      await (i % 2 ? ma : mb).add('slack:C1:t1', { question: `问题${i}`, query: `查询${i}`, answer: `回答${i}`, answered: i !== 2 });
+      now += 1000;
+    }
+    await ma.add('slack:C2:t9', { question: '别的线程', query: '别的线程', answer: '无关', answered: true });
+    const turns = await mb.history('slack:C1:t1');
+    expect(turns.map((t) => t.question)).toEqual(['问题2', '问题3', '问题4']);
+    expect(turns.map((t) => t.answered)).toEqual([false, true, true]);
+    now += 61_000;
+    expect(await ma.history('slack:C1:t1')).toEqual([]);
   });
 
   it('pre-check audit: ids are numbers and rows come back newest first', async () => {
