@@ -43,6 +43,7 @@ const server = new HttpServer(() => ({
   documents: knowledge.status.documents.length,
   chunks: knowledge.status.chunks,
   indexedAt: knowledge.status.builtAt,
+  storage: app.storage.engine,
 }));
 
 const missing: string[] = [];
