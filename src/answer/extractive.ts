@@ -125,7 +125,7 @@ export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: 
     citations.push(citationFor(n, c.chunk, strongest.sentence, script));
   }
   const lines = chosen.map((c) => `- ${toScript(c.sentence.text, script)} [${numberOf.get(c.hitIndex)}]`);
-  return { answer: `${answerIntro(script)}\n${lines.join('\n')}`, citations };
+  return { answer: `${answerIntro(script, citations.map((c) => c.kind ?? 'handbook'))}\n${lines.join('\n')}`, citations };
 }
 
 /** The sentence of `chunk` that best matches `terms`, as a citation quote (used by LLM mode too). */
@@ -144,6 +144,7 @@ export function citationFor(n: number, chunk: Chunk, sentence: Sentence | undefi
     title: toScript(chunk.title, script),
     section: toScript(chunk.section, script),
     quote: shortQuote(toScript(raw, script)),
+    ...(chunk.kind && chunk.kind !== 'handbook' ? { kind: chunk.kind } : {}),
   };
 }
 
