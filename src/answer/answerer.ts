@@ -108,7 +108,9 @@ export function createAnswerer(deps: AnswererDeps): ConfiguredAnswerer {
   function extractive(question: string, query: string, result: SearchResult, script: Script): AskResult {
     if (!result.relevant || !result.hits.length) return notCovered(script, 'extractive');
     const terms = mergeTerms(queryTerms(query, tokenizerNow()), expandQuery ? weightedTerms(expandQuery(query)) : { han: [], latin: [] });
-    const { answer, citations } = composeExtractive(terms, result.hits, script, { question });
+    const describe = (retriever as { englishTopics?: (q: string) => { english: string; chinese: string[] }[] }).englishTopics;
+    const topics = script === 'en' && typeof describe === 'function' ? describe.call(retriever, query) : [];
+    const { answer, citations } = composeExtractive(terms, result.hits, script, { question, topics });
     if (!citations.length) return notCovered(script, 'extractive');
     return { answered: true, answer, citations, mode: 'extractive', topScore: result.hits[0]?.score ?? 0 };
   }

@@ -59,3 +59,24 @@ export function languageName(script: Script): string {
   if (script === 'zh-Hant') return '繁體中文 (Traditional Chinese)';
   return 'English (quote the handbook in its original Chinese where useful)';
 }
+
+/**
+ * The English lead of an extractive answer: what the question is about (its English words with the
+ * handbook terms they were searched as, so the reader can find them in the quotes), and where the
+ * quotes come from. The quotes themselves stay in Simplified Chinese: no offline translation.
+ */
+export function englishLead(
+  topics: { english: string; chinese: string[] }[],
+  kinds: SourceKind[],
+  citations: { title: string; section: string }[],
+): string {
+  const names = [...new Set(kinds.length ? kinds : (['handbook'] as SourceKind[]))].map((k) => SOURCE_NAMES.en[k]);
+  const sources = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]!;
+  const about = topics
+    .filter((t) => t.chinese.length)
+    .slice(0, 3)
+    .map((t) => `${t.english} (${t.chinese.slice(0, 2).join('/')})`);
+  const where = citations[0] ? ` The first quote is from ${citations[0].title} › ${citations[0].section}.` : '';
+  const subject = about.length ? `On ${about.join(', ')}, ${sources}` : `${sources[0]!.toUpperCase()}${sources.slice(1)}`;
+  return `${subject} ${names.length > 1 ? 'say' : 'says'} the following (quoted in Simplified Chinese, numbered by source).${where}`;
+}

@@ -37,6 +37,10 @@ export class KnowledgeService implements Retriever {
     return this.current.retriever.tokenizer;
   }
 
+  englishTopics(query: string) {
+    return this.current.retriever.englishTopics(query);
+  }
+
   expandQuery(query: string) {
     return this.current.retriever.expandQuery(query);
   }

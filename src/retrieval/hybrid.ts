@@ -110,6 +110,15 @@ export class HybridRetriever implements Retriever {
     return queryTerms(this.tokenizer, normalise(query), this.glossary, query);
   }
 
+  /** An English question's words with the Chinese terms they are searched as (curated first); none for Chinese. */
+  englishTopics(query: string): { english: string; chinese: string[] }[] {
+    if (!isEnglishQuestion(query)) return [];
+    const t = translateQuestionEnglish(query, this.glossary);
+    // Dictionary senses are guesses ("close" → 上门): named only when the glossary knows none of the words.
+    const curated = t.curated.map((chinese, i) => ({ english: t.curatedEnglish[i]!, chinese }));
+    return curated.length ? curated : t.dictionary.slice(0, 2);
+  }
+
   withOptions(options: HybridOptions): HybridRetriever {
     return new HybridRetriever(this.chunks, this.vectors, this.embeddings, this.glossary, { ...this.options, ...options });
   }

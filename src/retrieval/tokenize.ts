@@ -119,6 +119,8 @@ export const RELATED_WEIGHT = 0.35;
  */
 export interface EnglishTranslation {
   curated: string[][];
+  /** The English phrase behind each entry of `curated`. */
+  curatedEnglish: string[];
   dictionary: { english: string; chinese: string[] }[];
   untranslated: string[];
 }
@@ -126,10 +128,12 @@ export interface EnglishTranslation {
 export function translateQuestionEnglish(original: string, glossary: Glossary): EnglishTranslation {
   let rest = ` ${original.toLowerCase().replace(/[^a-z0-9\- ]+/g, ' ').replace(/\s+/g, ' ')} `;
   const curated: string[][] = [];
+  const curatedEnglish: string[] = [];
   for (const [phrase, zh] of glossary.english) {
     const needle = ` ${phrase} `;
     if (rest.includes(needle)) {
       curated.push(zh);
+      curatedEnglish.push(phrase);
       rest = rest.split(needle).join(' | ');
     }
   }
@@ -141,7 +145,7 @@ export function translateQuestionEnglish(original: string, glossary: Glossary): 
     dictionary.push(...found.translated);
     untranslated.push(...found.untranslated.filter((w) => !/^\d/.test(w)));
   }
-  return { curated, dictionary, untranslated };
+  return { curated, curatedEnglish, dictionary, untranslated };
 }
 
 export interface WeightedTerm {
