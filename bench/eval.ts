@@ -13,6 +13,14 @@ import { createAnswerer } from '../src/answer/answerer.js';
 import { loadKnowledgeBase } from '../src/knowledge/knowledge-base.js';
 import { evaluate, evaluateSet, questionSets, readJsonl } from './retrieval-eval.js';
 
+// `npm run eval -- --contracts DIR`: the contract pre-check instead of retrieval.
+const contractsAt = process.argv.indexOf('--contracts');
+if (contractsAt !== -1) {
+  const { printContractEval } = await import('./eval-contracts.js');
+  await printContractEval(path.resolve(process.argv[contractsAt + 1] ?? 'tests/fixtures/contracts-tune'));
+  process.exit(0);
+}
+
 const fixtures = path.resolve('tests/fixtures');
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
