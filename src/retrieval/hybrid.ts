@@ -72,7 +72,7 @@ export const DEFAULT_HYBRID: Required<HybridOptions> = {
   // scripts/fit-answerability.ts (logistic loss with a margin); the held-out sets were not used.
   minCoverage: 0.45,
   fusion: 'score',
-  unknownNounWeight: 0.6,
+  unknownNounWeight: 0.8,
   unknownWordWeight: 0.7,
   relatedConfidence: 0.3,
   nounlessFactor: 0.75,
@@ -136,7 +136,7 @@ export class HybridRetriever implements Retriever {
     const norm = normalise(query);
     // Translated once: both the search terms and the relevance units are made from it.
     const english = translateQuestionEnglish(query, this.glossary);
-    const terms = queryTerms(this.tokenizer, norm, this.glossary, query, english);
+    const terms = queryTerms(this.tokenizer, norm, this.glossary, query, english, true);
     const mode = this.options.mode;
 
     // The lexical ranking is always computed: relevance is judged on it whatever the mode.

@@ -112,6 +112,7 @@ export function isEnglishQuestion(text: string): boolean {
 const DICTIONARY_WEIGHT = 0.6;
 /** Dictionary neighbours of a Chinese word (shared glosses) are looser still: below curated synonyms (0.6). */
 export const RELATED_WEIGHT = 0.35;
+const SYNONYM_WEIGHT = 0.6;
 
 /**
  * The English words of a question in Chinese: the curated glossary first (longest phrases win and
@@ -163,6 +164,8 @@ export function queryTerms(
   glossary: Glossary,
   original = norm,
   english: EnglishTranslation = translateQuestionEnglish(original, glossary),
+  /** Ranking passages: members of a big group share its weight. Matching sentences: each keeps it. */
+  shareSynonymWeight = false,
 ): WeightedTerm[] {
   const weights = new Map<string, number>();
   const add = (term: string, weight: number) => {
@@ -201,7 +204,9 @@ export function queryTerms(
   // Synonyms of any matched glossary word (including words found only inside longer segments).
   for (const [word, others] of glossary.synonyms) {
     if (!norm.includes(word) && !weights.has(word)) continue;
-    for (const o of others) addPhrase(o, 0.6);
+    // A big synonym group must not outweigh the question's own words: its members share the weight.
+    const each = shareSynonymWeight ? SYNONYM_WEIGHT / Math.max(1, Math.sqrt(others.size / 2)) : SYNONYM_WEIGHT;
+    for (const o of others) addPhrase(o, each);
   }
   return [...weights].map(([term, weight]) => ({ term, weight }));
 }
