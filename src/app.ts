@@ -16,6 +16,11 @@ import { createPrecheckAudit, createPrechecker, createPrecheckCommand, type Prec
 import { createLlmReview } from './precheck/llm-review.js';
 import { createLlmSummariser } from './schedule/llm-summary.js';
 import { openDatabase, type Db } from './storage/db.js';
+import { createDocumentChat } from './documents/chat.js';
+import { storeDocumentSource } from './documents/source.js';
+import { SqliteDocumentStore, type DocumentStore } from './documents/store.js';
+import { KnowledgeUpdater } from './documents/updater.js';
+import { loadCleaningRules } from './knowledge/cleaning.js';
 
 export interface App {
   config: AppConfig;
@@ -29,6 +34,8 @@ export interface App {
   credit: ReturnType<typeof createCreditFeature>;
   prechecker: Prechecker;
   scheduling: ReturnType<typeof createScheduling>;
+  /** Documents added at run time (chat, CLI, dashboard, Feishu sync) and the live re-index. */
+  documents: { store: DocumentStore; updater: KnowledgeUpdater };
   close(): Promise<void>;
 }
 
@@ -37,6 +44,8 @@ export interface AppOptions {
   dbFile?: string;
   /** Time source (ms) for the core, the answerer and the scheduler; tests move it by hand. */
   now?: () => number;
+  /** Where added documents come from; default: this app's database. The CLI's throwaway apps read the real one. */
+  documentStore?: DocumentStore;
 }
 
 /**
@@ -46,11 +55,13 @@ export interface AppOptions {
  */
 export async function createApp(config: AppConfig, log: Logger, options: AppOptions = {}): Promise<App> {
   const db = openDatabase(options.dbFile ?? path.join(config.DATA_DIR, 'assistant.db'));
+  const documentStore = options.documentStore ?? new SqliteDocumentStore(db);
   const knowledge = await KnowledgeService.open({
     knowledgeDir: path.resolve(config.KNOWLEDGE_DIR),
     dataDir: path.resolve(config.DATA_DIR),
     embeddings: createEmbeddings(config),
     log,
+    extraDocuments: storeDocumentSource(documentStore, log),
   });
   const answerer = createAnswerer({ retriever: knowledge, config, log, now: options.now });
   answerer.warm(knowledge.retriever.chunks);
@@ -95,16 +106,26 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
   });
   for (const command of scheduling.commands) core.registerCommand(command);
 
-  core.registerCommand(
-    createKbCommand({
-      knowledge,
-      adminIds: config.ADMIN_IDS,
-      afterReload: () => {
-        answerer.warm(knowledge.retriever.chunks);
-        scheduling.reloadCases();
-      },
-    }),
-  );
+  const afterReload = () => {
+    answerer.warm(knowledge.retriever.chunks);
+    scheduling.reloadCases();
+  };
+  const updater = new KnowledgeUpdater(knowledge, documentStore, afterReload, log);
+  const documentChat = createDocumentChat({
+    store: documentStore,
+    knowledge,
+    updater,
+    cleaningRules: () => loadCleaningRules(path.join(config.KNOWLEDGE_DIR, 'cleaning.yaml')),
+    adminIds: config.ADMIN_IDS,
+    precheck: async (files, origin) => {
+      const precheck = core.listCommands().find((c) => c.name === 'precheck');
+      if (!precheck) throw new Error('pre-check is not available');
+      return precheck.handle('', { origin, files });
+    },
+  });
+  for (const action of documentChat.actions) core.registerAction(action);
+  core.registerFileClaim(documentChat.claimFile);
+  core.registerCommand(createKbCommand({ knowledge, adminIds: config.ADMIN_IDS, afterReload, documents: documentChat }));
 
   return {
     config,
@@ -118,6 +139,7 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
     credit,
     prechecker,
     scheduling,
+    documents: { store: documentStore, updater },
     async close() {
       scheduling.scheduler.stop();
       db.close();

@@ -28,6 +28,8 @@ const interactiveConsole =
 const log = createLogger(interactiveConsole && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL);
 const app = await createApp(config, log);
 const { core, knowledge } = app;
+// Documents added through another replica (or the CLI) are picked up within this interval.
+const stopDocumentWatch = app.documents.updater.watch(10_000);
 const platforms: string[] = [];
 const stops: (() => Promise<void> | void)[] = [];
 
@@ -93,6 +95,7 @@ if (platforms.length && config.SCHEDULER_ENABLED) {
 }
 
 async function shutdown(code = 0): Promise<never> {
+  stopDocumentWatch();
   for (const stop of stops) await stop();
   if (port !== null) await server.close();
   await app.close();

@@ -24,6 +24,8 @@ import type {
 
 export const MAX_QUESTION_CHARS = 2000;
 
+export type FileClaim = (origin: Origin, files: NonNullable<IncomingMessage['files']>) => { command: string; args: string } | null;
+
 export interface BotCoreDeps {
   answerer: Answerer;
   analytics: AnalyticsStore;
@@ -42,6 +44,7 @@ export class BotCore {
   private readonly actions = new Map<string, ActionDefinition>();
   private readonly forms = new Map<string, FormDefinition>();
   private readonly ports = new Map<Platform, ChatPort>();
+  private readonly fileClaims: FileClaim[] = [];
   private readonly now: () => number;
 
   constructor(private readonly deps: BotCoreDeps) {
@@ -70,6 +73,10 @@ export class BotCore {
   }
   registerForm(def: FormDefinition): void {
     this.forms.set(def.id, def);
+  }
+  /** A feature that takes some senders' bare files (an admin's file goes to the knowledge-base preview). */
+  registerFileClaim(claim: FileClaim): void {
+    this.fileClaims.push(claim);
   }
   registerPort(port: ChatPort): void {
     this.ports.set(port.platform, port);
@@ -102,6 +109,10 @@ export class BotCore {
     const invocation = parseInvocation(msg.text, (name) => this.hasCommand(name));
     if (invocation) {
       return this.runCommand(invocation.name, invocation.args, msg, msg.files);
+    }
+    if (msg.files?.length && !msg.text.trim()) {
+      const claimed = this.fileClaims.map((claim) => claim(msg, msg.files!)).find(Boolean);
+      if (claimed) return this.runCommand(claimed.command, claimed.args, msg, msg.files);
     }
     if (msg.files?.length && !msg.text.trim() && this.hasCommand('precheck')) {
       // A bare file sent to the bot is almost always a contract to check.

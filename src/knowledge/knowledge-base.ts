@@ -9,8 +9,8 @@ import { indexTerms } from '../retrieval/tokenize.js';
 import { HybridRetriever, type HybridOptions } from '../retrieval/hybrid.js';
 import type { Chunk } from '../retrieval/types.js';
 import { VectorIndex } from '../retrieval/vector-index.js';
-import { loadCleaningRules } from './cleaning.js';
-import { ingestFolder, type SkippedFile } from './ingest.js';
+import { loadCleaningRules, type CleaningRules } from './cleaning.js';
+import { ingestFolder, type IngestResult, type SkippedFile } from './ingest.js';
 
 /** Bump when the on-disk layout or the chunking changes, so old indexes are rebuilt. */
 const INDEX_FORMAT = 4;
@@ -38,6 +38,13 @@ interface Manifest {
   buildMs: number;
 }
 
+/** Documents kept outside the code tree (added from chat, the CLI or a Feishu sync), indexed with the handbook. */
+export interface ExtraDocumentSource {
+  /** Changes whenever the documents or their content change; part of the index's content hash. */
+  fingerprint(): Promise<string>;
+  ingest(rules: CleaningRules): Promise<IngestResult>;
+}
+
 export interface KnowledgeBaseOptions {
   knowledgeDir: string;
   dataDir: string;
@@ -46,6 +53,7 @@ export interface KnowledgeBaseOptions {
   log?: Logger;
   /** Force a rebuild even when the stored index matches. */
   rebuild?: boolean;
+  extraDocuments?: ExtraDocumentSource;
 }
 
 export interface KnowledgeBase {
@@ -85,7 +93,9 @@ export function contentHash(knowledgeDir: string, embeddingsId: string): string 
 export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<KnowledgeBase> {
   const embeddings = options.embeddings ?? new HashedNgramEmbeddings();
   const glossary = loadGlossary(path.join(options.knowledgeDir, 'glossary.yaml'));
-  const hash = contentHash(options.knowledgeDir, embeddings.id);
+  const baseHash = contentHash(options.knowledgeDir, embeddings.id);
+  const extraFingerprint = await options.extraDocuments?.fingerprint();
+  const hash = extraFingerprint ? createHash('sha256').update(`${baseHash}\n${extraFingerprint}`).digest('hex') : baseHash;
   const indexDir = path.join(options.dataDir, 'index');
 
   if (!options.rebuild) {
@@ -103,6 +113,11 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<
   const started = performance.now();
   const rules = loadCleaningRules(path.join(options.knowledgeDir, 'cleaning.yaml'));
   const { documents, skipped } = await ingestFolder(path.join(options.knowledgeDir, 'handbook'), rules);
+  if (options.extraDocuments) {
+    const extra = await options.extraDocuments.ingest(rules);
+    documents.push(...extra.documents);
+    skipped.push(...extra.skipped);
+  }
   for (const s of skipped) options.log?.warn({ file: s.file, reason: s.reason }, 'handbook file skipped');
   const chunks = documents.flatMap((d) => d.chunks);
   const vectorList = chunks.length ? await embeddings.embedDocuments(chunks.map((c) => c.normText)) : [];

@@ -1,0 +1,70 @@
+import type { Logger } from 'pino';
+import type { KnowledgeStatus } from '../knowledge/knowledge-base.js';
+import type { KnowledgeService } from '../knowledge/service.js';
+import type { DocumentStore } from './store.js';
+
+/**
+ * Re-indexes after a document change and swaps the new index in; questions in flight keep the
+ * index they started with. Changes are serialised: while one build runs, any number of further
+ * requests share one follow-up build, so the last change is always indexed and never twice at once.
+ * Other replicas see a change through `watch`, which compares the store's revision.
+ */
+export class KnowledgeUpdater {
+  private running: Promise<KnowledgeStatus> | null = null;
+  private queued: Promise<KnowledgeStatus> | null = null;
+  private indexedRevision: string | null = null;
+
+  constructor(
+    private readonly knowledge: KnowledgeService,
+    private readonly store: DocumentStore,
+    private readonly afterReload: (status: KnowledgeStatus) => void | Promise<void>,
+    private readonly log?: Logger,
+  ) {}
+
+  refresh(): Promise<KnowledgeStatus> {
+    if (this.queued) return this.queued;
+    if (this.running) {
+      this.queued = this.running
+        .catch(() => undefined)
+        .then(() => {
+          this.queued = null;
+          return this.run();
+        });
+      return this.queued;
+    }
+    return this.run();
+  }
+
+  /** Polls the store's revision; returns a stop function. */
+  watch(intervalMs: number): () => void {
+    void this.store.revision().then((r) => (this.indexedRevision ??= r));
+    const timer = setInterval(() => {
+      void (async () => {
+        const revision = await this.store.revision();
+        if (this.indexedRevision !== null && revision !== this.indexedRevision && !this.running) {
+          this.log?.info({ revision }, 'knowledge documents changed elsewhere: re-indexing');
+          await this.refresh();
+        }
+      })().catch((err) => this.log?.warn({ err: (err as Error).message }, 'knowledge document watch failed'));
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  private run(): Promise<KnowledgeStatus> {
+    const current = (async () => {
+      const revision = await this.store.revision();
+      const status = await this.knowledge.reload(false);
+      this.indexedRevision = revision;
+      await this.afterReload(status);
+      return status;
+    })();
+    this.running = current;
+    void current
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.running === current) this.running = null;
+      });
+    return current;
+  }
+}
