@@ -2,7 +2,7 @@
  * `npm run -s cli -- <command>`. With --json, stdout carries nothing but the JSON.
  * Bad input: one line on stderr and exit code 2.
  */
-import { kbCli } from '../documents/cli.js';
+import { kbCli } from './kb.js';
 import { registerCliCommand, runCli } from './commands.js';
 
 registerCliCommand('kb', kbCli);

@@ -2,12 +2,12 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { createApp } from '../app.js';
-import { parseCommandArgs, UsageError } from '../cli/args.js';
-import type { CliIo } from '../cli/commands.js';
+import { parseCommandArgs, UsageError } from './args.js';
+import type { CliIo } from './commands.js';
 import type { AppConfig } from '../config/config.js';
 import { loadCleaningRules } from '../knowledge/cleaning.js';
 import { createLogger } from '../log/logger.js';
-import { MAX_DOCUMENT_BYTES, previewDocument } from './preview.js';
+import { MAX_DOCUMENT_BYTES, previewDocument } from '../documents/preview.js';
 
 const USAGE = 'usage: kb add <file> [--json] | kb list [--json] | kb remove <docId> [--json]';
 
