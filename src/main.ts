@@ -10,6 +10,7 @@ import { runConsole } from './platforms/console/console.js';
 import { createFeishuAdapter } from './platforms/feishu/index.js';
 import { createSlackAdapter } from './platforms/slack/index.js';
 import { HttpServer } from './server/http.js';
+import { createAdminHandler } from './admin/index.js';
 
 let config: AppConfig;
 try {
@@ -40,6 +41,8 @@ const server = new HttpServer(() => ({
   chunks: knowledge.status.chunks,
   indexedAt: knowledge.status.builtAt,
 }));
+
+server.mountPrefix('/admin', createAdminHandler(app));
 
 const missing: string[] = [];
 const failed: string[] = [];

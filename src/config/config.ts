@@ -57,6 +57,8 @@ export const envSchema = z.object({
   PROMPTS_DIR: z.string().default(inProject('prompts')),
   /** Platform user ids (any platform) allowed to run `kb reload`, e.g. `slack:U123,feishu:ou_abc`. */
   ADMIN_IDS: idList,
+  /** Opens the /admin dashboard (bearer token or login form); at least 16 characters. Unset: /admin refuses everyone. */
+  ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /** Salt for hashing user ids in analytics, so raw ids never sit in the stats tables. */
   ANALYTICS_SALT: z.string().default('compliance-assistant'),
 
