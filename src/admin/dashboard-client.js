@@ -33,9 +33,9 @@
     data: {
       labels: data.feedbackPerDay.map(function (r) { return short(r.day); }),
       datasets: [
-        { type: 'bar', label: '👍', data: data.feedbackPerDay.map(function (r) { return r.up; }), backgroundColor: '#86efac', stack: 'votes', yAxisID: 'y' },
-        { type: 'bar', label: '👎', data: data.feedbackPerDay.map(function (r) { return r.down; }), backgroundColor: '#fca5a5', stack: 'votes', yAxisID: 'y' },
-        { type: 'line', label: '👍 %', data: data.feedbackPerDay.map(function (r) { return rate(r.up, r.up + r.down); }), borderColor: '#15803d', yAxisID: 'rate', spanGaps: true, pointRadius: 2 },
+        { type: 'bar', label: '有帮助 helpful', data: data.feedbackPerDay.map(function (r) { return r.up; }), backgroundColor: '#86efac', stack: 'votes', yAxisID: 'y' },
+        { type: 'bar', label: '没帮助 not helpful', data: data.feedbackPerDay.map(function (r) { return r.down; }), backgroundColor: '#fca5a5', stack: 'votes', yAxisID: 'y' },
+        { type: 'line', label: '有帮助 helpful %', data: data.feedbackPerDay.map(function (r) { return rate(r.up, r.up + r.down); }), borderColor: '#15803d', yAxisID: 'rate', spanGaps: true, pointRadius: 2 },
       ],
     },
     options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true }, rate: { position: 'right', min: 0, max: 100, grid: { drawOnChartArea: false } } } },

@@ -88,7 +88,7 @@ export function dashboardPage(d: DashboardData, notice?: string): Html {
       <section class="wide"><div class="kpis">
         <div class="kpi"><b>${d.totals.questions}</b><span>提问 questions</span></div>
         <div class="kpi"><b>${pct(d.totals.answered, d.totals.questions)}</b><span>已回答 answered</span></div>
-        <div class="kpi"><b>${pct(d.totals.up, d.totals.up + d.totals.down)}</b><span>👍 rate (${d.totals.up} 👍 / ${d.totals.down} 👎)</span></div>
+        <div class="kpi"><b>${pct(d.totals.up, d.totals.up + d.totals.down)}</b><span>有帮助 helpful (${d.totals.up} up / ${d.totals.down} down)</span></div>
         <div class="kpi"><b>${d.totals.prechecks}</b><span>合同预审 pre-checks</span></div>
         <div class="kpi"><b>${d.totals.creditApplications}</b><span>信用申请 credit applications</span></div>
         <div class="kpi"><b>${d.totals.documents}</b><span>文档 documents</span></div>

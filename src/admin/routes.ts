@@ -25,6 +25,14 @@ export interface AdminDeps {
 
 const ACTOR = 'admin-web';
 
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null; // `null` and other opaque origins
+  }
+}
+
 /** The bot serves its own copy of Chart.js from node_modules: the page works without any CDN. */
 function loadAssets(): Record<string, string> {
   const require = createRequire(import.meta.url);
@@ -38,7 +46,8 @@ function loadAssets(): Record<string, string> {
 const SECURITY_HEADERS = {
   'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  // same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on the page's own forms.
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
 };
 
@@ -57,7 +66,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
     if (c.req.method === 'POST') {
       const origin = c.req.header('origin');
       const host = c.req.header('host');
-      if (origin && host && new URL(origin).host !== host) return c.text('cross-site request refused', 403);
+      if (origin && host && originHost(origin) !== host) return c.text('cross-site request refused', 403);
     }
     return next();
   });

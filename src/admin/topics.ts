@@ -10,19 +10,23 @@ import { toSimplified } from '../text/script.js';
  */
 const jieba = Jieba.withDict(dict);
 const tfidf = TfIdf.withDict(idf);
-const CONTENT_TAGS = ['n', 'nr', 'ns', 'nt', 'nz', 'nrt', 'vn', 'v', 'eng', 'an', 'l', 'i', 'j'];
+/** Nouns name a topic better than verbs (食堂 rather than 开饭); verbs only when a question has no noun. */
+const NOUN_TAGS = ['n', 'nr', 'ns', 'nt', 'nz', 'nrt', 'eng', 'l', 'i', 'j'];
+const VERB_TAGS = ['vn', 'v', 'an'];
 const ENGLISH_STOP = new Set([...englishStopwords, 'give', 'get', 'allowed', 'need', 'must', 'may', 'ok', 'okay']);
 
 export function questionTopic(question: string): string {
   const text = toSimplified(question.normalize('NFKC')).toLowerCase();
   // English words all get the same (unknown-word) weight: the longest is the most specific.
-  const keywords = tfidf
-    .extractKeywords(jieba, text, 8, CONTENT_TAGS)
-    .map((k) => ({ word: k.keyword.trim(), weight: k.weight }))
-    .filter((k) => k.word.length > 1 && !ENGLISH_STOP.has(k.word))
-    .sort((a, b) => b.weight - a.weight || b.word.length - a.word.length);
-  const pick = keywords[0] ? { keyword: keywords[0].word } : undefined;
-  return pick?.keyword.trim() ?? '其他 other';
+  for (const tags of [NOUN_TAGS, VERB_TAGS]) {
+    const best = tfidf
+      .extractKeywords(jieba, text, 8, tags)
+      .map((k) => ({ word: k.keyword.trim(), weight: k.weight }))
+      .filter((k) => k.word.length > 1 && !ENGLISH_STOP.has(k.word))
+      .sort((a, b) => b.weight - a.weight || b.word.length - a.word.length)[0];
+    if (best) return best.word;
+  }
+  return '其他 other';
 }
 
 export interface TopicGroup {

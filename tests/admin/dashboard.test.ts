@@ -73,7 +73,8 @@ describe('/admin', () => {
     expect(data.questionsPerDay).toHaveLength(30);
     expect(data.precheck.rules.map((r: { rule: string }) => r.rule)).toContain('kickback');
     expect(data.credit.grades).toEqual(['A', 'B', 'C', 'D']);
-    expect(data.schedules.length).toBeGreaterThan(0);
+    expect(data.schedules.find((x: { id: string }) => x.id === 'weekly-case-digest')).toMatchObject({ kind: 'digest', lastStatus: 'posted' });
+    expect(data.schedules.find((x: { id: string }) => x.id === 'weekly-case-digest').lastPosted).toMatch(/^\d{4}-/);
   });
 
   it('exports each table as CSV', async () => {

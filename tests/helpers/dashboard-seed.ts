@@ -7,7 +7,7 @@ import type { Db } from '../../src/storage/db.js';
  * Used by the dashboard tests and by `npm run bench` (100,000 questions).
  */
 const ANSWERED = ['可以给客户回扣吗？', '签合同前要做哪些风险控制？', 'What is the credit approval route?', '客户资料怎么保管？', '定金最多收多少？'];
-const UNANSWERED = ['公司年会在哪里开？', '年会节目怎么报名', '食堂几点开饭？', '停车位怎么申请', '报销打车费要发票吗？请联系我 13800138000', 'Where is the annual party?'];
+const UNANSWERED = ['公司年会在哪里开？', '公司年会几点开始', '食堂几点开饭？', '员工食堂在哪', '停车位怎么申请', '报销打车费要发票吗？请联系我 13800138000', 'Where is the annual party?'];
 const RULES = ['amount.mismatch', 'deposit.over-cap', 'kickback', 'dispute.missing', 'personal-account'];
 
 export const SECRET_CONTRACT_TEXT = '甲方机密合同条款：付款至个人账户 6222020200112233445';
@@ -25,10 +25,10 @@ export function seedDashboard(db: Db, opts: { questions: number; days?: number; 
   db.transaction(() => {
     for (let i = 0; i < opts.questions; i++) {
       const answered = i % 4 !== 0;
-      const list = answered ? ANSWERED : UNANSWERED;
+      const question = answered ? ANSWERED[i % ANSWERED.length]! : UNANSWERED[(i / 4) % UNANSWERED.length]!;
       const id = randomUUID();
       const when = at(i, opts.questions);
-      insertQ.run(id, when, `userhash${i % 300}`, `conv-${i % 500}`, list[i % list.length], answered ? 1 : 0);
+      insertQ.run(id, when, `userhash${i % 300}`, `conv-${i % 500}`, question, answered ? 1 : 0);
       if (i % 10 === 0) insertF.run(id, `userhash${i % 300}`, i % 30 === 0 ? 'down' : 'up', when);
     }
   })();
@@ -48,6 +48,11 @@ export function seedDashboard(db: Db, opts: { questions: number; days?: number; 
        applicant_conversation_id, customer_name, uscc, application_json, assessment_json, route_json, step, status)
      VALUES (?, ?, ?, 'slack', 'U_SECRET_APPLICANT', 'C1', 'C1', ?, '91440300MA5XXXXXXX', '{}', ?, '[]', 0, ?)`,
   );
+  const postedAt = new Date(now - 2 * 86_400_000).toISOString();
+  db.prepare(
+    `INSERT INTO schedule_runs (schedule_id, fire_time, status, attempts, message_id, created_at, updated_at)
+     VALUES ('weekly-case-digest', ?, 'posted', 1, 'msg-1', ?, ?)`,
+  ).run(postedAt, postedAt, postedAt);
   const statuses = ['pending', 'approved', 'rejected'];
   for (let i = 0; i < 30; i++) {
     const when = at(i, 30);
