@@ -74,3 +74,13 @@ for (const scale of scales) {
   console.log('|---|---|---|---|');
   console.log(`| ${f(r.p50Ms)} | ${f(r.p99Ms)} | ${f(r.maxMs)} | ${r.failures} |`);
 }
+
+// ---- /admin dashboard with 100,000 stored questions ----
+{
+  const { benchDashboard } = await import('./dashboard.js');
+  const r = await benchDashboard(Number(process.env.BENCH_DASHBOARD_QUESTIONS ?? 100_000));
+  console.log(`\n## /admin dashboard (${r.questions.toLocaleString('en')} questions over 30 days, file database, 15 runs)\n`);
+  console.log('| queries p50 ms, no dashboard indexes | queries p50 ms | GET /admin p50 ms | GET /admin p95 ms | page size |');
+  console.log('|---|---|---|---|---|');
+  console.log(`| ${f(r.unindexedP50)} | ${f(r.queryP50)} | ${f(r.pageP50)} | ${f(r.pageP95)} | ${Math.round(r.pageBytes / 1024)} KB |`);
+}

@@ -34,9 +34,12 @@ export interface DashboardData {
 }
 
 const INDEXES: Record<string, string[]> = {
+  // Measured at 100,000 questions (npm run bench): per-day counts 65 → 32 ms, totals 31 → 10 ms,
+  // unanswered grouping 44 → 20 ms. A plain (answered, asked_at) index made the grouping slower
+  // (random reads of the question text); the partial index below carries the text itself.
   questions: [
-    'CREATE INDEX IF NOT EXISTS questions_asked_at ON questions (asked_at, answered)',
-    'CREATE INDEX IF NOT EXISTS questions_unanswered ON questions (answered, asked_at)',
+    'CREATE INDEX IF NOT EXISTS questions_day ON questions (substr(asked_at, 1, 10), answered)',
+    'CREATE INDEX IF NOT EXISTS questions_open ON questions (asked_at, question) WHERE answered = 0',
   ],
   feedback: ['CREATE INDEX IF NOT EXISTS feedback_at ON feedback (at, vote)'],
   credit_applications: ['CREATE INDEX IF NOT EXISTS credit_applications_status ON credit_applications (status)'],
@@ -68,7 +71,9 @@ export async function readDashboard(src: DashboardSources, days = 30): Promise<D
   const since = `${dayList[0]}T00:00:00.000Z`;
 
   const perDay = section(db, 'questions', [] as { day: string; n: number; a: number }[], () =>
-    db.prepare('SELECT substr(asked_at, 1, 10) AS day, COUNT(*) AS n, SUM(answered) AS a FROM questions WHERE asked_at >= ? GROUP BY day').all(since) as {
+    db
+      .prepare('SELECT substr(asked_at, 1, 10) AS day, COUNT(*) AS n, SUM(answered) AS a FROM questions WHERE substr(asked_at, 1, 10) >= ? GROUP BY substr(asked_at, 1, 10)')
+      .all(dayList[0]) as {
       day: string;
       n: number;
       a: number;

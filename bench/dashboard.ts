@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createAdminHandler } from '../src/admin/index.js';
+import { readDashboard } from '../src/admin/queries.js';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config/config.js';
+import { createLogger } from '../src/log/logger.js';
+import { HttpServer } from '../src/server/http.js';
+import { seedDashboard } from '../tests/helpers/dashboard-seed.js';
+import { percentile } from './bench-retrieval.js';
+
+export interface DashboardBench {
+  questions: number;
+  /** readDashboard before the dashboard's indexes exist, ms. */
+  unindexedP50: number;
+  /** readDashboard with them. */
+  queryP50: number;
+  /** GET /admin over loopback HTTP (queries + HTML render), ms. */
+  pageP50: number;
+  pageP95: number;
+  pageBytes: number;
+}
+
+/** The dashboard on a file database holding `questions` questions over 30 days (plus feedback, pre-checks, credit). */
+export async function benchDashboard(questions = 100_000, runs = 15): Promise<DashboardBench> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-admin-'));
+  const token = 'bench-admin-token-0123456789';
+  const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', ADMIN_TOKEN: token }, null);
+  const app = await createApp(config, createLogger('silent'));
+  try {
+    seedDashboard(app.db, { questions });
+    const sources = {
+      db: app.db,
+      knowledge: () => app.knowledge.status,
+      documents: () => app.documents.store.list(),
+      schedules: () => app.scheduling.registry.all(),
+    };
+    const time = async (fn: () => Promise<unknown>, n: number) => {
+      const t: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const s = performance.now();
+        await fn();
+        t.push(performance.now() - s);
+      }
+      return t;
+    };
+    const unindexed = await time(() => readDashboard(sources), 5);
+    const server = new HttpServer();
+    server.mountPrefix('/admin', createAdminHandler(app)); // creates the indexes
+    const indexed = await time(() => readDashboard(sources), runs);
+    const base = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
+    let bytes = 0;
+    const page = await time(async () => {
+      const res = await fetch(`${base}/admin`, { headers: { authorization: `Bearer ${token}` } });
+      bytes = (await res.text()).length;
+    }, runs);
+    await server.close();
+    return {
+      questions,
+      unindexedP50: percentile(unindexed, 50),
+      queryP50: percentile(indexed, 50),
+      pageP50: percentile(page, 50),
+      pageP95: percentile(page, 95),
+      pageBytes: bytes,
+    };
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
