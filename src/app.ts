@@ -4,19 +4,20 @@ import { AnalyticsStore } from './analytics/store.js';
 import { createAnswerer, type ConfiguredAnswerer } from './answer/index.js';
 import { BotCore } from './core/core.js';
 import { EventDeduper } from './core/dedupe.js';
-import { createKbCommand } from './core/kb-command.js';
-import type { Platform, PostTarget, Reply } from './core/types.js';
+import { SharedReplies } from './core/shared-replies.js';
+import { createKnowledgeFeature } from './knowledge/commands.js';
+import type { Feature, Platform, PostTarget, Reply } from './core/types.js';
 import type { AppConfig } from './config/config.js';
 import { createCreditFeature } from './credit/index.js';
 import { KnowledgeService } from './knowledge/service.js';
-import { createEmbeddings } from './retrieval/embeddings-factory.js';
+import { createEmbeddings } from './config/embeddings.js';
 import { createScheduling } from './schedule/index.js';
 import { createChatModel } from './answer/llm.js';
 import { createPrecheckAudit, createPrechecker, createPrecheckCommand, type Prechecker } from './precheck/index.js';
 import { createLlmReview } from './precheck/llm-review.js';
 import { createLlmSummariser } from './schedule/llm-summary.js';
 import { openDatabase, type Db } from './storage/db.js';
-import { createDocumentChat } from './documents/chat.js';
+import { createDocumentsFeature } from './documents/chat.js';
 import { storeDocumentSource } from './documents/source.js';
 import { SqliteDocumentStore, type DocumentStore } from './documents/store.js';
 import { KnowledgeUpdater } from './documents/updater.js';
@@ -31,11 +32,16 @@ export interface App {
   analytics: AnalyticsStore;
   dedupe: EventDeduper;
   core: BotCore;
+  /** Every feature registered with the core, in registration order. */
+  features: readonly Feature[];
   credit: ReturnType<typeof createCreditFeature>;
   prechecker: Prechecker;
   scheduling: ReturnType<typeof createScheduling>;
   /** Documents added at run time (chat, CLI, dashboard, Feishu sync) and the live re-index. */
   documents: { store: DocumentStore; updater: KnowledgeUpdater };
+  /** Starts the features' background work (the scheduler); main.ts calls it once platforms are up. */
+  start(): Promise<void>;
+  /** Stops every feature (last registered first), then closes the database. */
   close(): Promise<void>;
 }
 
@@ -51,7 +57,7 @@ export interface AppOptions {
 /**
  * The composition root: every domain feature wired into one platform-neutral core. Platform
  * adapters and the HTTP server are attached by `main.ts`, so this is also what the CLI and
- * the tests build.
+ * the tests build. Adding a feature: build it here and put it in `features`.
  */
 export async function createApp(config: AppConfig, log: Logger, options: AppOptions = {}): Promise<App> {
   const db = openDatabase(options.dbFile ?? path.join(config.DATA_DIR, 'assistant.db'));
@@ -68,64 +74,69 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
 
   const analytics = new AnalyticsStore(db, config.ANALYTICS_SALT);
   const dedupe = new EventDeduper(db);
-  const core = new BotCore({ answerer, analytics, dedupe, log, now: options.now });
+  const sharedReplies = new SharedReplies(db);
+  const core = new BotCore({ answerer, questions: analytics, sharedReplies, dedupe, log, now: options.now });
 
   const post = (target: PostTarget, reply: Reply) => core.post(target, reply);
   const notifyUser = (platform: Platform, userId: string, reply: Reply) => core.notifyUser(platform, userId, reply);
+  const chatModel = config.llmEnabled ? createChatModel(config) : undefined;
+  const cite = (topic: string) => knowledge.cite(topic);
+  // The scheduler follows the same injectable time as the core, so tests can move its clock.
+  const now = options.now;
 
   const credit = createCreditFeature({ db, config, messenger: { post, notifyUser }, logger: log });
-  core.registerCommand(credit.command);
-  core.registerForm(credit.form);
-  for (const action of credit.actions) core.registerAction(action);
-
-  const chatModel = config.llmEnabled ? createChatModel(config) : undefined;
   const prechecker = createPrechecker({
     rulesPath: path.join(config.KNOWLEDGE_DIR, 'rules', 'contract.yaml'),
-    citer: (topic) => knowledge.cite(topic),
+    // Pre-check findings cite a handbook sentence only when it is about the rule.
+    handbookPassages: async (topic) => {
+      const { relevant, hits } = await knowledge.search(topic, { k: 5 });
+      return relevant ? hits.map((h) => ({ docId: h.chunk.docId, title: h.chunk.title, section: h.chunk.section, text: h.chunk.text })) : [];
+    },
     creditLookup: credit.workflow,
     llmReview: chatModel ? createLlmReview(chatModel, config.PROMPTS_DIR) : undefined,
     llmTimeoutMs: config.LLM_TIMEOUT_MS,
+    log,
   });
-  core.registerCommand(
-    createPrecheckCommand({
-      prechecker,
-      audit: createPrecheckAudit(db, { salt: config.ANALYTICS_SALT, storeText: config.PRECHECK_STORE_TEXT }),
-      shareId: (reply) => analytics.saveReply({ ...reply, actions: [], visibility: 'in_channel' }),
-    }),
-  );
-
-  // The scheduler follows the same injectable time as the core, so tests can move its clock.
-  const now = options.now;
+  const precheck: Feature = {
+    name: 'precheck',
+    commands: [
+      createPrecheckCommand({
+        prechecker,
+        audit: createPrecheckAudit(db, { salt: config.ANALYTICS_SALT, storeText: config.PRECHECK_STORE_TEXT }),
+        shareId: (reply) => sharedReplies.save({ ...reply, actions: [], visibility: 'in_channel' }),
+        log,
+      }),
+    ],
+  };
   const scheduling = createScheduling({
     db,
     config,
     post,
-    citer: (topic) => knowledge.cite(topic),
+    citer: cite,
     summarise: chatModel ? createLlmSummariser(chatModel, config.PROMPTS_DIR, config.LLM_TIMEOUT_MS) : undefined,
+    logger: log,
     ...(now ? { clock: { now: () => new Date(now()) } } : {}),
   });
-  for (const command of scheduling.commands) core.registerCommand(command);
-
-  const afterReload = () => {
+  const features: Feature[] = [credit, precheck, scheduling];
+  const afterReload = async () => {
     answerer.warm(knowledge.retriever.chunks);
-    scheduling.reloadCases();
+    for (const feature of features) await feature.reload?.();
   };
   const updater = new KnowledgeUpdater(knowledge, documentStore, afterReload, log);
-  const documentChat = createDocumentChat({
+  const documents = createDocumentsFeature({
     store: documentStore,
     knowledge,
     updater,
     cleaningRules: () => loadCleaningRules(path.join(config.KNOWLEDGE_DIR, 'cleaning.yaml')),
     adminIds: config.ADMIN_IDS,
     precheck: async (files, origin) => {
-      const precheck = core.listCommands().find((c) => c.name === 'precheck');
-      if (!precheck) throw new Error('pre-check is not available');
-      return precheck.handle('', { origin, files });
+      const command = core.listCommands().find((c) => c.name === 'precheck');
+      if (!command) throw new Error('pre-check is not available');
+      return command.handle('', { origin, files });
     },
   });
-  for (const action of documentChat.actions) core.registerAction(action);
-  core.registerFileClaim(documentChat.claimFile);
-  core.registerCommand(createKbCommand({ knowledge, adminIds: config.ADMIN_IDS, afterReload, documents: documentChat }));
+  features.push(documents, createKnowledgeFeature({ knowledge, adminIds: config.ADMIN_IDS, afterReload, documents: documents.chat }));
+  for (const feature of features) core.registerFeature(feature);
 
   return {
     config,
@@ -136,12 +147,16 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
     analytics,
     dedupe,
     core,
+    features,
     credit,
     prechecker,
     scheduling,
     documents: { store: documentStore, updater },
+    async start() {
+      for (const feature of features) await feature.start?.();
+    },
     async close() {
-      scheduling.scheduler.stop();
+      for (const feature of [...features].reverse()) await feature.stop?.();
       db.close();
     },
   };

@@ -1,8 +1,8 @@
-import { hasId } from '../config/config.js';
+import { hasId } from '../core/ids.js';
 import type { CleaningRules } from '../knowledge/cleaning.js';
 import type { KnowledgeService } from '../knowledge/service.js';
 import { textReply } from '../core/replies.js';
-import type { ActionDefinition, ActionResult, CommandContext, IncomingFile, Origin, Reply, ReplyAction } from '../core/types.js';
+import type { ActionDefinition, ActionResult, CommandContext, Feature, IncomingFile, Origin, Reply, ReplyAction } from '../core/types.js';
 import { previewDocument, type DocumentPreview } from './preview.js';
 import type { DocumentStore, StoredDocument } from './store.js';
 import type { KnowledgeUpdater } from './updater.js';
@@ -216,3 +216,29 @@ export function createDocumentChat(deps: DocumentChatDeps) {
 }
 
 export type DocumentChat = ReturnType<typeof createDocumentChat>;
+
+/** Documents added by another replica or the CLI are picked up within this interval. */
+export const DOCUMENT_WATCH_MS = 10_000;
+
+/**
+ * The documents feature: its buttons and the admin's-file claim register with the core; its
+ * subcommands run inside `/kb` (`chat`, passed to the knowledge feature); while the bot runs it
+ * watches the store for changes made elsewhere.
+ */
+export function createDocumentsFeature(deps: DocumentChatDeps): Feature & { chat: DocumentChat } {
+  const chat = createDocumentChat(deps);
+  let stopWatch: (() => void) | null = null;
+  return {
+    name: 'documents',
+    chat,
+    actions: chat.actions,
+    claimFile: chat.claimFile,
+    start() {
+      stopWatch ??= deps.updater.watch(DOCUMENT_WATCH_MS);
+    },
+    stop() {
+      stopWatch?.();
+      stopWatch = null;
+    },
+  };
+}

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminHandler } from '../../src/admin/index.js';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
-import { log } from '../../src/log/logger.js';
+import { silentLogger as log } from '../../src/log/logger.js';
 import { renderText } from '../../src/platforms/console/render.js';
 import { HttpServer } from '../../src/server/http.js';
 import { seedDashboard } from '../helpers/dashboard-seed.js';

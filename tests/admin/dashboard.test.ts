@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminHandler } from '../../src/admin/index.js';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
-import { log } from '../../src/log/logger.js';
+import { silentLogger as log } from '../../src/log/logger.js';
 import { HttpServer } from '../../src/server/http.js';
 import { SECRET_CONTRACT_TEXT, SECRET_CUSTOMER, seedDashboard } from '../helpers/dashboard-seed.js';
 import { TRAVEL_POLICY_MD } from '../helpers/documents.js';

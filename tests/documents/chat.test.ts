@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { IncomingFile, Origin, Reply } from '../../src/core/types.js';
-import { log } from '../../src/log/logger.js';
+import { silentLogger as log } from '../../src/log/logger.js';
 import { TRAVEL_POLICY_MD } from '../helpers/documents.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'kb-chat-'));
