@@ -22,6 +22,9 @@ import { storeDocumentSource } from './documents/source.js';
 import { SqliteDocumentStore, type DocumentStore } from './documents/store.js';
 import { KnowledgeUpdater } from './documents/updater.js';
 import { loadCleaningRules } from './knowledge/cleaning.js';
+import { syncDocuments } from './documents/sync.js';
+import { FeishuApi, resolveDomain } from './platforms/feishu/api.js';
+import { FeishuDocsReader } from './platforms/feishu/docs.js';
 
 export interface App {
   config: AppConfig;
@@ -129,6 +132,8 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
     updater,
     cleaningRules: () => loadCleaningRules(path.join(config.KNOWLEDGE_DIR, 'cleaning.yaml')),
     adminIds: config.ADMIN_IDS,
+    log,
+    ...feishuSync(config, log, documentStore, () => updater),
     precheck: async (files, origin) => {
       const command = core.listCommands().find((c) => c.name === 'precheck');
       if (!command) throw new Error('pre-check is not available');
@@ -160,4 +165,16 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
       db.close();
     },
   };
+}
+
+/** Feishu Docs/Wiki sync into the document store, when spaces, folders or documents are configured. */
+function feishuSync(config: AppConfig, log: Logger, store: DocumentStore, updater: () => KnowledgeUpdater) {
+  if (!config.feishuSyncEnabled) return {};
+  const api = new FeishuApi({ appId: config.FEISHU_APP_ID!, appSecret: config.FEISHU_APP_SECRET!, domain: resolveDomain(config.FEISHU_DOMAIN), log });
+  const reader = new FeishuDocsReader(api, {
+    wikiSpaces: config.FEISHU_SYNC_WIKI_SPACES,
+    folders: config.FEISHU_SYNC_FOLDERS,
+    documents: config.FEISHU_SYNC_DOCUMENTS,
+  });
+  return { sync: () => syncDocuments(reader, store, updater(), log), syncCron: config.FEISHU_SYNC_CRON };
 }

@@ -1,3 +1,5 @@
+import { Cron } from 'croner';
+import type { Logger } from 'pino';
 import { hasId } from '../core/ids.js';
 import type { CleaningRules } from '../knowledge/cleaning.js';
 import type { KnowledgeService } from '../knowledge/service.js';
@@ -32,6 +34,9 @@ export interface DocumentChatDeps {
   precheck?: (files: IncomingFile[], origin: Origin) => Promise<Reply>;
   /** Feishu Docs/Wiki sync, when configured. */
   sync?: () => Promise<SyncOutcome>;
+  /** When the sync runs on its own (cron, Asia/Shanghai); it also runs once at start. */
+  syncCron?: string;
+  log?: Logger;
 }
 
 export const actor = (o: Pick<Origin, 'platform' | 'userId'>) => `${o.platform}:${o.userId}`;
@@ -149,7 +154,13 @@ export function createDocumentChat(deps: DocumentChatDeps) {
   async function sync(ctx: CommandContext): Promise<Reply> {
     if (!isAdmin(ctx.origin)) return textReply(NOT_ADMIN);
     if (!deps.sync) return textReply('没有配置飞书文档同步 · Feishu Docs sync is not configured (FEISHU_SYNC_WIKI_SPACES / FEISHU_SYNC_FOLDERS / FEISHU_SYNC_DOCUMENTS).');
-    const r = await deps.sync();
+    let r: SyncOutcome;
+    try {
+      r = await deps.sync();
+    } catch (err) {
+      deps.log?.warn({ err: (err as Error).message.slice(0, 200) }, 'feishu sync failed');
+      return textReply(`飞书同步失败，知识库未改动 · Feishu sync failed; nothing was changed: ${(err as Error).message.slice(0, 160)}`);
+    }
     const failed = r.failed.length ? `\n失败 Failed: ${r.failed.map((f) => `${f.ref} (${f.reason})`).join('; ')}` : '';
     return textReply(`飞书同步完成 Feishu sync: +${r.added} 新增 added, ${r.updated} 更新 updated, ${r.removed} 删除 removed, ${r.unchanged} 未变 unchanged.${failed}`);
   }
@@ -225,20 +236,40 @@ export const DOCUMENT_WATCH_MS = 10_000;
  * subcommands run inside `/kb` (`chat`, passed to the knowledge feature); while the bot runs it
  * watches the store for changes made elsewhere.
  */
-export function createDocumentsFeature(deps: DocumentChatDeps): Feature & { chat: DocumentChat } {
-  const chat = createDocumentChat(deps);
+export function createDocumentsFeature(deps: DocumentChatDeps): Feature & { chat: DocumentChat; sync?: () => Promise<SyncOutcome> } {
+  // One sync at a time: `/kb sync` during a scheduled run shares its result.
+  let running: Promise<SyncOutcome> | null = null;
+  const sync = deps.sync
+    ? () => {
+        running ??= deps.sync!().finally(() => {
+          running = null;
+        });
+        return running;
+      }
+    : undefined;
+  const chat = createDocumentChat({ ...deps, sync });
   let stopWatch: (() => void) | null = null;
+  let job: Cron | null = null;
+  const runSync = () => void sync?.().catch((err) => deps.log?.warn({ err: (err as Error).message.slice(0, 200) }, 'feishu sync failed; documents unchanged'));
   return {
     name: 'documents',
     chat,
+    sync,
     actions: chat.actions,
     claimFile: chat.claimFile,
     start() {
       stopWatch ??= deps.updater.watch(DOCUMENT_WATCH_MS);
+      if (sync && deps.syncCron && !job) {
+        job = new Cron(deps.syncCron, { timezone: 'Asia/Shanghai', protect: true }, runSync);
+        runSync();
+      }
     },
-    stop() {
+    async stop() {
       stopWatch?.();
       stopWatch = null;
+      job?.stop();
+      job = null;
+      await running?.catch(() => undefined);
     },
   };
 }

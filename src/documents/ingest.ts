@@ -45,14 +45,18 @@ interface Outline {
 
 const HEADING = /^(#{1,6})[ \t]+(.+?)[ \t#]*$/;
 
-/** Markdown headings → the body without `#` marks and the section path in force at each heading. */
-export function headingOutline(text: string): Outline | null {
+/**
+ * Markdown headings → the body without `#` marks and the section path in force at each heading.
+ * With a known title (Feishu gives one), a lone first-line H1 is the title only when it says so.
+ */
+export function headingOutline(text: string, knownTitle?: string): Outline | null {
   const lines = text.split('\n');
   const headings = lines.map((l) => HEADING.exec(l.trim())).map((m) => (m ? { level: m[1]!.length, title: m[2]!.trim() } : null));
   if (!headings.some(Boolean)) return null;
   const firstLine = lines.findIndex((l) => l.trim());
   const topLevel = headings.filter((h) => h?.level === 1).length;
-  const titleLine = firstLine >= 0 && headings[firstLine]?.level === 1 && topLevel === 1 ? firstLine : -1;
+  const first = firstLine >= 0 ? headings[firstLine] : null;
+  const titleLine = first?.level === 1 && topLevel === 1 && (knownTitle === undefined || first.title === knownTitle.trim()) ? firstLine : -1;
 
   let body = '';
   const spans: SectionSpan[] = [{ start: 0, path: [] }];
@@ -105,7 +109,7 @@ export interface DocumentIngest {
 /** Cleans (the shared data-driven rules), sections and chunks one added document. */
 export function ingestDocument(docId: string, raw: string, rules: CleaningRules, options: IngestDocumentOptions): DocumentIngest {
   const cleaned = cleanDocument(raw, rules, options.report);
-  const outline = headingOutline(cleaned.text);
+  const outline = headingOutline(cleaned.text, options.title);
   const fallbackTitle = path.basename(options.fileName, path.extname(options.fileName));
   let title: string;
   let body: string;

@@ -26,6 +26,9 @@ describe('document preview', () => {
     expect(o.title).toBeNull(); // two H1s: both are sections
     expect(o.spans.map((s) => s.path)).toEqual([[], ['A'], ['A', 'A1'], ['A', 'B'], ['C']]);
     expect(headingOutline('第一章 总则\n1. 本办法适用于全体员工。')).toBeNull();
+    // A known title (Feishu's) that differs from the lone H1 leaves the H1 a section; the same text is the title.
+    expect(headingOutline('# 结算周期\n按季度结算。', '佣金结算细则')!.spans.map((s) => s.path)).toEqual([[], ['结算周期']]);
+    expect(headingOutline('# 佣金结算细则\n按季度结算。', '佣金结算细则')!.title).toBe('佣金结算细则');
   });
 
   it('reads the headings of a Word document from its heading styles', async () => {
