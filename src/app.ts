@@ -65,6 +65,7 @@ export interface AppOptions {
 export async function createApp(config: AppConfig, log: Logger, options: AppOptions = {}): Promise<App> {
   const db = openDatabase(options.dbFile ?? path.join(config.DATA_DIR, 'assistant.db'));
   const documentStore = options.documentStore ?? new SqliteDocumentStore(db);
+  const revisionAtOpen = await documentStore.revision();
   const knowledge = await KnowledgeService.open({
     knowledgeDir: path.resolve(config.KNOWLEDGE_DIR),
     dataDir: path.resolve(config.DATA_DIR),
@@ -125,7 +126,7 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
     answerer.warm(knowledge.retriever.chunks);
     for (const feature of features) await feature.reload?.();
   };
-  const updater = new KnowledgeUpdater(knowledge, documentStore, afterReload, log);
+  const updater = new KnowledgeUpdater(knowledge, documentStore, afterReload, log, revisionAtOpen);
   const documents = createDocumentsFeature({
     store: documentStore,
     knowledge,

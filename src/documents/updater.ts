@@ -12,14 +12,18 @@ import type { DocumentStore } from './store.js';
 export class KnowledgeUpdater {
   private running: Promise<KnowledgeStatus> | null = null;
   private queued: Promise<KnowledgeStatus> | null = null;
-  private indexedRevision: string | null = null;
+  private indexedRevision: string | null;
 
+  /** `revisionAtOpen`: the store's revision read before the knowledge base was opened (a later change is then never missed). */
   constructor(
     private readonly knowledge: KnowledgeService,
     private readonly store: DocumentStore,
     private readonly afterReload: (status: KnowledgeStatus) => void | Promise<void>,
     private readonly log?: Logger,
-  ) {}
+    revisionAtOpen: string | null = null,
+  ) {
+    this.indexedRevision = revisionAtOpen;
+  }
 
   refresh(): Promise<KnowledgeStatus> {
     if (this.queued) return this.queued;
@@ -37,11 +41,10 @@ export class KnowledgeUpdater {
 
   /** Polls the store's revision; returns a stop function. */
   watch(intervalMs: number): () => void {
-    void this.store.revision().then((r) => (this.indexedRevision ??= r));
     const timer = setInterval(() => {
       void (async () => {
         const revision = await this.store.revision();
-        if (this.indexedRevision !== null && revision !== this.indexedRevision && !this.running) {
+        if (revision !== this.indexedRevision && !this.running) {
           this.log?.info({ revision }, 'knowledge documents changed elsewhere: re-indexing');
           await this.refresh();
         }
