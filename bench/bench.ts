@@ -91,3 +91,13 @@ for (const scale of scales) {
   console.log('|---|---|---|---|---|');
   console.log(`| ${f(r.unindexedP50)} | ${f(r.queryP50)} | ${f(r.pageP50)} | ${f(r.pageP95)} | ${Math.round(r.pageBytes / 1024)} KB |`);
 }
+
+// ---- A document added from chat / CLI / dashboard: store + rebuild + swap ----
+{
+  const { benchDocumentAdd } = await import('./dashboard.js');
+  const r = await benchDocumentAdd();
+  console.log('\n## Adding a document (store, rebuild the whole index, swap; 5 runs)\n');
+  console.log('| p50 ms | max ms | chunks after |');
+  console.log('|---|---|---|');
+  console.log(`| ${f(r.p50)} | ${f(r.max)} | ${r.chunks} |`);
+}

@@ -69,3 +69,24 @@ export async function benchDashboard(questions = 100_000, runs = 15): Promise<Da
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** From Confirm to answerable: store a document and rebuild + swap the index (handbook + the document), `runs` times. */
+export async function benchDocumentAdd(runs = 5): Promise<{ p50: number; max: number; chunks: number }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-docs-'));
+  const app = await createApp(loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' }, null), createLogger('silent'), { dbFile: ':memory:' });
+  const { TRAVEL_POLICY_MD } = await import('../tests/helpers/documents.js');
+  try {
+    const times: number[] = [];
+    let chunks = 0;
+    for (let i = 0; i < runs; i++) {
+      const s = performance.now();
+      await app.documents.store.add({ title: `差旅报销制度 ${i}`, fileName: `travel-${i}.md`, data: new TextEncoder().encode(TRAVEL_POLICY_MD.replace('六百元', `${600 + i}元`)), actor: 'bench' });
+      chunks = (await app.documents.updater.refresh()).chunks;
+      times.push(performance.now() - s);
+    }
+    return { p50: percentile(times, 50), max: Math.max(...times), chunks };
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
