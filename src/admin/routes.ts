@@ -134,7 +134,7 @@ export function createAdminApp(deps: AdminDeps): Hono {
       const data = new Uint8Array(await file.arrayBuffer());
       const name = path.basename(file.name);
       const preview = await previewDocument(name, data, cleaningRules());
-      const replaces = preview.error ? null : ((await store.find(name)) ?? (preview.title ? await store.find(preview.title) : null));
+      const replaces = preview.error ? null : await store.uploadReplacedBy(name, preview.title);
       const pendingId = preview.error ? null : await store.stagePending(ACTOR, name, data, now());
       return c.html(previewPage(preview, pendingId, replaces ? `${replaces.docId} v${replaces.version} → v${replaces.version + 1}` : null));
     },

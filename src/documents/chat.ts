@@ -74,9 +74,6 @@ export function previewBlocks(p: DocumentPreview, replaces: StoredDocument | nul
 export function createDocumentChat(deps: DocumentChatDeps) {
   const isAdmin = (o: Pick<Origin, 'platform' | 'userId'>) => hasId(deps.adminIds, o.platform, o.userId);
 
-  async function replacedBy(p: DocumentPreview): Promise<StoredDocument | null> {
-    return (await deps.store.find(p.fileName)) ?? (p.title ? await deps.store.find(p.title) : null);
-  }
 
   async function add(ctx: CommandContext, bare: boolean): Promise<Reply> {
     if (!isAdmin(ctx.origin)) return textReply(NOT_ADMIN);
@@ -87,7 +84,7 @@ export function createDocumentChat(deps: DocumentChatDeps) {
       );
     }
     const preview = await previewDocument(file.name, file.data, deps.cleaningRules());
-    const replaces = preview.error ? null : await replacedBy(preview);
+    const replaces = preview.error ? null : await deps.store.uploadReplacedBy(preview.fileName, preview.title);
     const blocks = previewBlocks(preview, replaces);
     const actions: ReplyAction[] = [];
     if (!preview.error) {
@@ -136,7 +133,8 @@ export function createDocumentChat(deps: DocumentChatDeps) {
     }
     await deps.store.remove(doc.docId, actor(ctx.origin));
     const status = await deps.updater.refresh();
-    return textReply(`已删除 Removed《${doc.title}》(${doc.docId})；知识库现有 ${status.documents.length} 份文档 documents, ${status.chunks} 个片段 chunks.`);
+    const synced = doc.source === 'feishu' ? '\n这是飞书同步的文档：在飞书删除它，否则下次同步会再加回来。It is synced from Feishu: delete it there, or the next sync brings it back.' : '';
+    return textReply(`已删除 Removed《${doc.title}》(${doc.docId})；知识库现有 ${status.documents.length} 份文档 documents, ${status.chunks} 个片段 chunks.${synced}`);
   }
 
   async function history(args: string): Promise<Reply> {

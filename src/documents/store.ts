@@ -86,6 +86,8 @@ export interface DocumentStore {
   /** A current document by id, exact title or file name (what `/kb remove` accepts). */
   find(nameOrId: string): Promise<StoredDocument | null>;
   findBySource(source: DocumentSource, sourceRef: string): Promise<StoredDocument | null>;
+  /** The uploaded document a new upload with this file name (else title) would replace. */
+  uploadReplacedBy(fileName: string, title: string): Promise<StoredDocument | null>;
   add(input: AddDocumentInput): Promise<AddDocumentResult>;
   /** Takes the document out of the knowledge base; its versions stay for the audit. */
   remove(docId: string, actor: string): Promise<boolean>;
@@ -218,6 +220,10 @@ export class SqliteDocumentStore implements DocumentStore {
   async findBySource(source: DocumentSource, sourceRef: string): Promise<StoredDocument | null> {
     const row = this.db.prepare(`${CURRENT} AND d.source = ? AND d.source_ref = ?`).get(source, sourceRef) as DocumentRow | undefined;
     return row ? toDocument(row) : null;
+  }
+
+  async uploadReplacedBy(fileName: string, title: string): Promise<StoredDocument | null> {
+    return this.existingFor({ fileName, title }, 'upload');
   }
 
   async add(input: AddDocumentInput): Promise<AddDocumentResult> {
@@ -355,7 +361,7 @@ export class SqliteDocumentStore implements DocumentStore {
     }).immediate();
   }
 
-  private existingFor(input: AddDocumentInput, source: DocumentSource): StoredDocument | null {
+  private existingFor(input: Pick<AddDocumentInput, 'fileName' | 'title' | 'replaces' | 'sourceRef'>, source: DocumentSource): StoredDocument | null {
     let row: DocumentRow | undefined;
     if (input.replaces) row = this.db.prepare(`${CURRENT} AND d.doc_id = ?`).get(input.replaces) as DocumentRow | undefined;
     else if (input.sourceRef) row = this.db.prepare(`${CURRENT} AND d.source = ? AND d.source_ref = ?`).get(source, input.sourceRef) as DocumentRow | undefined;

@@ -36,6 +36,11 @@ describe('document store', () => {
     const again = await store.add({ title: 'Wiki', fileName: 'wiki.md', data: bytes('b'), actor: 'feishu-sync', source: 'feishu', sourceRef: 'doxcnABC' });
     expect(again.document).toMatchObject({ docId: 'feishu-doxcnABC', version: 2 });
     expect(await store.findBySource('feishu', 'doxcnABC')).not.toBeNull();
+    // An upload titled like a synced document is its own document, not a new version of it.
+    expect(await store.uploadReplacedBy('wiki-copy.md', 'Wiki')).toBeNull();
+    const upload = await store.add({ title: 'Wiki', fileName: 'wiki-copy.md', data: bytes('c'), actor: 'slack:U1' });
+    expect(upload.outcome).toBe('added');
+    expect((await store.uploadReplacedBy('other-name.md', 'Wiki'))?.docId).toBe(upload.document.docId);
   });
 
   it('hands a pending upload out once, and not after it expired', async () => {
