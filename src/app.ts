@@ -21,6 +21,7 @@ import { createDocumentsFeature } from './documents/chat.js';
 import { storeDocumentSource } from './documents/source.js';
 import { SqliteDocumentStore, type DocumentStore } from './documents/store.js';
 import { KnowledgeUpdater } from './documents/updater.js';
+import { buildIndexOffThread } from './index-build.js';
 import { loadCleaningRules } from './knowledge/cleaning.js';
 import { syncDocuments } from './documents/sync.js';
 import { FeishuApi, resolveDomain } from './platforms/feishu/api.js';
@@ -126,7 +127,10 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
     answerer.warm(knowledge.retriever.chunks);
     for (const feature of features) await feature.reload?.();
   };
-  const updater = new KnowledgeUpdater(knowledge, documentStore, afterReload, log, revisionAtOpen);
+  // A file database can be read by a worker thread, which then builds the index off the answer path.
+  const dbFile = options.dbFile ?? path.join(config.DATA_DIR, 'assistant.db');
+  const offThread = dbFile !== ':memory:' && !options.documentStore ? () => buildIndexOffThread(config, path.resolve(dbFile)) : undefined;
+  const updater = new KnowledgeUpdater(knowledge, documentStore, afterReload, log, revisionAtOpen, offThread);
   const documents = createDocumentsFeature({
     store: documentStore,
     knowledge,

@@ -21,6 +21,8 @@ export class KnowledgeUpdater {
     private readonly afterReload: (status: KnowledgeStatus) => void | Promise<void>,
     private readonly log?: Logger,
     revisionAtOpen: string | null = null,
+    /** Builds the index elsewhere (a worker thread) so this thread only loads it; without it, it builds here. */
+    private readonly buildOffThread?: () => Promise<unknown>,
   ) {
     this.indexedRevision = revisionAtOpen;
   }
@@ -57,6 +59,10 @@ export class KnowledgeUpdater {
   private run(): Promise<KnowledgeStatus> {
     const current = (async () => {
       const revision = await this.store.revision();
+      if (this.buildOffThread) {
+        // A failed off-thread build is not fatal: the reload below then builds here.
+        await this.buildOffThread().catch((err) => this.log?.warn({ err: (err as Error).message.slice(0, 200) }, 'index build in a worker failed; building in the bot thread'));
+      }
       const status = await this.knowledge.reload(false);
       this.indexedRevision = revision;
       await this.afterReload(status);

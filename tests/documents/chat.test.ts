@@ -48,6 +48,9 @@ describe('knowledge-base documents from chat', () => {
 
     const done = await press(admin, 'kb.confirm', button(preview, 'kb.confirm'));
     expect(textOf(done!.replaceOriginal!)).toMatch(/已加入 Added《差旅报销制度》/);
+    // Built in a worker thread; this thread only loaded the finished index.
+    expect(app.knowledge.status.rebuilt).toBe(false);
+    expect(app.knowledge.status.documents.map((d) => d.title)).toContain('差旅报销制度');
 
     const answer = await ask('一线城市出差住宿每晚最多报销多少？');
     expect(textOf(answer)).toContain('六百元');
