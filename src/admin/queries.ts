@@ -156,7 +156,7 @@ export async function readDashboard(src: DashboardSources, days = 30): Promise<D
     timezone: s.timezone,
     target: `${s.platform}:${s.channel}`,
     next: s.nextLocal,
-    lastPosted: lastRuns.get(s.id)?.fire ?? null,
+    lastPosted: lastRuns.get(s.id) ? `${lastRuns.get(s.id)!.fire.slice(0, 16).replace('T', ' ')} UTC` : null,
     lastStatus: lastRuns.get(s.id)?.status ?? null,
   }));
 

@@ -74,7 +74,7 @@ describe('/admin', () => {
     expect(data.precheck.rules.map((r: { rule: string }) => r.rule)).toContain('kickback');
     expect(data.credit.grades).toEqual(['A', 'B', 'C', 'D']);
     expect(data.schedules.find((x: { id: string }) => x.id === 'weekly-case-digest')).toMatchObject({ kind: 'digest', lastStatus: 'posted' });
-    expect(data.schedules.find((x: { id: string }) => x.id === 'weekly-case-digest').lastPosted).toMatch(/^\d{4}-/);
+    expect(data.schedules.find((x: { id: string }) => x.id === 'weekly-case-digest').lastPosted).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
   });
 
   it('exports each table as CSV', async () => {
