@@ -19,6 +19,15 @@ import { createPrecheckAudit, createPrechecker, createPrecheckCommand, type Prec
 import { createLlmReview } from './precheck/llm-review.js';
 import { createLlmSummariser } from './schedule/llm-summary.js';
 import { openStorage, type Db, type Storage } from './storage/database.js';
+import { createDocumentsFeature } from './documents/chat.js';
+import { storeDocumentSource } from './documents/source.js';
+import { KyselyDocumentStore, type DocumentStore } from './documents/store.js';
+import { KnowledgeUpdater } from './documents/updater.js';
+import { buildIndexOffThread } from './index-build.js';
+import { loadCleaningRules } from './knowledge/cleaning.js';
+import { syncDocuments } from './documents/sync.js';
+import { FeishuApi, resolveDomain } from './platforms/feishu/api.js';
+import { FeishuDocsReader } from './platforms/feishu/docs.js';
 
 export interface App {
   config: AppConfig;
@@ -36,6 +45,8 @@ export interface App {
   credit: ReturnType<typeof createCreditFeature>;
   prechecker: Prechecker;
   scheduling: Awaited<ReturnType<typeof createScheduling>>;
+  /** Documents added at run time (chat, CLI, dashboard, Feishu sync) and the live re-index. */
+  documents: { store: DocumentStore; updater: KnowledgeUpdater };
   /** Starts the features' background work (the scheduler); main.ts calls it once platforms are up. */
   start(): Promise<void>;
   /** Stops every feature (last registered first), then closes the database. */
@@ -47,6 +58,8 @@ export interface AppOptions {
   dbFile?: string;
   /** Time source (ms) for the core, the answerer and the scheduler; tests move it by hand. */
   now?: () => number;
+  /** Where added documents come from; default: this app's database. The CLI's throwaway apps read the real one. */
+  documentStore?: DocumentStore;
 }
 
 /**
@@ -55,18 +68,19 @@ export interface AppOptions {
  * the tests build. Adding a feature: build it here and put it in `features`.
  */
 export async function createApp(config: AppConfig, log: Logger, options: AppOptions = {}): Promise<App> {
-  const storage = await openStorage({
-    databaseUrl: config.DATABASE_URL,
-    sqliteFile: options.dbFile ?? path.join(config.DATA_DIR, 'assistant.db'),
-    poolSize: config.DATABASE_POOL_SIZE,
-  });
+  const dbFile = options.dbFile ?? path.join(config.DATA_DIR, 'assistant.db');
+  const storage = await openStorage({ databaseUrl: config.DATABASE_URL, sqliteFile: dbFile, poolSize: config.DATABASE_POOL_SIZE });
   const db = storage.db;
   log.info({ storage: storage.where }, 'storage ready');
+  const documentStore = options.documentStore ?? new KyselyDocumentStore(db);
+  const handbookVersion = new KnowledgeVersion(db, log);
+  const markAtOpen = await KnowledgeUpdater.mark(documentStore, handbookVersion);
   const knowledge = await KnowledgeService.open({
     knowledgeDir: path.resolve(config.KNOWLEDGE_DIR),
     dataDir: path.resolve(config.DATA_DIR),
     embeddings: createEmbeddings(config),
     log,
+    extraDocuments: storeDocumentSource(documentStore, log),
   });
   // Replicas share follow-up context through the database; one process keeps it in memory.
   const memory = storage.engine === 'postgres' ? new SharedConversationMemory(db, { now: options.now }) : undefined;
@@ -121,20 +135,33 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
     ...(storage.engine === 'postgres' ? { maxSleepMs: 30_000 } : {}),
   });
   const features: Feature[] = [credit, precheck, scheduling];
+  const afterReload = async () => {
+    answerer.warm(knowledge.retriever.chunks);
+    for (const feature of features) await feature.reload?.();
+  };
+  // A worker thread reads the documents through the storage layer (the SQLite file, or PostgreSQL)
+  // and builds the index off the answer path; an in-memory SQLite database it cannot see.
+  const workerCanRead = storage.engine === 'postgres' || dbFile !== ':memory:';
+  const offThread = workerCanRead && !options.documentStore ? () => buildIndexOffThread(config, path.resolve(dbFile)) : undefined;
+  const updater = new KnowledgeUpdater(knowledge, documentStore, afterReload, log, markAtOpen, offThread, handbookVersion);
+  const documents = createDocumentsFeature({
+    store: documentStore,
+    knowledge,
+    updater,
+    watchEveryMs: config.KB_FOLLOW_SECONDS * 1000,
+    cleaningRules: () => loadCleaningRules(path.join(config.KNOWLEDGE_DIR, 'cleaning.yaml')),
+    adminIds: config.ADMIN_IDS,
+    log,
+    ...feishuSync(config, log, documentStore, () => updater),
+    precheck: async (files, origin) => {
+      const command = core.listCommands().find((c) => c.name === 'precheck');
+      if (!command) throw new Error('pre-check is not available');
+      return command.handle('', { origin, files });
+    },
+  });
   features.push(
-    createKnowledgeFeature({
-      knowledge,
-      adminIds: config.ADMIN_IDS,
-      afterReload: async () => {
-        answerer.warm(knowledge.retriever.chunks);
-        for (const feature of features) await feature.reload?.();
-      },
-      // Replicas sharing PostgreSQL follow each other's `/kb reload`.
-      shared: {
-        version: new KnowledgeVersion(db, log),
-        ...(storage.engine === 'postgres' ? { followEveryMs: config.KB_FOLLOW_SECONDS * 1000 } : {}),
-      },
-    }),
+    documents,
+    createKnowledgeFeature({ knowledge, adminIds: config.ADMIN_IDS, afterReload, documents: documents.chat, reloadAll: () => updater.reloadAll() }),
   );
   for (const feature of features) core.registerFeature(feature);
 
@@ -152,6 +179,7 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
     credit,
     prechecker,
     scheduling,
+    documents: { store: documentStore, updater },
     async start() {
       for (const feature of features) await feature.start?.();
     },
@@ -160,4 +188,16 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
       await storage.close();
     },
   };
+}
+
+/** Feishu Docs/Wiki sync into the document store, when spaces, folders or documents are configured. */
+function feishuSync(config: AppConfig, log: Logger, store: DocumentStore, updater: () => KnowledgeUpdater) {
+  if (!config.feishuSyncEnabled) return {};
+  const api = new FeishuApi({ appId: config.FEISHU_APP_ID!, appSecret: config.FEISHU_APP_SECRET!, domain: resolveDomain(config.FEISHU_DOMAIN), log });
+  const reader = new FeishuDocsReader(api, {
+    wikiSpaces: config.FEISHU_SYNC_WIKI_SPACES,
+    folders: config.FEISHU_SYNC_FOLDERS,
+    documents: config.FEISHU_SYNC_DOCUMENTS,
+  });
+  return { sync: () => syncDocuments(reader, store, updater(), log), syncCron: config.FEISHU_SYNC_CRON };
 }

@@ -12,6 +12,7 @@ import { runConsole } from './platforms/console/console.js';
 import { createFeishuAdapter } from './platforms/feishu/index.js';
 import { createSlackAdapter } from './platforms/slack/index.js';
 import { HttpServer } from './server/http.js';
+import { createAdminHandler } from './admin/index.js';
 
 /** Bad configuration or a broken policy file: the message names what to fix; exit 2 as the CLI does. */
 function exitOnBadInput(err: unknown): never {
@@ -45,6 +46,8 @@ const server = new HttpServer(() => ({
   indexedAt: knowledge.status.builtAt,
   storage: app.storage.engine,
 }));
+
+server.mountPrefix('/admin', createAdminHandler(app));
 
 const missing: string[] = [];
 const failed: string[] = [];

@@ -10,9 +10,11 @@ import { PrecheckInputError, precheckFileToJson } from '../precheck/index.js';
 import { renderText } from '../platforms/console/render.js';
 import { answerReply } from '../core/replies.js';
 import { nextFireTimes, previewDigest } from '../schedule/cli.js';
-import { openStorage } from '../storage/database.js';
+import { isPostgresUrl, openStorage } from '../storage/database.js';
 import { detectScript } from '../text/script.js';
 import { existsSync } from 'node:fs';
+import { storeDocumentSource } from '../documents/source.js';
+import { KyselyDocumentStore } from '../documents/store.js';
 import { exitCodeFor } from '../errors/input-error.js';
 import { parseCommandArgs, parseK, requireQuestion, UsageError } from './args.js';
 
@@ -31,15 +33,26 @@ const USAGE = `usage: cli <command> [options]
   precheck <file> [--json]
   credit <file.json> [--json]
   schedule next [--json]
-  digest preview --channel <id> [--json]`;
+  digest preview --channel <id> [--json]
+  kb add <file> | kb list | kb remove <docId>  [--json]`;
+
+/** Documents added from chat, the CLI or a sync live in the real database; read-only commands index them too. */
+async function addedDocuments(config: AppConfig): Promise<KyselyDocumentStore | undefined> {
+  const file = path.join(config.DATA_DIR, 'assistant.db');
+  if (!isPostgresUrl(config.DATABASE_URL) && !existsSync(file)) return undefined;
+  const storage = await openStorage({ databaseUrl: config.DATABASE_URL, sqliteFile: file, poolSize: 1 });
+  return new KyselyDocumentStore(storage.db);
+}
 
 async function openKnowledge(config: AppConfig, rebuild = false): Promise<KnowledgeService> {
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+  const store = await addedDocuments(config);
   const service = await KnowledgeService.open({
     knowledgeDir: path.resolve(config.KNOWLEDGE_DIR),
     dataDir: path.resolve(config.DATA_DIR),
     embeddings: createEmbeddings(config),
     log,
+    extraDocuments: store ? storeDocumentSource(store, log) : undefined,
   });
   if (rebuild && !service.status.rebuilt) await service.reload(true);
   return service;
@@ -97,7 +110,7 @@ function printable(s: string): string {
 /** A throwaway app (in-memory database) for commands that read but must not record anything. */
 async function openApp(config: AppConfig) {
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
-  return createApp(config, log, { dbFile: ':memory:' });
+  return createApp(config, log, { dbFile: ':memory:', documentStore: await addedDocuments(config) });
 }
 
 commands.ask = async (argv, io, config) => {

@@ -1,9 +1,8 @@
 import { hasId } from '../core/ids.js';
 import { textReply } from '../core/replies.js';
-import type { CommandDefinition, Feature, Reply } from '../core/types.js';
+import type { CommandContext, CommandDefinition, Feature, Reply } from '../core/types.js';
 import type { KnowledgeStatus } from './knowledge-base.js';
 import type { KnowledgeService } from './service.js';
-import type { KnowledgeVersion } from './shared-version.js';
 
 export interface KbCommandDeps {
   knowledge: KnowledgeService;
@@ -11,51 +10,48 @@ export interface KbCommandDeps {
   /** Runs after a successful reload (warm caches, reload case library…). */
   afterReload?: (status: KnowledgeStatus) => void | Promise<void>;
   now?: () => number;
+  /** Document subcommands (add, list, remove, history, sync); null for anything else. */
+  documents?: { handle(sub: string, rest: string, ctx: CommandContext): Promise<Reply | null> };
   /**
-   * The version row replicas share: a reload here bumps it, and with `followEveryMs` this
-   * process reloads when another one did.
+   * Replaces the plain reload: re-index through the KnowledgeUpdater, which also tells the other
+   * replicas (documents/updater.ts). It runs `afterReload` itself.
    */
-  shared?: { version: KnowledgeVersion; followEveryMs?: number };
+  reloadAll?: () => Promise<KnowledgeStatus>;
 }
 
-/** The knowledge feature in the core: the `/kb` command, and following reloads made elsewhere. */
+/** The knowledge feature in the core: the `/kb` command. */
 export function createKnowledgeFeature(deps: KbCommandDeps): Feature {
-  const shared = deps.shared;
-  return {
-    name: 'knowledge',
-    commands: [createKbCommand(deps)],
-    async start() {
-      if (!shared?.followEveryMs) return;
-      await shared.version.follow(shared.followEveryMs, async () => {
-        const status = await deps.knowledge.reload(true);
-        await deps.afterReload?.(status);
-      });
-    },
-    stop() {
-      shared?.version.stop();
-    },
-  };
+  return { name: 'knowledge', commands: [createKbCommand(deps)] };
 }
 
 /** `kb`: what the bot knows; `kb reload`: re-index without a restart (admins only). */
 export function createKbCommand(deps: KbCommandDeps): CommandDefinition {
   const now = deps.now ?? Date.now;
+  const usage = deps.documents
+    ? '/kb  ·  /kb list  ·  /kb add (with a file)  ·  /kb remove <docId>  ·  /kb history <docId>  ·  /kb sync  ·  /kb reload'
+    : '/kb  ·  /kb reload';
   return {
     name: 'kb',
-    summary: '知识库状态与重新索引 · Knowledge base status; `kb reload` re-indexes (admins)',
-    usage: '/kb  ·  /kb reload',
+    summary: '知识库：状态、文档增删、重新索引 · Knowledge base: status, documents, re-index (admins change it)',
+    usage,
     async handle(args, ctx) {
+      const [first = '', ...restWords] = args.trim().split(/\s+/);
+      const documentReply = await deps.documents?.handle(first.toLowerCase(), restWords.join(' '), ctx);
+      if (documentReply) return documentReply;
       const sub = args.trim().toLowerCase();
       if (sub === 'reload') {
         if (!hasId(deps.adminIds, ctx.origin.platform, ctx.origin.userId)) {
           return textReply('只有管理员可以重新索引知识库。Only admins (ADMIN_IDS) can reload the knowledge base.');
         }
-        const status = await deps.knowledge.reload(true);
-        await deps.afterReload?.(status);
-        await deps.shared?.version.bump();
+        let status: KnowledgeStatus;
+        if (deps.reloadAll) status = await deps.reloadAll();
+        else {
+          status = await deps.knowledge.reload(true);
+          await deps.afterReload?.(status);
+        }
         return statusReply(status, now(), `已重新索引：${status.documents.length} 份文档，${status.chunks} 个片段，用时 ${status.buildMs} ms。Reloaded.`);
       }
-      if (sub) return textReply('用法 Usage: /kb  ·  /kb reload');
+      if (sub) return textReply(`用法 Usage: ${usage}`);
       return statusReply(deps.knowledge.status, now());
     },
   };

@@ -9,12 +9,13 @@ import type { Tokenizer } from '../retrieval/tokenize.js';
 import { HybridRetriever, type HybridOptions } from '../retrieval/hybrid.js';
 import type { Chunk } from '../retrieval/types.js';
 import { VectorIndex } from '../retrieval/vector-index.js';
-import { loadCleaningRules } from './cleaning.js';
-import { ingestFolder, type SkippedFile } from './ingest.js';
+import { loadCleaningRules, type CleaningRules } from './cleaning.js';
+import { ingestFolder, type IngestResult, type SkippedFile } from './ingest.js';
+import { loadSourceDocuments, sourceFiles } from './sources.js';
 import { errorSummary } from '../log/errors.js';
 
 /** Bump when the on-disk layout or the chunking changes, so old indexes are rebuilt. */
-const INDEX_FORMAT = 5;
+const INDEX_FORMAT = 6;
 
 export interface KnowledgeStatus {
   documents: { docId: string; title: string; chunks: number }[];
@@ -39,6 +40,13 @@ interface Manifest {
   buildMs: number;
 }
 
+/** Documents kept outside the code tree (added from chat, the CLI or a Feishu sync), indexed with the handbook. */
+export interface ExtraDocumentSource {
+  /** Changes whenever the documents or their content change; part of the index's content hash. */
+  fingerprint(): Promise<string>;
+  ingest(rules: CleaningRules): Promise<IngestResult>;
+}
+
 export interface KnowledgeBaseOptions {
   knowledgeDir: string;
   dataDir: string;
@@ -47,6 +55,7 @@ export interface KnowledgeBaseOptions {
   log?: Logger;
   /** Force a rebuild even when the stored index matches. */
   rebuild?: boolean;
+  extraDocuments?: ExtraDocumentSource;
 }
 
 export interface KnowledgeBase {
@@ -54,7 +63,7 @@ export interface KnowledgeBase {
   status: KnowledgeStatus;
 }
 
-/** Files whose content defines the index: the handbook, the cleaning rules and the glossary (its words shape segmentation). */
+/** Files whose content defines the index: the handbook, the cleaning rules, the glossary (its words shape segmentation) and the other sources. */
 function indexInputs(knowledgeDir: string): string[] {
   const handbook = path.join(knowledgeDir, 'handbook');
   const files = existsSync(handbook)
@@ -64,7 +73,7 @@ function indexInputs(knowledgeDir: string): string[] {
         .filter((f) => statSync(f).isFile())
         .sort()
     : [];
-  return [...files, path.join(knowledgeDir, 'cleaning.yaml'), path.join(knowledgeDir, 'glossary.yaml')];
+  return [...files, path.join(knowledgeDir, 'cleaning.yaml'), path.join(knowledgeDir, 'glossary.yaml'), ...sourceFiles(knowledgeDir)];
 }
 
 export function contentHash(knowledgeDir: string, embeddingsId: string): string {
@@ -86,7 +95,9 @@ export function contentHash(knowledgeDir: string, embeddingsId: string): string 
 export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<KnowledgeBase> {
   const embeddings = options.embeddings ?? new HashedNgramEmbeddings();
   const glossary = loadGlossary(path.join(options.knowledgeDir, 'glossary.yaml'));
-  const hash = contentHash(options.knowledgeDir, embeddings.id);
+  const baseHash = contentHash(options.knowledgeDir, embeddings.id);
+  const extraFingerprint = await options.extraDocuments?.fingerprint();
+  const hash = extraFingerprint ? createHash('sha256').update(`${baseHash}\n${extraFingerprint}`).digest('hex') : baseHash;
   const indexDir = path.join(options.dataDir, 'index');
 
   if (!options.rebuild) {
@@ -104,8 +115,17 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<
   const started = performance.now();
   const rules = loadCleaningRules(path.join(options.knowledgeDir, 'cleaning.yaml'));
   const { documents, skipped } = await ingestFolder(path.join(options.knowledgeDir, 'handbook'), rules);
-  for (const s of skipped) options.log?.warn({ file: s.file, reason: s.reason }, 'handbook file skipped');
-  const chunks = documents.flatMap((d) => d.chunks);
+  // One knowledge base: the handbook, documents added at run time, then the case library and the rule explanations.
+  const sources = loadSourceDocuments(options.knowledgeDir);
+  skipped.push(...sources.skipped);
+  if (options.extraDocuments) {
+    const extra = await options.extraDocuments.ingest(rules);
+    documents.push(...extra.documents);
+    skipped.push(...extra.skipped);
+  }
+  for (const s of skipped) options.log?.warn({ file: s.file, reason: s.reason }, 'knowledge file skipped');
+  const allDocuments = [...documents, ...sources.documents];
+  const chunks = allDocuments.flatMap((d) => d.chunks);
   const vectorList = chunks.length ? await embeddings.embedDocuments(chunks.map((c) => c.normText)) : [];
   const vectors = vectorList.length ? VectorIndex.build(vectorList) : null;
   const { english: lexicon, related } = handbookLexicon(chunks, tokenizerFor(glossary), options.log);
@@ -115,7 +135,7 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<
     contentHash: hash,
     embeddings: embeddings.id,
     dimensions: vectors?.dimensions ?? 0,
-    documents: documents.map((d) => ({ docId: d.docId, title: d.title, chunks: d.chunks.length })),
+    documents: allDocuments.map((d) => ({ docId: d.docId, title: d.title, chunks: d.chunks.length })),
     skipped,
     builtAt: new Date().toISOString(),
     buildMs,

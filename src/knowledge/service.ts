@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { EmbeddingsProvider } from '../retrieval/embeddings.js';
 import type { HybridOptions } from '../retrieval/hybrid.js';
 import type { HandbookCitation, Retriever, SearchOptions, SearchResult } from '../retrieval/types.js';
-import { loadKnowledgeBase, type KnowledgeBase, type KnowledgeStatus } from './knowledge-base.js';
+import { loadKnowledgeBase, type ExtraDocumentSource, type KnowledgeBase, type KnowledgeStatus } from './knowledge-base.js';
 
 /**
  * The live knowledge base: a Retriever whose index can be swapped (`kb reload`) without a
@@ -11,7 +11,14 @@ import { loadKnowledgeBase, type KnowledgeBase, type KnowledgeStatus } from './k
 export class KnowledgeService implements Retriever {
   private constructor(
     private current: KnowledgeBase,
-    private readonly options: { knowledgeDir: string; dataDir: string; embeddings?: EmbeddingsProvider; retrieval?: HybridOptions; log?: Logger },
+    private readonly options: {
+      knowledgeDir: string;
+      dataDir: string;
+      embeddings?: EmbeddingsProvider;
+      retrieval?: HybridOptions;
+      log?: Logger;
+      extraDocuments?: ExtraDocumentSource;
+    },
   ) {}
 
   static async open(options: KnowledgeService['options']): Promise<KnowledgeService> {
@@ -37,6 +44,10 @@ export class KnowledgeService implements Retriever {
     return this.current.retriever.tokenizer;
   }
 
+  englishTopics(query: string) {
+    return this.current.retriever.englishTopics(query);
+  }
+
   expandQuery(query: string) {
     return this.current.retriever.expandQuery(query);
   }
@@ -47,8 +58,9 @@ export class KnowledgeService implements Retriever {
 
   /** The best passage supporting a topic, for citations outside Q&A (pre-check, digests). */
   async cite(topic: string): Promise<HandbookCitation | null> {
-    const { relevant, hits } = await this.search(topic, { k: 1 });
-    const top = hits[0];
+    // Only the handbook: a pre-check finding or a case must not cite a rule explanation or a case as its source.
+    const { relevant, hits } = await this.search(topic, { k: 5 });
+    const top = hits.find((h) => (h.chunk.kind ?? 'handbook') === 'handbook');
     if (!relevant || !top) return null;
     return {
       docId: top.chunk.docId,

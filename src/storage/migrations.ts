@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { knowledgeAdmin } from './migrations-kb.js';
 import type { Engine } from './schema.js';
 
 /**
@@ -261,6 +262,7 @@ export function migrationProvider(engine: Engine): MigrationProvider {
         '001_baseline': baseline(engine),
         '002_replicas': replicas(engine),
         '003_conversations': conversations(engine),
+        '004_knowledge_admin': knowledgeAdmin(engine),
       };
     },
   };

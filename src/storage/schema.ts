@@ -186,4 +186,51 @@ export interface Schema {
   precheck_audit: PrecheckAuditTable;
   knowledge_version: KnowledgeVersionTable;
   conversation_turns: ConversationTurnsTable;
+  kb_documents: KbDocumentsTable;
+  kb_document_versions: KbDocumentVersionsTable;
+  kb_audit: KbAuditTable;
+  kb_pending: KbPendingTable;
+}
+
+/** Documents added at run time (see documents/store.ts); removed ones keep their row and versions. */
+export interface KbDocumentsTable {
+  doc_id: string;
+  source: 'upload' | 'feishu';
+  source_ref: string | null;
+  title: string;
+  file_name: string;
+  current_version: number;
+  removed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface KbDocumentVersionsTable {
+  doc_id: string;
+  version: number;
+  title: string;
+  file_name: string;
+  file_hash: string;
+  bytes: number;
+  content: Uint8Array;
+  added_by: string;
+  added_at: string;
+}
+
+export interface KbAuditTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  action: 'add' | 'replace' | 'remove';
+  doc_id: string;
+  version: number | null;
+  file_hash: string | null;
+}
+
+export interface KbPendingTable {
+  id: string;
+  actor: string;
+  file_name: string;
+  content: Uint8Array;
+  created_at: number;
 }
