@@ -116,7 +116,8 @@ export async function readDashboard(src: DashboardSources, days = 30): Promise<D
   const verdicts = await rows(db, sql<{ verdict: string; n: number }>`SELECT verdict, COUNT(*) AS n FROM precheck_audit WHERE created_at >= ${weekSince} GROUP BY verdict`);
   const precheck: DashboardData['precheck'] = {
     weeks,
-    rules: [...ruleCounts.entries()].map(([rule, counts]) => ({ rule, counts })).sort((a, b) => sum(b.counts) - sum(a.counts)),
+    // Ties by rule id, so both engines (which return groups in different orders) draw the same chart.
+    rules: [...ruleCounts.entries()].map(([rule, counts]) => ({ rule, counts })).sort((a, b) => sum(b.counts) - sum(a.counts) || a.rule.localeCompare(b.rule)),
     verdicts: Object.fromEntries(verdicts.map((v) => [v.verdict, num(v.n)])),
   };
   const [prechecks] = await rows(db, sql<{ n: number }>`SELECT COUNT(*) AS n FROM precheck_audit`);
