@@ -7,6 +7,18 @@ import { indexTerms, isEnglishQuestion, queryTerms, subWords, topicWords, transl
 import type { Chunk, Retriever, SearchHit, SearchOptions, SearchResult } from './types.js';
 import type { VectorIndex } from './vector-index.js';
 
+/**
+ * The BM25 index of chunks. Headings say what a passage is about: their terms count twice (a
+ * simple field boost). Chunks are tokenised one at a time as the index consumes them.
+ */
+export function indexChunks(chunks: Chunk[], terms: (norm: string) => string[] = indexTerms): Bm25Index {
+  return Bm25Index.build(
+    (function* () {
+      for (const c of chunks) yield [...terms(c.normText), ...terms(normalise(c.section))];
+    })(),
+  );
+}
+
 export type RetrievalMode = 'hybrid' | 'lexical' | 'dense';
 
 export interface RelevanceDiagnostics {
@@ -69,10 +81,11 @@ export class HybridRetriever implements Retriever {
     private readonly embeddings: EmbeddingsProvider | null,
     private readonly glossary: Glossary,
     options: HybridOptions = {},
+    /** A stored index of these chunks (see `indexChunks`); built here when absent. */
+    bm25?: Bm25Index,
   ) {
     this.options = { ...DEFAULT_HYBRID, ...options };
-    // Headings say what a passage is about: their terms count twice (a simple field boost).
-    this.bm25 = new Bm25Index(chunks.map((c) => [...indexTerms(c.normText), ...indexTerms(normalise(c.section))]));
+    this.bm25 = bm25 ?? indexChunks(chunks);
   }
 
   /** The weighted terms a query is searched with (own words, glossary synonyms and translations). */
@@ -81,7 +94,7 @@ export class HybridRetriever implements Retriever {
   }
 
   withOptions(options: HybridOptions): HybridRetriever {
-    return new HybridRetriever(this.chunks, this.vectors, this.embeddings, this.glossary, { ...this.options, ...options });
+    return new HybridRetriever(this.chunks, this.vectors, this.embeddings, this.glossary, { ...this.options, ...options }, this.bm25);
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
@@ -136,10 +149,7 @@ export class HybridRetriever implements Retriever {
   }
 
   private lexicalRanking(terms: WeightedTerm[]): { id: number; score: number }[] {
-    return [...this.bm25.score(terms)]
-      .map(([id, score]) => ({ id, score }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, 50);
+    return this.bm25.top(terms, 50);
   }
 
   private async denseRanking(query: string, terms: WeightedTerm[], norm: string): Promise<{ id: number; similarity: number }[]> {
