@@ -2,18 +2,20 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { HashedNgramEmbeddings, type EmbeddingsProvider } from '../retrieval/embeddings.js';
+import { Bm25Index } from '../retrieval/bm25.js';
+import type { EmbeddingsProvider } from '../retrieval/embeddings.js';
 import { buildEnglishLexicon, LEXICON_SOURCE, lexiconFromJson, lexiconToJson, type EnglishLexicon } from '../retrieval/english-lexicon.js';
 import { loadGlossary } from '../retrieval/glossary.js';
-import { indexTerms } from '../retrieval/tokenize.js';
-import { HybridRetriever, type HybridOptions } from '../retrieval/hybrid.js';
+import { HybridRetriever, indexChunks, type HybridOptions } from '../retrieval/hybrid.js';
 import type { Chunk } from '../retrieval/types.js';
 import { VectorIndex } from '../retrieval/vector-index.js';
 import { loadCleaningRules } from './cleaning.js';
 import { ingestFolder, type SkippedFile } from './ingest.js';
 
 /** Bump when the on-disk layout or the chunking changes, so old indexes are rebuilt. */
-const INDEX_FORMAT = 4;
+const INDEX_FORMAT = 5;
+/** The embeddings id recorded when no embedding model is configured (lexical retrieval only). */
+export const NO_EMBEDDINGS = 'none';
 
 export interface KnowledgeStatus {
   documents: { docId: string; title: string; chunks: number }[];
@@ -41,7 +43,8 @@ interface Manifest {
 export interface KnowledgeBaseOptions {
   knowledgeDir: string;
   dataDir: string;
-  embeddings?: EmbeddingsProvider;
+  /** A real embedding model for the dense side; none (the default): BM25 only. */
+  embeddings?: EmbeddingsProvider | null;
   retrieval?: HybridOptions;
   log?: Logger;
   /** Force a rebuild even when the stored index matches. */
@@ -83,55 +86,88 @@ export function contentHash(knowledgeDir: string, embeddingsId: string): string 
  * half-written index that could be loaded.
  */
 export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<KnowledgeBase> {
-  const embeddings = options.embeddings ?? new HashedNgramEmbeddings();
+  const embeddings = options.embeddings ?? null;
   const glossary = loadGlossary(path.join(options.knowledgeDir, 'glossary.yaml'));
-  const hash = contentHash(options.knowledgeDir, embeddings.id);
+  const hash = contentHash(options.knowledgeDir, embeddings?.id ?? NO_EMBEDDINGS);
   const indexDir = path.join(options.dataDir, 'index');
 
   if (!options.rebuild) {
     const stored = readStoredIndex(indexDir, hash, embeddings);
     if (stored) {
-      const { manifest, chunks, vectors, lexicon } = stored;
+      const { manifest, chunks, vectors, lexicon, bm25 } = stored;
       options.log?.debug({ chunks: chunks.length }, 'knowledge index loaded');
       return {
-        retriever: new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon }, options.retrieval),
+        retriever: new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon }, options.retrieval, bm25),
         status: { ...statusFrom(manifest, chunks.length), rebuilt: false },
       };
     }
   }
+  return completeBuild(options, hash, await buildLexicalIndex(options.knowledgeDir, options.log));
+}
 
+/** The CPU-heavy part of a build, with no embeddings: it can run on a worker thread (see index-worker.ts). */
+export interface LexicalBuild {
+  documents: KnowledgeStatus['documents'];
+  skipped: SkippedFile[];
+  chunks: Chunk[];
+  bm25: Bm25Index;
+  lexicon: EnglishLexicon;
+  buildMs: number;
+}
+
+export async function buildLexicalIndex(knowledgeDir: string, log?: Logger): Promise<LexicalBuild> {
   const started = performance.now();
-  const rules = loadCleaningRules(path.join(options.knowledgeDir, 'cleaning.yaml'));
-  const { documents, skipped } = await ingestFolder(path.join(options.knowledgeDir, 'handbook'), rules);
-  for (const s of skipped) options.log?.warn({ file: s.file, reason: s.reason }, 'handbook file skipped');
+  const rules = loadCleaningRules(path.join(knowledgeDir, 'cleaning.yaml'));
+  // The glossary teaches the segmenter its domain words before any chunk is tokenised.
+  loadGlossary(path.join(knowledgeDir, 'glossary.yaml'));
+  const { documents, skipped } = await ingestFolder(path.join(knowledgeDir, 'handbook'), rules);
+  for (const s of skipped) log?.warn({ file: s.file, reason: s.reason }, 'handbook file skipped');
   const chunks = documents.flatMap((d) => d.chunks);
-  const vectorList = chunks.length ? await embeddings.embedDocuments(chunks.map((c) => c.normText)) : [];
+  const bm25 = indexChunks(chunks);
+  const lexicon = handbookLexicon((w) => bm25.has(w), log);
+  return {
+    documents: documents.map((d) => ({ docId: d.docId, title: d.title, chunks: d.chunks.length })),
+    skipped,
+    chunks,
+    bm25,
+    lexicon,
+    buildMs: performance.now() - started,
+  };
+}
+
+/** Adds the dense side (when a model is configured), stores the whole index and opens it. */
+export async function completeBuild(options: KnowledgeBaseOptions, hash: string, build: LexicalBuild, chunksJson?: string): Promise<KnowledgeBase> {
+  const started = performance.now();
+  const embeddings = options.embeddings ?? null;
+  const glossary = loadGlossary(path.join(options.knowledgeDir, 'glossary.yaml'));
+  const { chunks, bm25, lexicon } = build;
+  const vectorList = embeddings && chunks.length ? await embeddings.embedDocuments(chunks.map((c) => c.normText)) : [];
   const vectors = vectorList.length ? VectorIndex.build(vectorList) : null;
-  const lexicon = handbookLexicon(chunks, options.log);
-  const buildMs = Math.round(performance.now() - started);
+  const buildMs = Math.round(build.buildMs + performance.now() - started);
   const manifest: Manifest = {
     format: INDEX_FORMAT,
     contentHash: hash,
-    embeddings: embeddings.id,
+    embeddings: embeddings?.id ?? NO_EMBEDDINGS,
     dimensions: vectors?.dimensions ?? 0,
-    documents: documents.map((d) => ({ docId: d.docId, title: d.title, chunks: d.chunks.length })),
-    skipped,
+    documents: build.documents,
+    skipped: build.skipped,
     builtAt: new Date().toISOString(),
     buildMs,
   };
-  writeIndexAtomically(indexDir, manifest, chunks, vectors, embeddings.exportState?.(), lexicon);
+  writeIndexAtomically(path.join(options.dataDir, 'index'), manifest, chunksJson ?? JSON.stringify(chunks), bm25, vectors, embeddings?.exportState?.(), lexicon);
   return {
-    retriever: new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon }, options.retrieval),
+    retriever: new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon }, options.retrieval, bm25),
     status: { ...statusFrom(manifest, chunks.length), rebuilt: true },
   };
 }
 
-/** The dictionary's English for the words this handbook uses; without the dictionary, none. */
-export function handbookLexicon(chunks: Chunk[], log?: Logger): EnglishLexicon {
-  const vocabulary = new Set<string>();
-  for (const c of chunks) for (const t of indexTerms(c.normText)) vocabulary.add(t);
+/**
+ * The dictionary's English for the words this handbook uses (its index vocabulary, so the chunks
+ * are not segmented a second time); without the dictionary, none.
+ */
+export function handbookLexicon(isHandbookWord: (word: string) => boolean, log?: Logger): EnglishLexicon {
   try {
-    return buildEnglishLexicon((w) => vocabulary.has(w));
+    return buildEnglishLexicon(isHandbookWord);
   } catch (err) {
     log?.warn({ err: (err as Error).message }, 'English dictionary unavailable: English questions use the glossary only');
     return new Map();
@@ -154,8 +190,8 @@ function statusFrom(m: Manifest, chunks: number): Omit<KnowledgeStatus, 'rebuilt
 function readStoredIndex(
   indexDir: string,
   hash: string,
-  embeddings: EmbeddingsProvider,
-): { manifest: Manifest; chunks: Chunk[]; vectors: VectorIndex | null; lexicon: EnglishLexicon } | null {
+  embeddings: EmbeddingsProvider | null,
+): { manifest: Manifest; chunks: Chunk[]; vectors: VectorIndex | null; lexicon: EnglishLexicon; bm25: Bm25Index } | null {
   const manifestFile = path.join(indexDir, 'manifest.json');
   if (!existsSync(manifestFile)) return null;
   try {
@@ -164,10 +200,13 @@ function readStoredIndex(
     const chunks = JSON.parse(readFileSync(path.join(indexDir, 'chunks.json'), 'utf8')) as Chunk[];
     const vectorFile = path.join(indexDir, 'vectors.hnsw');
     const stateFile = path.join(indexDir, 'embeddings-state.json');
-    if (existsSync(stateFile)) embeddings.importState?.(JSON.parse(readFileSync(stateFile, 'utf8')));
-    const vectors = chunks.length && manifest.dimensions ? VectorIndex.read(vectorFile, manifest.dimensions, chunks.length) : null;
+    if (embeddings && existsSync(stateFile)) embeddings.importState?.(JSON.parse(readFileSync(stateFile, 'utf8')));
+    const vectors = embeddings && chunks.length && manifest.dimensions ? VectorIndex.read(vectorFile, manifest.dimensions, chunks.length) : null;
     const lexicon = lexiconFromJson(JSON.parse(readFileSync(path.join(indexDir, 'lexicon.json'), 'utf8')));
-    return { manifest, chunks, vectors, lexicon };
+    // The whole lexical index is stored: a restart reads its arrays back instead of re-segmenting every chunk.
+    const bm25 = Bm25Index.deserialize(readFileSync(path.join(indexDir, 'bm25.bin')));
+    if (bm25.size !== chunks.length) return null;
+    return { manifest, chunks, vectors, lexicon, bm25 };
   } catch {
     return null;
   }
@@ -176,7 +215,8 @@ function readStoredIndex(
 function writeIndexAtomically(
   indexDir: string,
   manifest: Manifest,
-  chunks: Chunk[],
+  chunksJson: string,
+  bm25: Bm25Index,
   vectors: VectorIndex | null,
   embeddingsState: unknown,
   lexicon: EnglishLexicon,
@@ -186,7 +226,8 @@ function writeIndexAtomically(
   const tmp = path.join(parent, `.index-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(tmp);
   try {
-    writeFileSync(path.join(tmp, 'chunks.json'), JSON.stringify(chunks));
+    writeFileSync(path.join(tmp, 'chunks.json'), chunksJson);
+    writeFileSync(path.join(tmp, 'bm25.bin'), bm25.serialize());
     writeFileSync(path.join(tmp, 'embeddings-state.json'), JSON.stringify(embeddingsState ?? null));
     writeFileSync(path.join(tmp, 'lexicon.json'), JSON.stringify(lexiconToJson(lexicon)));
     if (vectors) vectors.write(path.join(tmp, 'vectors.hnsw'));

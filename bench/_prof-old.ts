@@ -1,0 +1,26 @@
+import path from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { loadCleaningRules } from '../src/knowledge/cleaning.js';
+import { ingestText } from '../src/knowledge/ingest.js';
+import { extractText } from '../src/knowledge/loaders.js';
+import { loadGlossary } from '../src/retrieval/glossary.js';
+import { HybridRetriever } from '../src/retrieval/hybrid.js';
+import { readJsonl } from '../bench/retrieval-eval.js';
+const kd = path.resolve('knowledge');
+const scale = Number(process.argv[2] ?? 100);
+const rules = loadCleaningRules(path.join(kd, 'cleaning.yaml'));
+const glossary = loadGlossary(path.join(kd, 'glossary.yaml'));
+const dir = path.join(kd, 'handbook');
+const docs = [] as {name:string, raw:string}[];
+for (const name of readdirSync(dir).sort()) docs.push({ name, raw: await extractText(name, readFileSync(path.join(dir, name))) });
+let t = performance.now();
+const chunks = [] as any[];
+for (let c = 0; c < scale; c++) for (const d of docs) chunks.push(...ingestText(`${d.name}~${c}`, d.raw, rules).chunks);
+console.log('ingest', performance.now() - t, chunks.length); t = performance.now();
+const r = new HybridRetriever(chunks, null, null, { ...glossary, lexicon: new Map() });
+console.log('bm25', performance.now() - t); t = performance.now();
+const qs = readJsonl('tests/fixtures/questions.dev.jsonl').map((q) => q.q);
+const times: number[] = [];
+for (let i = 0; i < Number(process.env.ROUNDS ?? 3); i++) for (const q of qs) { const s = performance.now(); await r.search(q); times.push(performance.now() - s); }
+times.sort((a, b) => a - b);
+console.log('p50', times[Math.floor(times.length / 2)]);
