@@ -85,7 +85,7 @@ export function contentHash(knowledgeDir: string, embeddingsId: string): string 
  * folder and renamed into place only when complete, so a crash mid-build never leaves a
  * half-written index that could be loaded.
  */
-export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<KnowledgeBase> {
+export async function loadKnowledgeBase(options: KnowledgeBaseOptions, build: LexicalBuilder = buildLexicalIndex): Promise<KnowledgeBase> {
   const embeddings = options.embeddings ?? null;
   const glossary = loadGlossary(path.join(options.knowledgeDir, 'glossary.yaml'));
   const hash = contentHash(options.knowledgeDir, embeddings?.id ?? NO_EMBEDDINGS);
@@ -102,7 +102,7 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<
       };
     }
   }
-  return completeBuild(options, hash, await buildLexicalIndex(options.knowledgeDir, options.log));
+  return completeBuild(options, hash, await build(options.knowledgeDir, options.log));
 }
 
 /** The CPU-heavy part of a build, with no embeddings: it can run on a worker thread (see index-worker.ts). */
@@ -113,7 +113,12 @@ export interface LexicalBuild {
   bm25: Bm25Index;
   lexicon: EnglishLexicon;
   buildMs: number;
+  /** The chunks already serialised (a worker sends them so): written to disk as they are. */
+  chunksJson?: string;
 }
+
+/** Builds the lexical index of a knowledge folder, here (`buildLexicalIndex`) or on a worker thread. */
+export type LexicalBuilder = (knowledgeDir: string, log?: Logger) => Promise<LexicalBuild>;
 
 export async function buildLexicalIndex(knowledgeDir: string, log?: Logger): Promise<LexicalBuild> {
   const started = performance.now();
@@ -136,7 +141,7 @@ export async function buildLexicalIndex(knowledgeDir: string, log?: Logger): Pro
 }
 
 /** Adds the dense side (when a model is configured), stores the whole index and opens it. */
-export async function completeBuild(options: KnowledgeBaseOptions, hash: string, build: LexicalBuild, chunksJson?: string): Promise<KnowledgeBase> {
+async function completeBuild(options: KnowledgeBaseOptions, hash: string, build: LexicalBuild): Promise<KnowledgeBase> {
   const started = performance.now();
   const embeddings = options.embeddings ?? null;
   const glossary = loadGlossary(path.join(options.knowledgeDir, 'glossary.yaml'));
@@ -154,7 +159,7 @@ export async function completeBuild(options: KnowledgeBaseOptions, hash: string,
     builtAt: new Date().toISOString(),
     buildMs,
   };
-  writeIndexAtomically(path.join(options.dataDir, 'index'), manifest, chunksJson ?? JSON.stringify(chunks), bm25, vectors, embeddings?.exportState?.(), lexicon);
+  writeIndexAtomically(path.join(options.dataDir, 'index'), manifest, build.chunksJson ?? JSON.stringify(chunks), bm25, vectors, embeddings?.exportState?.(), lexicon);
   return {
     retriever: new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon }, options.retrieval, bm25),
     status: { ...statusFrom(manifest, chunks.length), rebuilt: true },
