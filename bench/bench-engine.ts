@@ -12,6 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import FlexSearch from 'flexsearch';
 import MiniSearch from 'minisearch';
+import { readChunks } from '../src/knowledge/chunk-store.js';
 import { loadKnowledgeBase } from '../src/knowledge/knowledge-base.js';
 import { indexTerms } from '../src/retrieval/tokenize.js';
 import type { Chunk } from '../src/retrieval/types.js';
@@ -49,7 +50,8 @@ type Search = (q: string) => Promise<number[]> | number[];
 
 const tokenize = (text: string) => indexTerms(normalise(text));
 const peerDir = path.join(dataDir, engine ?? 'none');
-const readChunks = () => JSON.parse(readFileSync(path.join(dataDir, 'index', 'chunks.json'), 'utf8')) as Chunk[];
+// Every engine reads the chunks the way ours does on a restart (they need the texts to answer too).
+const readStoredChunks = (): Chunk[] => readChunks(path.join(dataDir, 'index'));
 
 async function open(): Promise<{ search: Search; chunks: Chunk[] }> {
   if (engine === 'ours') {
@@ -58,7 +60,7 @@ async function open(): Promise<{ search: Search; chunks: Chunk[] }> {
     const ordinal = new Map(kb.retriever.chunks.map((c, i) => [c, i]));
     return { chunks: kb.retriever.chunks, search: async (q) => (await kb.retriever.search(q, { k: 5 })).hits.map((h) => ordinal.get(h.chunk)!) };
   }
-  const chunks = readChunks();
+  const chunks = readStoredChunks();
   if (engine === 'minisearch') {
     const options = {
       fields: ['normText'],
@@ -94,7 +96,7 @@ async function open(): Promise<{ search: Search; chunks: Chunk[] }> {
 
 if (phase === 'chunks') {
   const before = residentMb();
-  const chunks = readChunks();
+  const chunks = readStoredChunks();
   console.log(`RESULT ${JSON.stringify({ chunks: chunks.length, chunksMb: residentMb() - before })}`);
 } else {
   const before = residentMb();

@@ -1,7 +1,7 @@
 import { threadId, Worker, workerData, parentPort, isMainThread } from 'node:worker_threads';
 import { Bm25Index } from '../retrieval/bm25.js';
 import { lexiconFromJson, lexiconToJson } from '../retrieval/english-lexicon.js';
-import type { Chunk } from '../retrieval/types.js';
+import { decodeChunks, encodeChunks, type StoredChunks } from './chunk-store.js';
 import { buildLexicalIndex, type LexicalBuild } from './knowledge-base.js';
 
 /** What the worker sends back: everything transferable or a string, so nothing is re-tokenised here. */
@@ -9,15 +9,16 @@ interface WorkerReply {
   ok: true;
   documents: LexicalBuild['documents'];
   skipped: LexicalBuild['skipped'];
-  chunksJson: string;
+  meta: string;
+  texts: ArrayBuffer;
   bm25: ArrayBuffer;
   lexicon: unknown;
   buildMs: number;
   threadId: number;
 }
 
-/** A lexical build plus the chunks as JSON (already serialised, written to disk as is) and the thread that built it. */
-export type WorkerBuild = LexicalBuild & { chunksJson: string; threadId: number };
+/** A lexical build, its chunks already encoded for storage (written to disk as they are), and the thread that built it. */
+export type WorkerBuild = LexicalBuild & { stored: StoredChunks; threadId: number };
 
 /**
  * Runs the CPU-heavy part of a build (reading, cleaning, chunking, segmenting, BM25, lexicon) on a
@@ -34,11 +35,12 @@ export function buildLexicalIndexInWorker(knowledgeDir: string): Promise<WorkerB
       settled = true;
       void worker.terminate();
       if (!reply.ok) return reject(new Error(reply.error));
+      const stored = { meta: reply.meta, texts: Buffer.from(reply.texts) };
       resolve({
         documents: reply.documents,
         skipped: reply.skipped,
-        chunks: JSON.parse(reply.chunksJson) as Chunk[],
-        chunksJson: reply.chunksJson,
+        chunks: decodeChunks(stored),
+        stored,
         bm25: Bm25Index.deserialize(Buffer.from(reply.bm25)),
         lexicon: lexiconFromJson(reply.lexicon),
         buildMs: reply.buildMs,
@@ -57,21 +59,26 @@ if (!isMainThread && parentPort && (workerData as { knowledgeDir?: string })?.kn
   const port = parentPort;
   try {
     const build = await buildLexicalIndex((workerData as { knowledgeDir: string }).knowledgeDir);
-    const bytes = build.bm25.serialize();
-    // A standalone ArrayBuffer, transferred rather than copied.
-    const bm25 = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const bm25 = ownBuffer(build.bm25.serialize());
+    const { meta, texts } = encodeChunks(build.chunks);
     const reply: WorkerReply = {
       ok: true,
       documents: build.documents,
       skipped: build.skipped,
-      chunksJson: JSON.stringify(build.chunks),
+      meta,
+      texts: ownBuffer(texts),
       bm25,
       lexicon: lexiconToJson(build.lexicon),
       buildMs: build.buildMs,
       threadId,
     };
-    port.postMessage(reply, [bm25]);
+    port.postMessage(reply, [bm25, reply.texts]);
   } catch (err) {
     port.postMessage({ ok: false, error: (err as Error).message || String(err) });
   }
+}
+
+/** A standalone ArrayBuffer holding exactly these bytes, to be transferred rather than copied. */
+function ownBuffer(bytes: Buffer): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }

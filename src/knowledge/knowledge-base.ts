@@ -9,11 +9,12 @@ import { loadGlossary } from '../retrieval/glossary.js';
 import { HybridRetriever, indexChunks, type HybridOptions } from '../retrieval/hybrid.js';
 import type { Chunk } from '../retrieval/types.js';
 import { VectorIndex } from '../retrieval/vector-index.js';
+import { encodeChunks, readChunks, writeChunks, type StoredChunks } from './chunk-store.js';
 import { loadCleaningRules } from './cleaning.js';
 import { ingestFolder, type SkippedFile } from './ingest.js';
 
 /** Bump when the on-disk layout or the chunking changes, so old indexes are rebuilt. */
-const INDEX_FORMAT = 5;
+const INDEX_FORMAT = 6;
 /** The embeddings id recorded when no embedding model is configured (lexical retrieval only). */
 export const NO_EMBEDDINGS = 'none';
 
@@ -113,8 +114,8 @@ export interface LexicalBuild {
   bm25: Bm25Index;
   lexicon: EnglishLexicon;
   buildMs: number;
-  /** The chunks already serialised (a worker sends them so): written to disk as they are. */
-  chunksJson?: string;
+  /** The chunks already encoded for storage (a worker sends them so): written to disk as they are. */
+  stored?: StoredChunks;
 }
 
 /** Builds the lexical index of a knowledge folder, here (`buildLexicalIndex`) or on a worker thread. */
@@ -159,7 +160,7 @@ async function completeBuild(options: KnowledgeBaseOptions, hash: string, build:
     builtAt: new Date().toISOString(),
     buildMs,
   };
-  writeIndexAtomically(path.join(options.dataDir, 'index'), manifest, build.chunksJson ?? JSON.stringify(chunks), bm25, vectors, embeddings?.exportState?.(), lexicon);
+  writeIndexAtomically(path.join(options.dataDir, 'index'), manifest, build.stored ?? encodeChunks(chunks), bm25, vectors, embeddings?.exportState?.(), lexicon);
   return {
     retriever: new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon }, options.retrieval, bm25),
     status: { ...statusFrom(manifest, chunks.length), rebuilt: true },
@@ -202,7 +203,7 @@ function readStoredIndex(
   try {
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
     if (manifest.format !== INDEX_FORMAT || manifest.contentHash !== hash) return null;
-    const chunks = JSON.parse(readFileSync(path.join(indexDir, 'chunks.json'), 'utf8')) as Chunk[];
+    const chunks = readChunks(indexDir);
     const vectorFile = path.join(indexDir, 'vectors.hnsw');
     const stateFile = path.join(indexDir, 'embeddings-state.json');
     if (embeddings && existsSync(stateFile)) embeddings.importState?.(JSON.parse(readFileSync(stateFile, 'utf8')));
@@ -220,7 +221,7 @@ function readStoredIndex(
 function writeIndexAtomically(
   indexDir: string,
   manifest: Manifest,
-  chunksJson: string,
+  chunks: StoredChunks,
   bm25: Bm25Index,
   vectors: VectorIndex | null,
   embeddingsState: unknown,
@@ -231,7 +232,7 @@ function writeIndexAtomically(
   const tmp = path.join(parent, `.index-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(tmp);
   try {
-    writeFileSync(path.join(tmp, 'chunks.json'), chunksJson);
+    writeChunks(tmp, chunks);
     writeFileSync(path.join(tmp, 'bm25.bin'), bm25.serialize());
     writeFileSync(path.join(tmp, 'embeddings-state.json'), JSON.stringify(embeddingsState ?? null));
     writeFileSync(path.join(tmp, 'lexicon.json'), JSON.stringify(lexiconToJson(lexicon)));
