@@ -1,6 +1,6 @@
 import type { WeightedTerm } from './tokenize.js';
 
-const FILE_MAGIC = 'BM25IDX1';
+const FILE_MAGIC = 'BM25IDX2';
 
 /**
  * Okapi BM25 over pre-tokenised documents. Hand-written because it must score weighted query
@@ -44,33 +44,44 @@ export class Bm25Index {
     // Postings are first collected in document order (term id, frequency), then regrouped by term.
     let streamTerms = new Uint32Array(1 << 16);
     let streamFreqs = new Uint16Array(1 << 16);
+    // Per term: the last document it was seen in and its slot there, so counting needs no map per document.
+    let lastDoc = new Int32Array(1 << 12).fill(-1);
+    let lastSlot = new Uint32Array(1 << 12);
+    let df = new Uint32Array(1 << 12);
     const docEnds: number[] = [];
-    const df: number[] = [];
     let n = 0;
-    const counts = new Map<number, number>();
+    let d = 0;
     for (const doc of docs) {
-      counts.clear();
+      if (n + doc.length > streamTerms.length) {
+        const size = Math.max(streamTerms.length * 2, n + doc.length);
+        streamTerms = grow(streamTerms, size);
+        streamFreqs = grow(streamFreqs, size);
+      }
       for (const t of doc) {
         let id = termIds.get(t);
         if (id === undefined) {
           termIds.set(t, (id = terms.length));
           terms.push(t);
-          df.push(0);
+          if (id >= lastDoc.length) {
+            lastDoc = grow(lastDoc, lastDoc.length * 2, -1);
+            lastSlot = grow(lastSlot, lastSlot.length * 2);
+            df = grow(df, df.length * 2);
+          }
         }
-        counts.set(id, (counts.get(id) ?? 0) + 1);
-      }
-      if (n + counts.size > streamTerms.length) {
-        const size = Math.max(streamTerms.length * 2, n + counts.size);
-        streamTerms = grow(streamTerms, size);
-        streamFreqs = grow(streamFreqs, size);
-      }
-      for (const [id, tf] of counts) {
-        streamTerms[n] = id;
-        streamFreqs[n] = Math.min(tf, 0xffff);
-        df[id]!++;
-        n++;
+        if (lastDoc[id] === d) {
+          const slot = lastSlot[id]!;
+          if (streamFreqs[slot]! < 0xffff) streamFreqs[slot]!++;
+        } else {
+          lastDoc[id] = d;
+          lastSlot[id] = n;
+          streamTerms[n] = id;
+          streamFreqs[n] = 1;
+          df[id]!++;
+          n++;
+        }
       }
       docEnds.push(n);
+      d++;
     }
     const offsets = new Uint32Array(terms.length + 1);
     for (let t = 0; t < terms.length; t++) offsets[t + 1] = offsets[t]! + df[t]!;
@@ -95,7 +106,8 @@ export class Bm25Index {
 
   /** The index as one buffer: a small JSON header, the terms, then the typed arrays. */
   serialize(): Buffer {
-    const termBytes = Buffer.from(this.terms.join('\n'), 'utf8');
+    // JSON rather than a separator: a term may hold any character.
+    const termBytes = Buffer.from(JSON.stringify(this.terms), 'utf8');
     const header = Buffer.from(
       JSON.stringify({ terms: this.terms.length, termBytes: termBytes.length, postings: this.docIds.length, docs: this.lengths.length, k1: this.k1, b: this.b }),
       'utf8',
@@ -118,8 +130,8 @@ export class Bm25Index {
     at += 4;
     const h = JSON.parse(data.toString('utf8', at, at + headerLength)) as { terms: number; termBytes: number; postings: number; docs: number; k1: number; b: number };
     at += headerLength;
-    const terms = h.terms ? data.toString('utf8', at, at + h.termBytes).split('\n') : [];
-    if (terms.length !== h.terms) throw new Error('BM25 index file: term count mismatch');
+    const terms = JSON.parse(data.toString('utf8', at, at + h.termBytes)) as string[];
+    if (!Array.isArray(terms) || terms.length !== h.terms) throw new Error('BM25 index file: term count mismatch');
     at += h.termBytes;
     at += (4 - (at % 4)) % 4;
     // Copy into a fresh aligned buffer only if the file's buffer is not 4-byte aligned.
@@ -283,8 +295,9 @@ class TopK {
   }
 }
 
-function grow<T extends Uint32Array | Uint16Array>(a: T, size: number): T {
+function grow<T extends Uint32Array | Uint16Array | Int32Array>(a: T, size: number, fill = 0): T {
   const next = new (a.constructor as new (n: number) => T)(size);
+  if (fill) next.fill(fill);
   next.set(a);
   return next;
 }

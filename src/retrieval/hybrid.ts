@@ -9,12 +9,18 @@ import type { VectorIndex } from './vector-index.js';
 
 /**
  * The BM25 index of chunks. Headings say what a passage is about: their terms count twice (a
- * simple field boost). Chunks are tokenised one at a time as the index consumes them.
+ * simple field boost). Chunks are tokenised one at a time as the index consumes them; a heading
+ * shared by many chunks is normalised and segmented once.
  */
 export function indexChunks(chunks: Chunk[], terms: (norm: string) => string[] = indexTerms): Bm25Index {
+  const headingTerms = new Map<string, string[]>();
   return Bm25Index.build(
     (function* () {
-      for (const c of chunks) yield [...terms(c.normText), ...terms(normalise(c.section))];
+      for (const c of chunks) {
+        let heading = headingTerms.get(c.section);
+        if (!heading) headingTerms.set(c.section, (heading = terms(normalise(c.section))));
+        yield [...terms(c.normText), ...heading];
+      }
     })(),
   );
 }

@@ -72,6 +72,13 @@ describe('Bm25Index', () => {
     expect(() => Bm25Index.deserialize(Buffer.from('{"not":"an index"}'))).toThrow();
   });
 
+  it('keeps terms that hold separators or any other character', () => {
+    const odd = Bm25Index.build([['a\nb', 'x'], ['"q"', 'x'], ['\u0000', 'x']]);
+    const copy = Bm25Index.deserialize(odd.serialize());
+    for (const term of ['a\nb', '"q"', '\u0000']) expect(copy.top([{ term, weight: 1 }], 5)).toEqual(odd.top([{ term, weight: 1 }], 5));
+    expect(copy.has('a')).toBe(false);
+  });
+
   it('handles an empty corpus', () => {
     const empty = Bm25Index.build([]);
     expect(empty.top([{ term: '合同', weight: 1 }], 5)).toEqual([]);
