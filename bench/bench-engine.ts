@@ -14,7 +14,7 @@ import FlexSearch from 'flexsearch';
 import MiniSearch from 'minisearch';
 import { readChunks } from '../src/knowledge/chunk-store.js';
 import { loadKnowledgeBase } from '../src/knowledge/knowledge-base.js';
-import { indexTerms } from '../src/retrieval/tokenize.js';
+import { loadGlossary, tokenizerFor } from '../src/retrieval/glossary.js';
 import type { Chunk } from '../src/retrieval/types.js';
 import { normalise } from '../src/text/normalise.js';
 import { percentile } from './percentile.js';
@@ -48,6 +48,9 @@ const residentMb = () => {
 /** Top-5 chunk ordinals for a question. */
 type Search = (q: string) => Promise<number[]> | number[];
 
+// The peers get the segmenter ours uses: jieba taught the glossary's domain words.
+const tokenizer = tokenizerFor(loadGlossary(path.join(knowledgeDir, 'glossary.yaml')));
+const indexTerms = (norm: string) => tokenizer.indexTerms(norm);
 const tokenize = (text: string) => indexTerms(normalise(text));
 const peerDir = path.join(dataDir, engine ?? 'none');
 // Every engine reads the chunks the way ours does on a restart (they need the texts to answer too).

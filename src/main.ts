@@ -5,28 +5,33 @@
  */
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
+import { exitCodeFor, InputError } from './errors/input-error.js';
 import { createLogger } from './log/logger.js';
 import { runConsole } from './platforms/console/console.js';
 import { createFeishuAdapter } from './platforms/feishu/index.js';
 import { createSlackAdapter } from './platforms/slack/index.js';
 import { HttpServer } from './server/http.js';
 
+/** Bad configuration or a broken policy file: the message names what to fix; exit 2 as the CLI does. */
+function exitOnBadInput(err: unknown): never {
+  if (!(err instanceof InputError)) throw err;
+  const hint = err instanceof ConfigError ? '\nSee .env.example for every variable.' : '';
+  process.stderr.write(`${err.message}${hint}\n`);
+  process.exit(exitCodeFor(err));
+}
+
 let config: AppConfig;
 try {
   config = loadConfig();
 } catch (err) {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`${err.message}\nSee .env.example for every variable.\n`);
-    process.exit(2);
-  }
-  throw err;
+  exitOnBadInput(err);
 }
 
 const interactiveConsole =
   !config.slackEnabled && !config.feishuEnabled && Boolean(process.stdin.isTTY && process.stdout.isTTY);
 // In the interactive console JSON log lines would interleave with the prompt: quiet unless asked.
 const log = createLogger(interactiveConsole && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL);
-const app = await createApp(config, log);
+const app = await createApp(config, log).catch(exitOnBadInput);
 const { core, knowledge } = app;
 const platforms: string[] = [];
 const stops: (() => Promise<void> | void)[] = [];
@@ -88,7 +93,7 @@ try {
 }
 
 if (platforms.length && config.SCHEDULER_ENABLED) {
-  await app.scheduling.scheduler.start();
+  await app.start();
   log.info({ schedules: app.scheduling.registry.all().length }, 'scheduler started');
 }
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { loadConfig, type AppConfig } from '../config/config.js';
 import { KnowledgeService } from '../knowledge/service.js';
 import { createLogger } from '../log/logger.js';
-import { createEmbeddings } from '../retrieval/embeddings-factory.js';
+import { createEmbeddings } from '../config/embeddings.js';
 import { AnalyticsStore } from '../analytics/store.js';
 import { createApp } from '../app.js';
 import { creditFileToJson } from '../credit/index.js';
@@ -13,6 +13,7 @@ import { nextFireTimes, previewDigest } from '../schedule/cli.js';
 import { openDatabase } from '../storage/db.js';
 import { detectScript } from '../text/script.js';
 import { existsSync } from 'node:fs';
+import { exitCodeFor } from '../errors/input-error.js';
 import { parseCommandArgs, parseK, requireQuestion, UsageError } from './args.js';
 
 export interface CliIo {
@@ -229,8 +230,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.err(`error: ${err.message}`);
       return 2;
     }
-    const e = err as Error;
-    io.err(`error: ${e.message?.split('\n')[0] ?? String(err)}`);
-    return e.name === 'ConfigError' || e.name === 'DataFileError' ? 2 : 1;
+    io.err(`error: ${err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)}`);
+    return exitCodeFor(err);
   }
 }

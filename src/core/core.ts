@@ -1,15 +1,17 @@
 import type { Logger } from 'pino';
-import type { AnalyticsStore } from '../analytics/store.js';
 import type { Answerer } from '../answer/types.js';
+import { errorSummary } from '../log/errors.js';
 import { detectScript } from '../text/script.js';
 import type { EventDeduper } from './dedupe.js';
 import { parseInvocation } from './parse.js';
+import type { SharedReplies } from './shared-replies.js';
 import { answerReply, errorReply, helpReply, textReply } from './replies.js';
 import type {
   ActionDefinition,
   ActionResult,
   ChatPort,
   CommandDefinition,
+  Feature,
   FormDefinition,
   FormResult,
   IncomingAction,
@@ -19,6 +21,7 @@ import type {
   Origin,
   Platform,
   PostTarget,
+  QuestionLog,
   Reply,
 } from './types.js';
 
@@ -26,7 +29,10 @@ export const MAX_QUESTION_CHARS = 2000;
 
 export interface BotCoreDeps {
   answerer: Answerer;
-  analytics: AnalyticsStore;
+  /** Questions and votes, for statistics. */
+  questions: QuestionLog;
+  /** Answers kept so the asker can share them in the channel later. */
+  sharedReplies: SharedReplies;
   dedupe: EventDeduper;
   log: Logger;
   now?: () => number;
@@ -71,6 +77,13 @@ export class BotCore {
   registerForm(def: FormDefinition): void {
     this.forms.set(def.id, def);
   }
+  /** Registers a feature's commands, actions and forms in one call. */
+  registerFeature(feature: Feature): void {
+    for (const command of feature.commands ?? []) this.registerCommand(command);
+    for (const action of feature.actions ?? []) this.registerAction(action);
+    for (const form of feature.forms ?? []) this.registerForm(form);
+  }
+
   registerPort(port: ChatPort): void {
     this.ports.set(port.platform, port);
   }
@@ -176,7 +189,7 @@ export class BotCore {
     const started = this.now();
     const result = await this.deps.answerer.ask(q, `${origin.platform}:${origin.conversationId}`);
     const latencyMs = this.now() - started;
-    const questionId = this.deps.analytics.recordQuestion({
+    const questionId = this.deps.questions.recordQuestion({
       platform: origin.platform,
       userId: origin.userId,
       conversationId: origin.conversationId,
@@ -191,14 +204,14 @@ export class BotCore {
       'question answered',
     );
     const reply = answerReply(result, script, questionId, '');
-    const shareId = this.deps.analytics.saveReply({ ...reply, actions: [], visibility: 'in_channel' });
+    const shareId = this.deps.sharedReplies.save({ ...reply, actions: [], visibility: 'in_channel' });
     return answerReply(result, script, questionId, shareId);
   }
 
   private async feedback(a: IncomingAction): Promise<ActionResult> {
     const [questionId, vote] = a.value.split(':');
     if (!questionId || (vote !== 'up' && vote !== 'down')) return { toast: 'Invalid feedback', toastKind: 'error' };
-    const stored = this.deps.analytics.recordFeedback(questionId, a.platform, a.userId, vote);
+    const stored = this.deps.questions.recordFeedback(questionId, a.platform, a.userId, vote);
     if (!stored) return { toast: '找不到这条回答。That answer no longer exists.', toastKind: 'warning' };
     return {
       toast: vote === 'up' ? '感谢反馈 👍 Thanks!' : '感谢反馈，我们会改进 👎 Thanks — we will improve this.',
@@ -207,7 +220,7 @@ export class BotCore {
   }
 
   private async share(a: IncomingAction): Promise<ActionResult> {
-    const reply = this.deps.analytics.loadReply(a.value);
+    const reply = this.deps.sharedReplies.load(a.value);
     if (!reply) return { toast: '这条回答已过期，无法分享。This answer has expired.', toastKind: 'warning' };
     return { postInChannel: { ...reply, visibility: 'in_channel' }, toast: '已分享到频道。Shared in the channel.', toastKind: 'success' };
   }
@@ -215,10 +228,4 @@ export class BotCore {
 
 function stripExtra(o: Origin): Origin {
   return { platform: o.platform, userId: o.userId, channelId: o.channelId, conversationId: o.conversationId, userName: o.userName };
-}
-
-/** Error class and message only: stacks may carry request bodies. */
-export function errorSummary(err: unknown): { name: string; message: string } {
-  if (err instanceof Error) return { name: err.name, message: err.message.slice(0, 300) };
-  return { name: 'Unknown', message: String(err).slice(0, 300) };
 }

@@ -4,14 +4,15 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { Bm25Index } from '../retrieval/bm25.js';
 import type { EmbeddingsProvider } from '../retrieval/embeddings.js';
-import { buildEnglishLexicon, LEXICON_SOURCE, lexiconFromJson, lexiconToJson, type EnglishLexicon } from '../retrieval/english-lexicon.js';
-import { loadGlossary } from '../retrieval/glossary.js';
+import { buildDictionaryLexicons, LEXICON_SOURCE, lexiconFromJson, lexiconToJson, type EnglishLexicon, type RelatedWords } from '../retrieval/english-lexicon.js';
+import { loadGlossary, tokenizerFor } from '../retrieval/glossary.js';
 import { HybridRetriever, indexChunks, type HybridOptions } from '../retrieval/hybrid.js';
 import type { Chunk } from '../retrieval/types.js';
 import { VectorIndex } from '../retrieval/vector-index.js';
 import { encodeChunks, readChunks, writeChunks, type StoredChunks } from './chunk-store.js';
 import { loadCleaningRules } from './cleaning.js';
 import { ingestFolder, type SkippedFile } from './ingest.js';
+import { errorSummary } from '../log/errors.js';
 
 /** Bump when the on-disk layout or the chunking changes, so old indexes are rebuilt. */
 const INDEX_FORMAT = 6;
@@ -57,7 +58,7 @@ export interface KnowledgeBase {
   status: KnowledgeStatus;
 }
 
-/** Files whose content defines the index: the handbook plus the cleaning rules. */
+/** Files whose content defines the index: the handbook, the cleaning rules and the glossary (its words shape segmentation). */
 function indexInputs(knowledgeDir: string): string[] {
   const handbook = path.join(knowledgeDir, 'handbook');
   const files = existsSync(handbook)
@@ -67,7 +68,7 @@ function indexInputs(knowledgeDir: string): string[] {
         .filter((f) => statSync(f).isFile())
         .sort()
     : [];
-  return [...files, path.join(knowledgeDir, 'cleaning.yaml')];
+  return [...files, path.join(knowledgeDir, 'cleaning.yaml'), path.join(knowledgeDir, 'glossary.yaml')];
 }
 
 export function contentHash(knowledgeDir: string, embeddingsId: string): string {
@@ -95,10 +96,10 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions, build: Le
   if (!options.rebuild) {
     const stored = readStoredIndex(indexDir, hash, embeddings);
     if (stored) {
-      const { manifest, chunks, vectors, lexicon, bm25 } = stored;
+      const { manifest, chunks, vectors, lexicon, related, bm25 } = stored;
       options.log?.debug({ chunks: chunks.length }, 'knowledge index loaded');
       return {
-        retriever: new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon }, options.retrieval, bm25),
+        retriever: new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon, related }, options.retrieval, bm25),
         status: { ...statusFrom(manifest, chunks.length), rebuilt: false },
       };
     }
@@ -113,6 +114,7 @@ export interface LexicalBuild {
   chunks: Chunk[];
   bm25: Bm25Index;
   lexicon: EnglishLexicon;
+  related: RelatedWords;
   buildMs: number;
   /** The chunks already encoded for storage (a worker sends them so): written to disk as they are. */
   stored?: StoredChunks;
@@ -124,19 +126,20 @@ export type LexicalBuilder = (knowledgeDir: string, log?: Logger) => Promise<Lex
 export async function buildLexicalIndex(knowledgeDir: string, log?: Logger): Promise<LexicalBuild> {
   const started = performance.now();
   const rules = loadCleaningRules(path.join(knowledgeDir, 'cleaning.yaml'));
-  // The glossary teaches the segmenter its domain words before any chunk is tokenised.
-  loadGlossary(path.join(knowledgeDir, 'glossary.yaml'));
+  // The segmenter knows the glossary's domain words, as the retriever's will.
+  const tokenizer = tokenizerFor(loadGlossary(path.join(knowledgeDir, 'glossary.yaml')));
   const { documents, skipped } = await ingestFolder(path.join(knowledgeDir, 'handbook'), rules);
   for (const s of skipped) log?.warn({ file: s.file, reason: s.reason }, 'handbook file skipped');
   const chunks = documents.flatMap((d) => d.chunks);
-  const bm25 = indexChunks(chunks);
-  const lexicon = handbookLexicon((w) => bm25.has(w), log);
+  const bm25 = indexChunks(chunks, tokenizer);
+  const { english: lexicon, related } = handbookLexicon((w) => bm25.has(w), log);
   return {
     documents: documents.map((d) => ({ docId: d.docId, title: d.title, chunks: d.chunks.length })),
     skipped,
     chunks,
     bm25,
     lexicon,
+    related,
     buildMs: performance.now() - started,
   };
 }
@@ -146,7 +149,7 @@ async function completeBuild(options: KnowledgeBaseOptions, hash: string, build:
   const started = performance.now();
   const embeddings = options.embeddings ?? null;
   const glossary = loadGlossary(path.join(options.knowledgeDir, 'glossary.yaml'));
-  const { chunks, bm25, lexicon } = build;
+  const { chunks, bm25, lexicon, related } = build;
   const vectorList = embeddings && chunks.length ? await embeddings.embedDocuments(chunks.map((c) => c.normText)) : [];
   const vectors = vectorList.length ? VectorIndex.build(vectorList) : null;
   const buildMs = Math.round(build.buildMs + performance.now() - started);
@@ -160,23 +163,24 @@ async function completeBuild(options: KnowledgeBaseOptions, hash: string, build:
     builtAt: new Date().toISOString(),
     buildMs,
   };
-  writeIndexAtomically(path.join(options.dataDir, 'index'), manifest, build.stored ?? encodeChunks(chunks), bm25, vectors, embeddings?.exportState?.(), lexicon);
+  writeIndexAtomically(path.join(options.dataDir, 'index'), manifest, build.stored ?? encodeChunks(chunks), bm25, vectors, embeddings?.exportState?.(), lexicon, related);
   return {
-    retriever: new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon }, options.retrieval, bm25),
+    retriever: new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon, related }, options.retrieval, bm25),
     status: { ...statusFrom(manifest, chunks.length), rebuilt: true },
   };
 }
 
 /**
- * The dictionary's English for the words this handbook uses (its index vocabulary, so the chunks
- * are not segmented a second time); without the dictionary, none.
+ * The dictionary's English for the words this handbook uses, and its neighbours for words it does
+ * not, read off the index vocabulary (so the chunks are not segmented a second time); without the
+ * dictionary, none.
  */
-export function handbookLexicon(isHandbookWord: (word: string) => boolean, log?: Logger): EnglishLexicon {
+export function handbookLexicon(isHandbookWord: (word: string) => boolean, log?: Logger): { english: EnglishLexicon; related: RelatedWords } {
   try {
-    return buildEnglishLexicon(isHandbookWord);
+    return buildDictionaryLexicons(isHandbookWord);
   } catch (err) {
-    log?.warn({ err: (err as Error).message }, 'English dictionary unavailable: English questions use the glossary only');
-    return new Map();
+    log?.warn({ err: errorSummary(err) }, 'CC-CEDICT unavailable: questions use the glossary only');
+    return { english: new Map(), related: new Map() };
   }
 }
 
@@ -197,7 +201,7 @@ function readStoredIndex(
   indexDir: string,
   hash: string,
   embeddings: EmbeddingsProvider | null,
-): { manifest: Manifest; chunks: Chunk[]; vectors: VectorIndex | null; lexicon: EnglishLexicon; bm25: Bm25Index } | null {
+): { manifest: Manifest; chunks: Chunk[]; vectors: VectorIndex | null; lexicon: EnglishLexicon; related: RelatedWords; bm25: Bm25Index } | null {
   const manifestFile = path.join(indexDir, 'manifest.json');
   if (!existsSync(manifestFile)) return null;
   try {
@@ -209,10 +213,11 @@ function readStoredIndex(
     if (embeddings && existsSync(stateFile)) embeddings.importState?.(JSON.parse(readFileSync(stateFile, 'utf8')));
     const vectors = embeddings && chunks.length && manifest.dimensions ? VectorIndex.read(vectorFile, manifest.dimensions, chunks.length) : null;
     const lexicon = lexiconFromJson(JSON.parse(readFileSync(path.join(indexDir, 'lexicon.json'), 'utf8')));
+    const related = lexiconFromJson(JSON.parse(readFileSync(path.join(indexDir, 'related.json'), 'utf8')));
     // The whole lexical index is stored: a restart reads its arrays back instead of re-segmenting every chunk.
     const bm25 = Bm25Index.deserialize(readFileSync(path.join(indexDir, 'bm25.bin')));
     if (bm25.size !== chunks.length) return null;
-    return { manifest, chunks, vectors, lexicon, bm25 };
+    return { manifest, chunks, vectors, lexicon, related, bm25 };
   } catch {
     return null;
   }
@@ -226,6 +231,7 @@ function writeIndexAtomically(
   vectors: VectorIndex | null,
   embeddingsState: unknown,
   lexicon: EnglishLexicon,
+  related: RelatedWords,
 ): void {
   const parent = path.dirname(indexDir);
   mkdirSync(parent, { recursive: true });
@@ -236,6 +242,7 @@ function writeIndexAtomically(
     writeFileSync(path.join(tmp, 'bm25.bin'), bm25.serialize());
     writeFileSync(path.join(tmp, 'embeddings-state.json'), JSON.stringify(embeddingsState ?? null));
     writeFileSync(path.join(tmp, 'lexicon.json'), JSON.stringify(lexiconToJson(lexicon)));
+    writeFileSync(path.join(tmp, 'related.json'), JSON.stringify(lexiconToJson(related)));
     if (vectors) vectors.write(path.join(tmp, 'vectors.hnsw'));
     writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2));
     const old = `${indexDir}.old-${randomBytes(4).toString('hex')}`;

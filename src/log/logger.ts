@@ -23,7 +23,7 @@ export const REDACTED_PATHS = [
   '*.body',
 ];
 
-export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(level: string): Logger {
   return pino({
     level,
     base: undefined,
@@ -31,6 +31,10 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): L
   }, pino.destination(2));
 }
 
-/** A shared default for modules that are not handed a logger (CLI, tests). */
-export const log: Logger = createLogger(process.env.LOG_LEVEL ?? (process.env.VITEST ? 'silent' : 'info'));
+/**
+ * Writes nothing. Every module that logs is handed its logger (main.ts and the CLI create the
+ * one real logger); a module built without one — a unit test, a library call — stays quiet
+ * instead of writing to a console someone else owns.
+ */
+export const silentLogger: Logger = pino({ level: 'silent' });
 export type { Logger };

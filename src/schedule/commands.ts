@@ -1,25 +1,34 @@
 import type { CommandContext, CommandDefinition, Origin, Reply, ReplyBlock } from '../core/types.js';
-import { hasId, type AppConfig } from '../config/config.js';
-import { log } from '../log/logger.js';
+import { hasId } from '../core/ids.js';
+import { silentLogger, type Logger } from '../log/logger.js';
 import { nextFire } from './cron.js';
 import { DEFAULT_DIGEST, type DigestService } from './digest.js';
 import { ReminderError, type ScheduleRegistry } from './registry.js';
 import type { PostFn } from './scheduler.js';
 import type { Clock, DigestSpec, Schedule, ScheduleTarget } from './types.js';
 import { systemClock } from './types.js';
+import { errorSummary } from '../log/errors.js';
 
 /** `/remind` and `/digest`: chat access to schedules. YAML schedules are listed but never edited here. */
 
+/** Who may add and remove reminders (the app config satisfies it): channel admins, else admins. */
+export interface ReminderAdmins {
+  CHANNEL_ADMIN_IDS: readonly string[];
+  ADMIN_IDS: readonly string[];
+}
+
 export interface RemindCommandDeps {
   registry: ScheduleRegistry;
-  config: Pick<AppConfig, 'CHANNEL_ADMIN_IDS' | 'ADMIN_IDS'>;
+  config: ReminderAdmins;
   clock?: Clock;
+  logger?: Logger;
 }
 
 export interface DigestCommandDeps {
   registry: ScheduleRegistry;
   digests: DigestService;
   post: PostFn;
+  logger?: Logger;
 }
 
 const REMIND_USAGE = [
@@ -91,6 +100,7 @@ export function parseAddArgs(rest: string): { cron: string; timezone?: string; t
 
 export function createRemindCommand(deps: RemindCommandDeps): CommandDefinition {
   const clock = deps.clock ?? systemClock;
+  const log = deps.logger ?? silentLogger;
   return {
     name: 'remind',
     summary: '定时合规提醒：查看、添加、删除本频道的提醒',
@@ -175,6 +185,7 @@ export function digestSettingsFor(registry: ScheduleRegistry, target: ScheduleTa
 const DIGEST_USAGE = '/digest now — 在本频道发布下一期案例分享\n/digest preview — 预览下一期（不发布、不计入轮换）';
 
 export function createDigestCommand(deps: DigestCommandDeps): CommandDefinition {
+  const log = deps.logger ?? silentLogger;
   return {
     name: 'digest',
     summary: '合规案例分享：立即在本频道发布下一期，或预览',
@@ -188,7 +199,7 @@ export function createDigestCommand(deps: DigestCommandDeps): CommandDefinition 
           const { pick } = await deps.digests.postNext(target, spec, title, deps.post);
           return ephemeral(`已在本频道发布案例分享（${pick.cases.length} 个案例）。`);
         } catch (err) {
-          log.warn({ channelId: target.channel, err: (err as Error).message }, 'schedule: /digest now failed');
+          log.warn({ channelId: target.channel, err: errorSummary(err) }, 'schedule: /digest now failed');
           return ephemeral('案例分享发布失败，请稍后再试。');
         }
       }

@@ -1,7 +1,8 @@
 import type { Reply, ReplyBlock } from '../core/types.js';
 import type { Citation, HandbookCitation, HandbookCiter } from '../retrieval/types.js';
-import { log } from '../log/logger.js';
+import { silentLogger, type Logger } from '../log/logger.js';
 import type { CaseStudy, Schedule } from './types.js';
+import { errorSummary } from '../log/errors.js';
 
 /** Turns schedule content into the platform-neutral Reply; adapters draw Slack blocks / Feishu cards. */
 
@@ -11,6 +12,7 @@ export interface RenderDeps {
   citer?: HandbookCiter;
   /** Set when an LLM is configured; the case's own summary is used otherwise or on failure. */
   summarise?: Summariser;
+  logger?: Logger;
 }
 
 const SOURCE_LABEL: Record<CaseStudy['source'], string> = { internal: '内部案例', external: '外部案例' };
@@ -36,23 +38,23 @@ export function shortLesson(lesson: string, maxChars = 180): string {
   return flat.length > maxChars ? `${flat.slice(0, maxChars - 1)}…` : flat;
 }
 
-async function safeCite(citer: HandbookCiter | undefined, topic: string): Promise<HandbookCitation | null> {
+async function safeCite(citer: HandbookCiter | undefined, topic: string, log: Logger): Promise<HandbookCitation | null> {
   if (!citer) return null;
   try {
     return await citer(topic);
   } catch (err) {
-    log.warn({ err: (err as Error).message }, 'schedule: handbook citer failed; rendering without a quote');
+    log.warn({ err: errorSummary(err) }, 'schedule: handbook citer failed; rendering without a quote');
     return null;
   }
 }
 
-async function summaryOf(c: CaseStudy, summarise?: Summariser): Promise<string> {
+async function summaryOf(c: CaseStudy, log: Logger, summarise?: Summariser): Promise<string> {
   if (summarise) {
     try {
       const s = clampLines(await summarise(c), 3, 240);
       if (s) return s;
     } catch (err) {
-      log.warn({ caseId: c.id, err: (err as Error).message }, 'schedule: LLM summary failed; using the case summary');
+      log.warn({ caseId: c.id, err: errorSummary(err) }, 'schedule: LLM summary failed; using the case summary');
     }
   }
   return clampLines(c.summary, 3, 240);
@@ -71,7 +73,7 @@ export function renderMessage(title: string | undefined, message: string): Reply
 
 export async function renderTopic(title: string | undefined, topic: string, intro: string | undefined, deps: RenderDeps): Promise<Reply> {
   const heading = title ?? `合规提醒：${topic}`;
-  const cited = await safeCite(deps.citer, topic);
+  const cited = await safeCite(deps.citer, topic, deps.logger ?? silentLogger);
   const blocks: ReplyBlock[] = [{ type: 'heading', text: heading }];
   if (intro) blocks.push({ type: 'text', text: intro });
   if (cited) {
@@ -101,8 +103,8 @@ export async function renderDigest(title: string | undefined, cases: readonly Ca
   ];
   const citations: Citation[] = [];
   const [summaries, cites] = await Promise.all([
-    Promise.all(cases.map((c) => summaryOf(c, deps.summarise))),
-    Promise.all(cases.map((c) => safeCite(deps.citer, c.handbookTopic))),
+    Promise.all(cases.map((c) => summaryOf(c, deps.logger ?? silentLogger, deps.summarise))),
+    Promise.all(cases.map((c) => safeCite(deps.citer, c.handbookTopic, deps.logger ?? silentLogger))),
   ]);
   cases.forEach((c, i) => {
     const cited = cites[i];

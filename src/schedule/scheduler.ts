@@ -1,11 +1,12 @@
 import type { PostTarget, Reply } from '../core/types.js';
-import { log as defaultLog, type Logger } from '../log/logger.js';
+import { silentLogger, type Logger } from '../log/logger.js';
 import { latestFireAtOrBefore, nextFire } from './cron.js';
 import { DigestService } from './digest.js';
 import type { ScheduleRegistry } from './registry.js';
 import { renderSimple, type RenderDeps } from './render.js';
 import type { ScheduleStore } from './store.js';
 import { systemClock, systemTimer, type Clock, type Schedule, type TimerPort } from './types.js';
+import { errorSummary } from '../log/errors.js';
 
 /**
  * Posts schedules on time, exactly once per (schedule id, fire time):
@@ -72,7 +73,7 @@ export class Scheduler {
     this.timer = deps.timer ?? systemTimer;
     this.graceMs = (deps.graceHours ?? 6) * 3600_000;
     this.retry = { ...DEFAULT_RETRY, ...deps.retry };
-    this.log = deps.logger ?? defaultLog;
+    this.log = deps.logger ?? silentLogger;
   }
 
   /**
@@ -100,6 +101,11 @@ export class Scheduler {
     launched.push(...this.runDueRetries(now));
     this.arm();
     await Promise.allSettled(launched);
+  }
+
+  /** Whether the scheduler is armed (between start() and stop()). */
+  get isRunning(): boolean {
+    return this.running;
   }
 
   stop(): void {
@@ -243,7 +249,7 @@ export class Scheduler {
     if (retryAt) wake = Math.min(wake, retryAt.getTime());
     this.handle = this.timer.set(() => {
       this.handle = null;
-      void this.tick().catch((err) => this.log.error({ err: (err as Error).message }, 'schedule: tick failed'));
+      void this.tick().catch((err) => this.log.error({ err: errorSummary(err) }, 'schedule: tick failed'));
     }, Math.max(0, wake - now));
   }
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { log } from '../../../src/log/logger.js';
+import { silentLogger as log } from '../../../src/log/logger.js';
 import { createSlackAdapter, PRECHECK_SHORTCUT, SLACK_EVENTS_PATH, stripMention } from '../../../src/platforms/slack/adapter.js';
 import { downloadSlackFiles, isTrustedFileUrl } from '../../../src/platforms/slack/files.js';
 import { createTestCore } from '../../helpers/core.js';

@@ -1,0 +1,18 @@
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+const t0 = performance.now();
+const { contentHash } = await import('../src/knowledge/knowledge-base.js');
+const { readChunks } = await import('../src/knowledge/chunk-store.js');
+const { Bm25Index } = await import('../src/retrieval/bm25.js');
+const { loadGlossary } = await import('../src/retrieval/glossary.js');
+const { lexiconFromJson } = await import('../src/retrieval/english-lexicon.js');
+const dir = process.argv[2]!;
+let t = performance.now(); console.log('imports', (t - t0).toFixed(0));
+const lap = (l: string) => { const n = performance.now(); console.log(l, (n - t).toFixed(0)); t = n; };
+contentHash(path.join(dir, 'knowledge'), 'none'); lap('hash');
+const chunks = readChunks(path.join(dir, 'data/index')); lap('chunks');
+Bm25Index.deserialize(readFileSync(path.join(dir, 'data/index/bm25.bin'))); lap('bm25');
+loadGlossary(path.resolve('knowledge/glossary.yaml')); lap('glossary');
+JSON.parse(readFileSync(path.join(dir, 'data/index/manifest.json'), 'utf8')); lap('manifest');
+lexiconFromJson(JSON.parse(readFileSync(path.join(dir, 'data/index/lexicon.json'), 'utf8'))); lap('lexicon');
+console.log(chunks.length);
