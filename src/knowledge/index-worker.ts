@@ -13,6 +13,7 @@ interface WorkerReply {
   texts: ArrayBuffer;
   bm25: ArrayBuffer;
   lexicon: unknown;
+  related: unknown;
   buildMs: number;
   threadId: number;
 }
@@ -43,6 +44,7 @@ export function buildLexicalIndexInWorker(knowledgeDir: string): Promise<WorkerB
         stored,
         bm25: Bm25Index.deserialize(Buffer.from(reply.bm25)),
         lexicon: lexiconFromJson(reply.lexicon),
+        related: lexiconFromJson(reply.related),
         buildMs: reply.buildMs,
         threadId: reply.threadId,
       });
@@ -69,6 +71,7 @@ if (!isMainThread && parentPort && (workerData as { knowledgeDir?: string })?.kn
       texts: ownBuffer(texts),
       bm25,
       lexicon: lexiconToJson(build.lexicon),
+      related: lexiconToJson(build.related),
       buildMs: build.buildMs,
       threadId,
     };
