@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { Bm25Index } from '../retrieval/bm25.js';
@@ -9,6 +9,7 @@ import { loadGlossary, tokenizerFor } from '../retrieval/glossary.js';
 import { HybridRetriever, indexChunks, type HybridOptions } from '../retrieval/hybrid.js';
 import type { Chunk } from '../retrieval/types.js';
 import { VectorIndex } from '../retrieval/vector-index.js';
+import { contentHash, type FileDigests } from './content-hash.js';
 import { encodeChunks, readChunks, writeChunks, type StoredChunks } from './chunk-store.js';
 import { loadCleaningRules } from './cleaning.js';
 import { ingestFolder, type SkippedFile } from './ingest.js';
@@ -40,6 +41,8 @@ interface Manifest {
   skipped: SkippedFile[];
   builtAt: string;
   buildMs: number;
+  /** Size, time and hash of each knowledge file at build time (a file that still matches is not re-read). */
+  files?: FileDigests;
 }
 
 export interface KnowledgeBaseOptions {
@@ -58,27 +61,9 @@ export interface KnowledgeBase {
   status: KnowledgeStatus;
 }
 
-/** Files whose content defines the index: the handbook, the cleaning rules and the glossary (its words shape segmentation). */
-function indexInputs(knowledgeDir: string): string[] {
-  const handbook = path.join(knowledgeDir, 'handbook');
-  const files = existsSync(handbook)
-    ? readdirSync(handbook)
-        .filter((n) => !n.startsWith('.'))
-        .map((n) => path.join(handbook, n))
-        .filter((f) => statSync(f).isFile())
-        .sort()
-    : [];
-  return [...files, path.join(knowledgeDir, 'cleaning.yaml'), path.join(knowledgeDir, 'glossary.yaml')];
-}
-
-export function contentHash(knowledgeDir: string, embeddingsId: string): string {
-  const h = createHash('sha256');
-  h.update(`format:${INDEX_FORMAT}\nembeddings:${embeddingsId}\nlexicon:${LEXICON_SOURCE}\n`);
-  for (const file of indexInputs(knowledgeDir)) {
-    h.update(`${path.relative(knowledgeDir, file)}\n`);
-    h.update(existsSync(file) ? readFileSync(file) : Buffer.alloc(0));
-  }
-  return h.digest('hex');
+/** What besides the knowledge files decides the index: the layout, the embedding model, the dictionary data. */
+function hashSalt(embeddingsId: string): string {
+  return `format:${INDEX_FORMAT}\nembeddings:${embeddingsId}\nlexicon:${LEXICON_SOURCE}\n`;
 }
 
 /**
@@ -90,11 +75,12 @@ export function contentHash(knowledgeDir: string, embeddingsId: string): string 
 export async function loadKnowledgeBase(options: KnowledgeBaseOptions, build: LexicalBuilder = buildLexicalIndex): Promise<KnowledgeBase> {
   const embeddings = options.embeddings ?? null;
   const glossary = loadGlossary(path.join(options.knowledgeDir, 'glossary.yaml'));
-  const hash = contentHash(options.knowledgeDir, embeddings?.id ?? NO_EMBEDDINGS);
   const indexDir = path.join(options.dataDir, 'index');
+  const previous = readManifest(indexDir);
+  const { hash, files } = contentHash(options.knowledgeDir, hashSalt(embeddings?.id ?? NO_EMBEDDINGS), previous?.files);
 
-  if (!options.rebuild) {
-    const stored = readStoredIndex(indexDir, hash, embeddings);
+  if (!options.rebuild && previous) {
+    const stored = readStoredIndex(indexDir, previous, hash, embeddings);
     if (stored) {
       const { manifest, chunks, vectors, lexicon, related, bm25 } = stored;
       options.log?.debug({ chunks: chunks.length }, 'knowledge index loaded');
@@ -104,7 +90,7 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions, build: Le
       };
     }
   }
-  return completeBuild(options, hash, await build(options.knowledgeDir, options.log));
+  return completeBuild(options, { hash, files }, await build(options.knowledgeDir, options.log));
 }
 
 /** The CPU-heavy part of a build, with no embeddings: it can run on a worker thread (see index-worker.ts). */
@@ -145,7 +131,7 @@ export async function buildLexicalIndex(knowledgeDir: string, log?: Logger): Pro
 }
 
 /** Adds the dense side (when a model is configured), stores the whole index and opens it. */
-async function completeBuild(options: KnowledgeBaseOptions, hash: string, build: LexicalBuild): Promise<KnowledgeBase> {
+async function completeBuild(options: KnowledgeBaseOptions, inputs: { hash: string; files: FileDigests }, build: LexicalBuild): Promise<KnowledgeBase> {
   const started = performance.now();
   const embeddings = options.embeddings ?? null;
   const glossary = loadGlossary(path.join(options.knowledgeDir, 'glossary.yaml'));
@@ -155,7 +141,8 @@ async function completeBuild(options: KnowledgeBaseOptions, hash: string, build:
   const buildMs = Math.round(build.buildMs + performance.now() - started);
   const manifest: Manifest = {
     format: INDEX_FORMAT,
-    contentHash: hash,
+    contentHash: inputs.hash,
+    files: inputs.files,
     embeddings: embeddings?.id ?? NO_EMBEDDINGS,
     dimensions: vectors?.dimensions ?? 0,
     documents: build.documents,
@@ -197,15 +184,21 @@ function statusFrom(m: Manifest, chunks: number): Omit<KnowledgeStatus, 'rebuilt
 }
 
 /** The manifest is written last: a folder without one (or with another hash) is never used. */
+function readManifest(indexDir: string): Manifest | null {
+  try {
+    return JSON.parse(readFileSync(path.join(indexDir, 'manifest.json'), 'utf8')) as Manifest;
+  } catch {
+    return null;
+  }
+}
+
 function readStoredIndex(
   indexDir: string,
+  manifest: Manifest,
   hash: string,
   embeddings: EmbeddingsProvider | null,
 ): { manifest: Manifest; chunks: Chunk[]; vectors: VectorIndex | null; lexicon: EnglishLexicon; related: RelatedWords; bm25: Bm25Index } | null {
-  const manifestFile = path.join(indexDir, 'manifest.json');
-  if (!existsSync(manifestFile)) return null;
   try {
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
     if (manifest.format !== INDEX_FORMAT || manifest.contentHash !== hash) return null;
     const chunks = readChunks(indexDir);
     const vectorFile = path.join(indexDir, 'vectors.hnsw');
