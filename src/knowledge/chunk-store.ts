@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Chunk } from '../retrieval/types.js';
 
@@ -46,9 +47,8 @@ export function decodeChunks(stored: StoredChunks): Chunk[] {
   return chunks;
 }
 
-export function writeChunks(dir: string, stored: StoredChunks): void {
-  writeFileSync(path.join(dir, 'chunks.json'), stored.meta);
-  writeFileSync(path.join(dir, 'texts.bin'), stored.texts);
+export async function writeChunks(dir: string, stored: StoredChunks): Promise<void> {
+  await Promise.all([writeFile(path.join(dir, 'chunks.json'), stored.meta), writeFile(path.join(dir, 'texts.bin'), stored.texts)]);
 }
 
 export function readChunks(dir: string): Chunk[] {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { Bm25Index } from '../retrieval/bm25.js';
@@ -150,7 +151,7 @@ async function completeBuild(options: KnowledgeBaseOptions, inputs: { hash: stri
     builtAt: new Date().toISOString(),
     buildMs,
   };
-  writeIndexAtomically(path.join(options.dataDir, 'index'), manifest, build.stored ?? encodeChunks(chunks), bm25, vectors, embeddings?.exportState?.(), lexicon, related);
+  await writeIndexAtomically(path.join(options.dataDir, 'index'), manifest, build.stored ?? encodeChunks(chunks), bm25, vectors, embeddings?.exportState?.(), lexicon, related);
   return {
     retriever: new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon, related }, options.retrieval, bm25),
     status: { ...statusFrom(manifest, chunks.length), rebuilt: true },
@@ -216,7 +217,7 @@ function readStoredIndex(
   }
 }
 
-function writeIndexAtomically(
+async function writeIndexAtomically(
   indexDir: string,
   manifest: Manifest,
   chunks: StoredChunks,
@@ -225,19 +226,23 @@ function writeIndexAtomically(
   embeddingsState: unknown,
   lexicon: EnglishLexicon,
   related: RelatedWords,
-): void {
+): Promise<void> {
   const parent = path.dirname(indexDir);
   mkdirSync(parent, { recursive: true });
   const tmp = path.join(parent, `.index-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(tmp);
   try {
-    writeChunks(tmp, chunks);
-    writeFileSync(path.join(tmp, 'bm25.bin'), bm25.serialize());
-    writeFileSync(path.join(tmp, 'embeddings-state.json'), JSON.stringify(embeddingsState ?? null));
-    writeFileSync(path.join(tmp, 'lexicon.json'), JSON.stringify(lexiconToJson(lexicon)));
-    writeFileSync(path.join(tmp, 'related.json'), JSON.stringify(lexiconToJson(related)));
+    // Written asynchronously: at company scale these are a few hundred megabytes, and a reload must
+    // not hold up answers while the disk takes them.
+    await Promise.all([
+      writeChunks(tmp, chunks),
+      writeFile(path.join(tmp, 'bm25.bin'), bm25.serialize()),
+      writeFile(path.join(tmp, 'embeddings-state.json'), JSON.stringify(embeddingsState ?? null)),
+      writeFile(path.join(tmp, 'lexicon.json'), JSON.stringify(lexiconToJson(lexicon))),
+      writeFile(path.join(tmp, 'related.json'), JSON.stringify(lexiconToJson(related))),
+    ]);
     if (vectors) vectors.write(path.join(tmp, 'vectors.hnsw'));
-    writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2));
+    await writeFile(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2));
     const old = `${indexDir}.old-${randomBytes(4).toString('hex')}`;
     if (existsSync(indexDir)) renameSync(indexDir, old);
     renameSync(tmp, indexDir);
