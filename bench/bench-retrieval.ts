@@ -37,6 +37,8 @@ export interface EngineResult {
   /** Peak resident memory of the build process. */
   peakMb: number;
   recallAt5: number;
+  /** Ours only: a forced `/kb reload` while questions keep coming (see bench-reload.ts). */
+  reload?: { reloadMs: number; answers: number; answerP50: number; answerMax: number; maxStallMs: number };
 }
 
 /**
@@ -68,9 +70,9 @@ export async function writeCorpus(knowledgeDir: string, scale: number, into: str
   }
 }
 
-function runChild(args: string[]): Promise<Record<string, number | string>> {
+function runChild(args: string[], script = 'bench/bench-engine.ts'): Promise<Record<string, number | string>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', 'bench/bench-engine.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);
@@ -110,6 +112,7 @@ export async function benchScale(knowledgeDir: string, scale: number, engines: r
         indexMb: Math.max(0, restart.memoryMb - chunksMb),
         peakMb: build.peakMb,
         recallAt5: restart.recallAt5,
+        ...(engine === 'ours' ? { reload: (await runChild(common, 'bench/bench-reload.ts')) as unknown as EngineResult['reload'] } : {}),
       });
     }
     return results;

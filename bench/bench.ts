@@ -30,6 +30,7 @@ const runs = Math.max(1, Number(args.runs));
 console.log(`## Retrieval (${queries.length} queries × 3 rounds; recall@5 on the dev set; median of ${runs} run(s); each phase in its own process)\n`);
 console.log('| corpus | engine | chunks | build s | restart s | query p50 ms | query p95 ms | index MB | build peak RSS MB | recall@5 |');
 console.log('|---|---|---|---|---|---|---|---|---|---|');
+const reloads: string[] = [];
 for (const scale of scales) {
   const all: EngineResult[][] = [];
   for (let r = 0; r < runs; r++) all.push(await benchScale(knowledgeDir, scale, engines));
@@ -37,9 +38,18 @@ for (const scale of scales) {
     const rs = all.map((run) => run.find((x) => x.engine === engine)!);
     const m = (key: keyof EngineResult) => median(rs.map((x) => x[key] as number));
     const name = engine === 'ours' ? 'ours (BM25)' : `${engine} + jieba`;
+    const rl = rs.flatMap((x) => (x.reload ? [x.reload] : []));
+    if (rl.length) {
+      const r = (key: keyof NonNullable<EngineResult['reload']>) => median(rl.map((x) => x[key]));
+      reloads.push(`| ${scale}× | ${f(r('reloadMs') / 1000)} | ${r('answers')} | ${f(r('answerP50'))} | ${f(r('answerMax'))} | ${f(r('maxStallMs'))} |`);
+    }
     console.log(`| ${scale}× | ${name} | ${rs[0]!.chunks} | ${f(m('buildMs') / 1000)} | ${f(m('restartMs') / 1000)} | ${f(m('p50'))} | ${f(m('p95'))} | ${f(m('indexMb'))} | ${f(m('peakMb'))} | ${m('recallAt5').toFixed(3)} |`);
   }
 }
+console.log('\n`/kb reload` (forced rebuild) while questions keep coming, one every 5 ms:\n');
+console.log('| corpus | reload s | answers meanwhile | answer p50 ms | answer max ms | longest event-loop stall ms |');
+console.log('|---|---|---|---|---|---|');
+for (const line of reloads) console.log(line);
 if (args.scale) process.exit(0);
 
 // ---- Answering (extractive, no network) ----

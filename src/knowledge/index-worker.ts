@@ -1,6 +1,7 @@
 import { threadId, Worker, workerData, parentPort, isMainThread } from 'node:worker_threads';
 import { Bm25Index } from '../retrieval/bm25.js';
 import { lexiconFromJson, lexiconToJson } from '../retrieval/english-lexicon.js';
+import type { Glossary } from '../retrieval/glossary.js';
 import { decodeChunks, encodeChunks, type StoredChunks } from './chunk-store.js';
 import { buildLexicalIndex, type LexicalBuild } from './knowledge-base.js';
 
@@ -14,6 +15,8 @@ interface WorkerReply {
   bm25: ArrayBuffer;
   lexicon: unknown;
   related: unknown;
+  /** Maps and sets survive the structured clone: the main thread need not parse the glossary again. */
+  glossary: Glossary;
   buildMs: number;
   threadId: number;
 }
@@ -45,6 +48,7 @@ export function buildLexicalIndexInWorker(knowledgeDir: string): Promise<WorkerB
         bm25: Bm25Index.deserialize(Buffer.from(reply.bm25)),
         lexicon: lexiconFromJson(reply.lexicon),
         related: lexiconFromJson(reply.related),
+        glossary: reply.glossary,
         buildMs: reply.buildMs,
         threadId: reply.threadId,
       });
@@ -72,6 +76,7 @@ if (!isMainThread && parentPort && (workerData as { knowledgeDir?: string })?.kn
       bm25,
       lexicon: lexiconToJson(build.lexicon),
       related: lexiconToJson(build.related),
+      glossary: build.glossary,
       buildMs: build.buildMs,
       threadId,
     };

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { Bm25Index } from '../retrieval/bm25.js';
 import type { EmbeddingsProvider } from '../retrieval/embeddings.js';
 import { buildDictionaryLexicons, LEXICON_SOURCE, lexiconFromJson, lexiconToJson, type EnglishLexicon, type RelatedWords } from '../retrieval/english-lexicon.js';
-import { loadGlossary, tokenizerFor } from '../retrieval/glossary.js';
+import { loadGlossary, tokenizerFor, type Glossary } from '../retrieval/glossary.js';
 import { HybridRetriever, indexChunks, type HybridOptions } from '../retrieval/hybrid.js';
 import type { Chunk } from '../retrieval/types.js';
 import { VectorIndex } from '../retrieval/vector-index.js';
@@ -75,7 +75,6 @@ function hashSalt(embeddingsId: string): string {
  */
 export async function loadKnowledgeBase(options: KnowledgeBaseOptions, build: LexicalBuilder = buildLexicalIndex): Promise<KnowledgeBase> {
   const embeddings = options.embeddings ?? null;
-  const glossary = loadGlossary(path.join(options.knowledgeDir, 'glossary.yaml'));
   const indexDir = path.join(options.dataDir, 'index');
   const previous = readManifest(indexDir);
   const { hash, files } = contentHash(options.knowledgeDir, hashSalt(embeddings?.id ?? NO_EMBEDDINGS), previous?.files);
@@ -83,6 +82,7 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions, build: Le
   if (!options.rebuild && previous) {
     const stored = readStoredIndex(indexDir, previous, hash, embeddings);
     if (stored) {
+      const glossary = loadGlossary(path.join(options.knowledgeDir, 'glossary.yaml'));
       const { manifest, chunks, vectors, lexicon, related, bm25 } = stored;
       options.log?.debug({ chunks: chunks.length }, 'knowledge index loaded');
       return {
@@ -102,6 +102,8 @@ export interface LexicalBuild {
   bm25: Bm25Index;
   lexicon: EnglishLexicon;
   related: RelatedWords;
+  /** The glossary the build segmented with (the retriever searches with the same one). */
+  glossary: Glossary;
   buildMs: number;
   /** The chunks already encoded for storage (a worker sends them so): written to disk as they are. */
   stored?: StoredChunks;
@@ -114,7 +116,8 @@ export async function buildLexicalIndex(knowledgeDir: string, log?: Logger): Pro
   const started = performance.now();
   const rules = loadCleaningRules(path.join(knowledgeDir, 'cleaning.yaml'));
   // The segmenter knows the glossary's domain words, as the retriever's will.
-  const tokenizer = tokenizerFor(loadGlossary(path.join(knowledgeDir, 'glossary.yaml')));
+  const glossary = loadGlossary(path.join(knowledgeDir, 'glossary.yaml'));
+  const tokenizer = tokenizerFor(glossary);
   const { documents, skipped } = await ingestFolder(path.join(knowledgeDir, 'handbook'), rules);
   for (const s of skipped) log?.warn({ file: s.file, reason: s.reason }, 'handbook file skipped');
   const chunks = documents.flatMap((d) => d.chunks);
@@ -127,6 +130,7 @@ export async function buildLexicalIndex(knowledgeDir: string, log?: Logger): Pro
     bm25,
     lexicon,
     related,
+    glossary,
     buildMs: performance.now() - started,
   };
 }
@@ -135,8 +139,7 @@ export async function buildLexicalIndex(knowledgeDir: string, log?: Logger): Pro
 async function completeBuild(options: KnowledgeBaseOptions, inputs: { hash: string; files: FileDigests }, build: LexicalBuild): Promise<KnowledgeBase> {
   const started = performance.now();
   const embeddings = options.embeddings ?? null;
-  const glossary = loadGlossary(path.join(options.knowledgeDir, 'glossary.yaml'));
-  const { chunks, bm25, lexicon, related } = build;
+  const { chunks, bm25, lexicon, related, glossary } = build;
   const vectorList = embeddings && chunks.length ? await embeddings.embedDocuments(chunks.map((c) => c.normText)) : [];
   const vectors = vectorList.length ? VectorIndex.build(vectorList) : null;
   const buildMs = Math.round(build.buildMs + performance.now() - started);
