@@ -10,8 +10,8 @@ export interface FileDigest {
 }
 export type FileDigests = Record<string, FileDigest>;
 
-/** Files whose content defines the index: the handbook, the cleaning rules and the glossary (its words shape segmentation). */
-function indexInputs(knowledgeDir: string): string[] {
+/** Files whose content defines the index: the handbook, the cleaning rules, the glossary (its words shape segmentation) and the other sources. */
+function indexInputs(knowledgeDir: string, sources: string[]): string[] {
   const handbook = path.join(knowledgeDir, 'handbook');
   const files = existsSync(handbook)
     ? readdirSync(handbook)
@@ -20,7 +20,7 @@ function indexInputs(knowledgeDir: string): string[] {
         .filter((f) => statSync(f).isFile())
         .sort()
     : [];
-  return [...files, path.join(knowledgeDir, 'cleaning.yaml'), path.join(knowledgeDir, 'glossary.yaml')];
+  return [...files, path.join(knowledgeDir, 'cleaning.yaml'), path.join(knowledgeDir, 'glossary.yaml'), ...sources];
 }
 
 /**
@@ -28,11 +28,11 @@ function indexInputs(knowledgeDir: string): string[] {
  * versions). A file whose size and modification time match its digest from the last build is not
  * read again, as git and make do: at 1000× the handbook that saves reading 70 MB on every start.
  */
-export function contentHash(knowledgeDir: string, salt: string, known: FileDigests = {}): { hash: string; files: FileDigests } {
+export function contentHash(knowledgeDir: string, salt: string, known: FileDigests = {}, sources: string[] = []): { hash: string; files: FileDigests } {
   const h = createHash('sha256');
   h.update(salt);
   const files: FileDigests = {};
-  for (const file of indexInputs(knowledgeDir)) {
+  for (const file of indexInputs(knowledgeDir, sources)) {
     const name = path.relative(knowledgeDir, file);
     const stat = existsSync(file) ? statSync(file) : null;
     const before = known[name];

@@ -14,6 +14,7 @@ import { contentHash, type FileDigests } from './content-hash.js';
 import { encodeChunks, readChunks, writeChunks, type StoredChunks } from './chunk-store.js';
 import { loadCleaningRules } from './cleaning.js';
 import { ingestFolder, type SkippedFile } from './ingest.js';
+import { loadSourceDocuments, sourceFiles } from './sources.js';
 import { errorSummary } from '../log/errors.js';
 
 /** Bump when the on-disk layout or the chunking changes, so old indexes are rebuilt. */
@@ -77,7 +78,7 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions, build: Le
   const embeddings = options.embeddings ?? null;
   const indexDir = path.join(options.dataDir, 'index');
   const previous = readManifest(indexDir);
-  const { hash, files } = contentHash(options.knowledgeDir, hashSalt(embeddings?.id ?? NO_EMBEDDINGS), previous?.files);
+  const { hash, files } = contentHash(options.knowledgeDir, hashSalt(embeddings?.id ?? NO_EMBEDDINGS), previous?.files, sourceFiles(options.knowledgeDir));
 
   if (!options.rebuild && previous) {
     const stored = readStoredIndex(indexDir, previous, hash, embeddings);
@@ -119,12 +120,16 @@ export async function buildLexicalIndex(knowledgeDir: string, log?: Logger): Pro
   const glossary = loadGlossary(path.join(knowledgeDir, 'glossary.yaml'));
   const tokenizer = tokenizerFor(glossary);
   const { documents, skipped } = await ingestFolder(path.join(knowledgeDir, 'handbook'), rules);
-  for (const s of skipped) log?.warn({ file: s.file, reason: s.reason }, 'handbook file skipped');
-  const chunks = documents.flatMap((d) => d.chunks);
+  // One knowledge base: the handbook, then the case library and the rule explanations.
+  const sources = loadSourceDocuments(knowledgeDir);
+  skipped.push(...sources.skipped);
+  for (const s of skipped) log?.warn({ file: s.file, reason: s.reason }, 'knowledge file skipped');
+  const allDocuments = [...documents, ...sources.documents];
+  const chunks = allDocuments.flatMap((d) => d.chunks);
   const bm25 = indexChunks(chunks, tokenizer);
   const { english: lexicon, related } = handbookLexicon((w) => bm25.has(w), log);
   return {
-    documents: documents.map((d) => ({ docId: d.docId, title: d.title, chunks: d.chunks.length })),
+    documents: allDocuments.map((d) => ({ docId: d.docId, title: d.title, chunks: d.chunks.length })),
     skipped,
     chunks,
     bm25,
