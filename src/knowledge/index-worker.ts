@@ -3,6 +3,7 @@ import { Bm25Index } from '../retrieval/bm25.js';
 import { lexiconFromJson, lexiconToJson } from '../retrieval/english-lexicon.js';
 import type { Glossary } from '../retrieval/glossary.js';
 import { decodeChunks, encodeChunks, type StoredChunks } from './chunk-store.js';
+import type { IngestResult } from './ingest.js';
 import { buildLexicalIndex, type LexicalBuild } from './knowledge-base.js';
 
 /** What the worker sends back: everything transferable or a string, so nothing is re-tokenised here. */
@@ -29,10 +30,11 @@ export type WorkerBuild = LexicalBuild & { stored: StoredChunks; threadId: numbe
  * worker thread, so `/kb reload` and new documents never stall answers on the main thread; the
  * main thread only parses the result and swaps it in.
  */
-export function buildLexicalIndexInWorker(knowledgeDir: string): Promise<WorkerBuild> {
+export function buildLexicalIndexInWorker(knowledgeDir: string, extra?: IngestResult): Promise<WorkerBuild> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
-      workerData: { entry: new URL('./index-worker.ts', import.meta.url).href, knowledgeDir },
+      // Added documents arrive already chunked (plain data): the worker indexes them with the rest.
+      workerData: { entry: new URL('./index-worker.ts', import.meta.url).href, knowledgeDir, extra },
     });
     let settled = false;
     worker.once('message', (reply: WorkerReply | { ok: false; error: string }) => {
@@ -64,7 +66,8 @@ export function buildLexicalIndexInWorker(knowledgeDir: string): Promise<WorkerB
 if (!isMainThread && parentPort && (workerData as { knowledgeDir?: string })?.knowledgeDir) {
   const port = parentPort;
   try {
-    const build = await buildLexicalIndex((workerData as { knowledgeDir: string }).knowledgeDir);
+    const { knowledgeDir, extra } = workerData as { knowledgeDir: string; extra?: IngestResult };
+    const build = await buildLexicalIndex(knowledgeDir, extra);
     const bm25 = ownBuffer(build.bm25.serialize());
     const { meta, texts } = encodeChunks(build.chunks);
     const reply: WorkerReply = {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,8 +12,8 @@ import type { Chunk } from '../retrieval/types.js';
 import { VectorIndex } from '../retrieval/vector-index.js';
 import { contentHash, type FileDigests } from './content-hash.js';
 import { encodeChunks, readChunks, writeChunks, type StoredChunks } from './chunk-store.js';
-import { loadCleaningRules } from './cleaning.js';
-import { ingestFolder, type SkippedFile } from './ingest.js';
+import { loadCleaningRules, type CleaningRules } from './cleaning.js';
+import { ingestFolder, type IngestResult, type SkippedFile } from './ingest.js';
 import { loadSourceDocuments, sourceFiles } from './sources.js';
 import { errorSummary } from '../log/errors.js';
 
@@ -47,6 +47,13 @@ interface Manifest {
   files?: FileDigests;
 }
 
+/** Documents kept outside the code tree (added from chat, the CLI or a Feishu sync), indexed with the handbook. */
+export interface ExtraDocumentSource {
+  /** Changes whenever the documents or their content change; part of the index's content hash. */
+  fingerprint(): Promise<string>;
+  ingest(rules: CleaningRules): Promise<IngestResult>;
+}
+
 export interface KnowledgeBaseOptions {
   knowledgeDir: string;
   dataDir: string;
@@ -56,6 +63,7 @@ export interface KnowledgeBaseOptions {
   log?: Logger;
   /** Force a rebuild even when the stored index matches. */
   rebuild?: boolean;
+  extraDocuments?: ExtraDocumentSource;
 }
 
 export interface KnowledgeBase {
@@ -78,7 +86,11 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions, build: Le
   const embeddings = options.embeddings ?? null;
   const indexDir = path.join(options.dataDir, 'index');
   const previous = readManifest(indexDir);
-  const { hash, files } = contentHash(options.knowledgeDir, hashSalt(embeddings?.id ?? NO_EMBEDDINGS), previous?.files, sourceFiles(options.knowledgeDir));
+  const inputs = contentHash(options.knowledgeDir, hashSalt(embeddings?.id ?? NO_EMBEDDINGS), previous?.files, sourceFiles(options.knowledgeDir));
+  // Documents added at run time live outside the folder: their fingerprint joins the hash.
+  const extraFingerprint = await options.extraDocuments?.fingerprint();
+  const hash = extraFingerprint ? createHash('sha256').update(`${inputs.hash}\n${extraFingerprint}`).digest('hex') : inputs.hash;
+  const files = inputs.files;
 
   if (!options.rebuild && previous) {
     const stored = readStoredIndex(indexDir, previous, hash, embeddings);
@@ -92,7 +104,10 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions, build: Le
       };
     }
   }
-  return completeBuild(options, { hash, files }, await build(options.knowledgeDir, options.log));
+  // Added documents come from the bot's own store (not plain data a worker could open): they are
+  // read and chunked here, and only indexed with the rest by the builder.
+  const extra = options.extraDocuments ? await options.extraDocuments.ingest(loadCleaningRules(path.join(options.knowledgeDir, 'cleaning.yaml'))) : undefined;
+  return completeBuild(options, { hash, files }, await build(options.knowledgeDir, extra, options.log));
 }
 
 /** The CPU-heavy part of a build, with no embeddings: it can run on a worker thread (see index-worker.ts). */
@@ -111,18 +126,22 @@ export interface LexicalBuild {
 }
 
 /** Builds the lexical index of a knowledge folder, here (`buildLexicalIndex`) or on a worker thread. */
-export type LexicalBuilder = (knowledgeDir: string, log?: Logger) => Promise<LexicalBuild>;
+export type LexicalBuilder = (knowledgeDir: string, extra?: IngestResult, log?: Logger) => Promise<LexicalBuild>;
 
-export async function buildLexicalIndex(knowledgeDir: string, log?: Logger): Promise<LexicalBuild> {
+export async function buildLexicalIndex(knowledgeDir: string, extra?: IngestResult, log?: Logger): Promise<LexicalBuild> {
   const started = performance.now();
   const rules = loadCleaningRules(path.join(knowledgeDir, 'cleaning.yaml'));
   // The segmenter knows the glossary's domain words, as the retriever's will.
   const glossary = loadGlossary(path.join(knowledgeDir, 'glossary.yaml'));
   const tokenizer = tokenizerFor(glossary);
   const { documents, skipped } = await ingestFolder(path.join(knowledgeDir, 'handbook'), rules);
-  // One knowledge base: the handbook, then the case library and the rule explanations.
+  // One knowledge base: the handbook, documents added at run time, then the case library and the rule explanations.
   const sources = loadSourceDocuments(knowledgeDir);
   skipped.push(...sources.skipped);
+  if (extra) {
+    documents.push(...extra.documents);
+    skipped.push(...extra.skipped);
+  }
   for (const s of skipped) log?.warn({ file: s.file, reason: s.reason }, 'knowledge file skipped');
   const allDocuments = [...documents, ...sources.documents];
   const chunks = allDocuments.flatMap((d) => d.chunks);

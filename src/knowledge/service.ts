@@ -3,7 +3,7 @@ import type { EmbeddingsProvider } from '../retrieval/embeddings.js';
 import type { HybridOptions } from '../retrieval/hybrid.js';
 import type { HandbookCitation, Retriever, SearchOptions, SearchResult } from '../retrieval/types.js';
 import { buildLexicalIndexInWorker } from './index-worker.js';
-import { loadKnowledgeBase, type KnowledgeBase, type KnowledgeStatus } from './knowledge-base.js';
+import { loadKnowledgeBase, type ExtraDocumentSource, type KnowledgeBase, type KnowledgeStatus } from './knowledge-base.js';
 
 /**
  * The live knowledge base: a Retriever whose index can be swapped (`kb reload`) without a
@@ -17,7 +17,14 @@ export class KnowledgeService implements Retriever {
 
   private constructor(
     private current: KnowledgeBase,
-    private readonly options: { knowledgeDir: string; dataDir: string; embeddings?: EmbeddingsProvider | null; retrieval?: HybridOptions; log?: Logger },
+    private readonly options: {
+      knowledgeDir: string;
+      dataDir: string;
+      embeddings?: EmbeddingsProvider | null;
+      retrieval?: HybridOptions;
+      log?: Logger;
+      extraDocuments?: ExtraDocumentSource;
+    },
   ) {}
 
   static async open(options: KnowledgeService['options']): Promise<KnowledgeService> {

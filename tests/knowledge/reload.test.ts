@@ -4,6 +4,7 @@ import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildLexicalIndexInWorker } from '../../src/knowledge/index-worker.js';
+import { ingestText } from '../../src/knowledge/ingest.js';
 import { buildLexicalIndex, loadKnowledgeBase } from '../../src/knowledge/knowledge-base.js';
 import { KnowledgeService } from '../../src/knowledge/service.js';
 
@@ -47,6 +48,20 @@ describe('building off the answer path', () => {
     const restarted = await loadKnowledgeBase({ knowledgeDir, dataDir: path.join(tmp, 'svc-1') });
     expect(restarted.status.rebuilt).toBe(false);
     expect(restarted.status.chunks).toBe(status.chunks);
+  });
+
+  it('indexes documents added at run time when the reload builds on the worker', async () => {
+    let added = false;
+    const extraDocuments = {
+      fingerprint: async () => (added ? 'travel' : 'none'),
+      ingest: async (rules: Parameters<typeof ingestText>[2]) => ({ documents: added ? [ingestText('travel-added', travel, rules)] : [], skipped: [] }),
+    };
+    const service = await KnowledgeService.open({ knowledgeDir: path.resolve('knowledge'), dataDir: path.join(tmp, 'svc-3'), extraDocuments });
+    expect(service.status.documents.map((d) => d.docId)).not.toContain('travel-added');
+    added = true;
+    const status = await service.reload(true);
+    expect(status.documents.map((d) => d.docId)).toContain('travel-added');
+    expect((await service.search('出差住宿标准是多少')).hits[0]!.chunk.docId).toBe('travel-added');
   });
 
   it('keeps the current index when a reload fails', async () => {
