@@ -1,6 +1,6 @@
 import { findAmounts, type Amount } from './amounts.js';
 import { findOptionLists, unchosenRanges, type OptionList } from './model/options.js';
-import { findTables, type Table } from './model/tables.js';
+import { findTables, keyValueStatements, type Table } from './model/tables.js';
 import { extractCustomer, inferRoles, readParties, type Customer, type Party, type PartyRegions } from './parties.js';
 import { normalizeAligned, prepare, type PreparedText, type Sentence } from './text.js';
 
@@ -30,6 +30,8 @@ export interface ContractFacts {
 export interface FactOptions {
   /** Our own company names: the customer is the other party. */
   ownCompanies?: readonly string[];
+  /** Notes that strike a model-form option out (contract.yaml `struckOptionMarkers`). */
+  struckOptionMarkers?: readonly RegExp[];
 }
 
 /** Words that introduce the contract's total; the first amount right after one is the value. */
@@ -93,16 +95,21 @@ export function findRegions(text: PreparedText): PartyRegions {
 
 export function gatherFacts(original: string, options: FactOptions = {}): ContractFacts {
   const text = prepare(original);
-  const optionLists = findOptionLists(text.norm);
+  const optionLists = findOptionLists(text.norm, options.struckOptionMarkers);
   // Options not chosen, and lists whose choice is left blank (with the sentence that leads into
   // them), are not agreed terms.
   const notAgreed = [...unchosenRanges(optionLists), ...blankChoiceRanges(optionLists, text.norm)];
   if (notAgreed.length) text.sentences = withoutRanges(text.sentences, notAgreed, text.norm);
   const tables = findTables(text.norm);
   markUnfilled(text, tables);
-  const statements: Sentence[] = tables.flatMap((t) =>
-    t.statements.map((st) => ({ index: -1, clause: clauseAt(text, st.start), start: st.start, end: st.end, text: st.text, restated: true as const })),
-  );
+  const statements: Sentence[] = [...tables.flatMap((t) => t.statements), ...keyValueStatements(text.norm)].map((st) => ({
+    index: -1,
+    clause: clauseAt(text, st.start),
+    start: st.start,
+    end: st.end,
+    text: st.text,
+    restated: true as const,
+  }));
   const regions = findRegions(text);
   const reading = readParties(text.norm, regions);
   inferRoles(text.norm, reading.parties);

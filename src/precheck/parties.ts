@@ -47,9 +47,13 @@ const SPACED_LABEL = LABEL.split('|')
   .map((l) => (l.length === 2 ? `${l[0]}[ \\t]*${l[1]}` : l))
   .join('|');
 
-/** `甲方（采购方）：…` at the start of a line or of a column (after a wide gap). */
+/**
+ * A declaration line: a label and a colon at the start of a line or of a column (after a wide gap),
+ * however the form dresses the label — a qualifier (`甲方（采购方）：`), an addressee (`致（客户）：`), a
+ * signing word (`客户确认（盖章）：`), an English gloss in a bilingual contract (`The Seller 卖方：`).
+ */
 const LABELLED = new RegExp(
-  `(?:^|[ \\t]{2,}|\\t|\\|)[ \\t]*(${SPACED_LABEL})[ \\t]*(?:[(]([^)\\n]{0,12})[)])?[ \\t]*(?:名称|全称)?[ \\t]*[:：]([^\\n]*)`,
+  `(?:^|[ \\t]{2,}|\\t|\\|)[ \\t]*(?:[A-Za-z][A-Za-z .'/&-]{0,30}?[ \\t]*)?(?:致|敬致)?[ \\t]*[(]?(${SPACED_LABEL})[)]?[ \\t]*(?:确认|签收|签署|签字|签章|盖章)?[ \\t]*(?:[(]([^)\\n]{0,12})[)])?[ \\t]*(?:名称|全称)?[ \\t]*[:：]([^\\n]*)`,
   'gmu',
 );
 
@@ -75,9 +79,14 @@ const PLACEHOLDER = /_{2,}|X{2,}|x{3,}|×{2,}|＿|…|某某|某公司|[\[【][^
 
 const NOT_A_NAME = /^(盖章|签字|签章|签名|公章|授权代表|法定代表人|委托代理人|代理人|日期|住所|地址|电话|传真|开户|账号|帐号|税号|邮编|联系人)/u;
 
+/** A Chinese organisation name after its English one (`Harbour Fresh Logistics Limited 港湾鲜运物流有限公司`). */
+const CHINESE_NAME_AFTER_LATIN = /[A-Za-z][^\p{Script=Han}]*\s([\p{Script=Han}()]{2,40}(?:有限责任公司|股份有限公司|有限公司|公司|集团|研究院|医院|大学|中心))$/u;
+
 function cleanName(raw: string): string {
   // A wide gap separates columns (`甲方（盖章）：A公司    乙方（盖章）：B公司`).
   const firstColumn = raw.split(/\s{2,}|\t|\|/)[0] ?? '';
+  const bilingual = CHINESE_NAME_AFTER_LATIN.exec(firstColumn.trim());
+  if (bilingual) return bilingual[1]!;
   return firstColumn
     .replace(/[(][^)]*(章|印|签|全称)[^)]*[)]/g, '')
     .replace(/[，,。；;]+$/, '')
