@@ -194,3 +194,32 @@ describe('line items: digits glued to letters are a model code', () => {
     expect(await found(`${HEAD}一、乙方供应传感器 1,200 只，单价 10 元，总价 5,000 元。`)).toContain('amount.mismatch');
   });
 });
+
+describe('probes of the second round: each class with a positive and a negative', () => {
+  const UNITS = '使用单位（甲方）：大连星海港口物流有限公司\n供应单位（乙方）：合肥蓝途信息技术有限公司\n';
+  it('单位 labels (使用单位 / 供应单位, 甲方单位名称) name the parties; blank ones do not', async () => {
+    expect(await found(`${UNITS}一、乙方供应网关 2 台，总价 6,000 元。`)).not.toContain('parties.missing');
+    expect(await found('甲方单位名称：大连星海港口物流有限公司\n乙方单位名称：合肥蓝途信息技术有限公司\n一、网关 2 台，总价 6,000 元。')).not.toContain('parties.missing');
+    expect(await found('使用单位（甲方）：＿＿＿＿＿＿\n供应单位（乙方）：合肥蓝途信息技术有限公司\n一、网关 2 台，总价 6,000 元。')).toContain('parties.missing');
+  });
+  it('paying after the accounts are reconciled is credit; reconciling a prepayment is not', async () => {
+    expect(await found(`${HEAD}二、双方每月核对账单，核对无误后二十日内甲方付款。`)).toContain('payment.credit-required');
+    expect(await found(`${HEAD}二、甲方于下单时付清全款，双方每月核对账单。`)).not.toContain('payment.credit-required');
+  });
+  it('renewal by silence with any verb of continuing, in one sentence', async () => {
+    expect(await found(`${HEAD}五、服务期到期时甲乙双方均没有书面表示终止的，本合同按原条款继续执行一年。`)).toContain('auto-renewal');
+    expect(await found(`${HEAD}五、服务期到期时双方未续签的，本合同终止，已发生的付款义务继续履行。`)).not.toContain('auto-renewal');
+  });
+  it('a fee named before it is paid to the other side’s person; the same fee to the company is none', async () => {
+    expect(await found(`${HEAD}六、乙方以 2% 的货款作为推介费，另行支付给甲方仓储部主任。`)).toContain('kickback');
+    expect(await found(`${HEAD}六、乙方以 2% 的货款作为推介费，支付给甲方，甲方开具发票并入账。`)).not.toContain('kickback');
+  });
+  it('the whole liability for the losses, named after them; a capped liability is not', async () => {
+    expect(await found(`${HEAD}七、产品缺陷给甲方造成的损害，由乙方负全部责任。`)).toContain('liability.unlimited');
+    expect(await found(`${HEAD}七、产品缺陷给甲方造成的损害，由乙方负全部责任，但累计不超过合同总价。`)).not.toContain('liability.unlimited');
+  });
+  it('a vague time for sending the goods; a dated one is fine', async () => {
+    expect(await found(`${HEAD}三、乙方接到通知后从速配送。`)).toContain('vague-term');
+    expect(await found(`${HEAD}三、乙方接到通知后三日内配送至甲方仓库。`)).not.toContain('vague-term');
+  });
+});
