@@ -52,8 +52,10 @@ const SPACED_LABEL = LABEL.split('|')
  * however the form dresses the label — a qualifier (`甲方（采购方）：`), an addressee (`致（客户）：`), a
  * signing word (`客户确认（盖章）：`), an English gloss in a bilingual contract (`The Seller 卖方：`).
  */
+// Each run of spaces is matched by one quantifier only: chained `[ \t]*` would backtrack over the
+// wide column gaps of signature blocks (quadratic on a long contract).
 const LABELLED = new RegExp(
-  `(?:^|[ \\t]{2,}|\\t|\\|)[ \\t]*(?:[A-Za-z][A-Za-z .'/&-]{0,30}?[ \\t]*)?(?:致|敬致)?[ \\t]*[(]?(${SPACED_LABEL})[)]?[ \\t]*(?:确认|签收|签署|签字|签章|盖章)?[ \\t]*(?:[(]([^)\\n]{0,12})[)])?[ \\t]*(?:单位)?(?:名称|全称)?[ \\t]*[:：]([^\\n]*)`,
+  `(?:^[ \\t]*|[ \\t]{2,}|\\t[ \\t]*|\\|[ \\t]*)(?:[A-Za-z][A-Za-z .'/&-]{0,30}?[ \\t]*)?(?:(?:致|敬致)[ \\t]*)?[(]?(${SPACED_LABEL})[)]?[ \\t]*(?:(?:确认|签收|签署|签字|签章|盖章)[ \\t]*)?(?:[(]([^)\\n]{0,12})[)][ \\t]*)?(?:单位)?(?:名称|全称)?[ \\t]*[:：]([^\\n]*)`,
   'gmu',
 );
 

@@ -223,3 +223,13 @@ describe('probes of the second round: each class with a positive and a negative'
     expect(await found(`${HEAD}三、乙方接到通知后三日内配送至甲方仓库。`)).not.toContain('vague-term');
   });
 });
+
+describe('kickback: the person must be who receives the money', () => {
+  it('given to the person, or to a pronoun for them', async () => {
+    expect(await found(`${HEAD}六、为答谢甲方仓储部主管的协助，乙方每季度向其发放价值 2,000 元的加油卡，该费用另行列支。`)).toContain('kickback');
+  });
+  it('a person who only signs for the goods receives nothing; a commission borne for one’s own staff is none', async () => {
+    expect(await found(`${HEAD}六、运费由乙方承担，货物经甲方仓储部主管签收后，甲方按总价的 100% 付款至乙方对公账户。`)).not.toContain('kickback');
+    expect(await found(`${HEAD}六、乙方业务人员的佣金及差旅费由乙方自行承担。`)).not.toContain('kickback');
+  });
+});
