@@ -6,6 +6,7 @@
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
 import { exitCodeFor, InputError } from './errors/input-error.js';
+import { errorSummary } from './log/errors.js';
 import { createLogger } from './log/logger.js';
 import { runConsole } from './platforms/console/console.js';
 import { createFeishuAdapter } from './platforms/feishu/index.js';
@@ -53,7 +54,7 @@ async function startPlatform(name: string, start: () => Promise<() => Promise<vo
     platforms.push(name);
   } catch (err) {
     failed.push(name);
-    log.error({ platform: name, err: (err as Error).message }, 'platform failed to start — check its credentials');
+    log.error({ platform: name, err: errorSummary(err) }, 'platform failed to start — check its credentials');
   }
 }
 
@@ -89,7 +90,7 @@ try {
   log.info({ port }, 'HTTP server listening (/healthz)');
 } catch (err) {
   if (platforms.some((p) => p.includes('http') || p.includes('webhook'))) throw err;
-  log.warn({ port: config.PORT, err: (err as Error).message }, 'HTTP server not started; /healthz unavailable');
+  log.warn({ port: config.PORT, err: errorSummary(err) }, 'HTTP server not started; /healthz unavailable');
 }
 
 if (platforms.length && config.SCHEDULER_ENABLED) {
