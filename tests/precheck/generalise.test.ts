@@ -233,3 +233,19 @@ describe('kickback: the person must be who receives the money', () => {
     expect(await found(`${HEAD}六、乙方业务人员的佣金及差旅费由乙方自行承担。`)).not.toContain('kickback');
   });
 });
+
+describe('party labels, third round: more labels, glosses after the label, remarks after the name', () => {
+  const BODY = '\n一、供应网关 2 台，总价 6,000 元。';
+  it('订货单位 / 发包人 / `买方 Buyer：` / a person with a bracketed remark are parties', async () => {
+    for (const head of [
+      '订货单位：银川塞上冷链有限公司\n销货单位：合肥蓝途信息技术有限公司',
+      '发包人：银川塞上冷链有限公司\n承包人：合肥蓝途信息技术有限公司',
+      '买方 Purchaser：银川塞上冷链有限公司\n卖方 Vendor：合肥蓝途信息技术有限公司',
+      '甲方：银川塞上冷链有限公司\n乙方：马文华（个人独资，身份证号 640104199002023456）',
+    ]) expect(await found(head + BODY), head).not.toContain('parties.missing');
+  });
+  it('the same labels with a seal placeholder or nothing are blanks', async () => {
+    expect(await found(`订货单位：（公章）\n销货单位：合肥蓝途信息技术有限公司${BODY}`)).toContain('parties.missing');
+    expect(await found(`发包人：\n承包人：合肥蓝途信息技术有限公司${BODY}`)).toContain('parties.missing');
+  });
+});
