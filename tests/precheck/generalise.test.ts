@@ -249,3 +249,12 @@ describe('party labels, third round: more labels, glosses after the label, remar
     expect(await found(`发包人：\n承包人：合肥蓝途信息技术有限公司${BODY}`)).toContain('parties.missing');
   });
 });
+
+describe('credit: an invoice event with words between the verb and 发票', () => {
+  it('paying after receiving the seller’s VAT invoice is credit', async () => {
+    expect(await found(`${HEAD}三、甲方收到乙方开具的全额增值税专用发票后四十五日内付款。`)).toContain('payment.credit-required');
+  });
+  it('issuing the invoice after a prepayment is not', async () => {
+    expect(await found(`${HEAD}三、甲方于签约当日付清全款，乙方收款后开具增值税专用发票。`)).not.toContain('payment.credit-required');
+  });
+});
