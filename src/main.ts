@@ -12,6 +12,7 @@ import { runConsole } from './platforms/console/console.js';
 import { createFeishuAdapter } from './platforms/feishu/index.js';
 import { createSlackAdapter } from './platforms/slack/index.js';
 import { HttpServer } from './server/http.js';
+import { createAdminHandler } from './admin/index.js';
 
 /** Bad configuration or a broken policy file: the message names what to fix; exit 2 as the CLI does. */
 function exitOnBadInput(err: unknown): never {
@@ -44,6 +45,8 @@ const server = new HttpServer(() => ({
   chunks: knowledge.status.chunks,
   indexedAt: knowledge.status.builtAt,
 }));
+
+server.mountPrefix('/admin', createAdminHandler(app));
 
 const missing: string[] = [];
 const failed: string[] = [];

@@ -13,6 +13,8 @@ import { nextFireTimes, previewDigest } from '../schedule/cli.js';
 import { openDatabase } from '../storage/db.js';
 import { detectScript } from '../text/script.js';
 import { existsSync } from 'node:fs';
+import { storeDocumentSource } from '../documents/source.js';
+import { SqliteDocumentStore } from '../documents/store.js';
 import { exitCodeFor } from '../errors/input-error.js';
 import { parseCommandArgs, parseK, requireQuestion, UsageError } from './args.js';
 
@@ -31,15 +33,24 @@ const USAGE = `usage: cli <command> [options]
   precheck <file> [--json]
   credit <file.json> [--json]
   schedule next [--json]
-  digest preview --channel <id> [--json]`;
+  digest preview --channel <id> [--json]
+  kb add <file> | kb list | kb remove <docId>  [--json]`;
+
+/** Documents added from chat, the CLI or a sync live in the real database; read-only commands index them too. */
+function addedDocuments(config: AppConfig): SqliteDocumentStore | undefined {
+  const file = path.join(config.DATA_DIR, 'assistant.db');
+  return existsSync(file) ? new SqliteDocumentStore(openDatabase(file)) : undefined;
+}
 
 async function openKnowledge(config: AppConfig, rebuild = false): Promise<KnowledgeService> {
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+  const store = addedDocuments(config);
   const service = await KnowledgeService.open({
     knowledgeDir: path.resolve(config.KNOWLEDGE_DIR),
     dataDir: path.resolve(config.DATA_DIR),
     embeddings: createEmbeddings(config),
     log,
+    extraDocuments: store ? storeDocumentSource(store, log) : undefined,
   });
   if (rebuild && !service.status.rebuilt) await service.reload(true);
   return service;
@@ -97,7 +108,7 @@ function printable(s: string): string {
 /** A throwaway app (in-memory database) for commands that read but must not record anything. */
 async function openApp(config: AppConfig) {
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
-  return createApp(config, log, { dbFile: ':memory:' });
+  return createApp(config, log, { dbFile: ':memory:', documentStore: addedDocuments(config) });
 }
 
 commands.ask = async (argv, io, config) => {

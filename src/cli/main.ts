@@ -2,7 +2,10 @@
  * `npm run -s cli -- <command>`. With --json, stdout carries nothing but the JSON.
  * Bad input: one line on stderr and exit code 2.
  */
-import { runCli } from './commands.js';
+import { kbCli } from './kb.js';
+import { registerCliCommand, runCli } from './commands.js';
+
+registerCliCommand('kb', kbCli);
 
 process.exitCode = await runCli(process.argv.slice(2), {
   out: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),

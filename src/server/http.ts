@@ -9,6 +9,7 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
  */
 export class HttpServer {
   private readonly routes = new Map<string, RequestHandler>();
+  private readonly prefixes: { prefix: string; handler: RequestHandler }[] = [];
   private readonly server: http.Server;
 
   constructor(private readonly health: () => Record<string, unknown> = () => ({ ok: true })) {
@@ -20,6 +21,11 @@ export class HttpServer {
   /** Exact path match (query string ignored). */
   mount(path: string, handler: RequestHandler): void {
     this.routes.set(path, handler);
+  }
+
+  /** Everything at or below `prefix` (`/admin`, `/admin/…`) goes to one handler, e.g. a web app with its own router. */
+  mountPrefix(prefix: string, handler: RequestHandler): void {
+    this.prefixes.push({ prefix: prefix.replace(/\/$/, ''), handler });
   }
 
   get nodeServer(): http.Server {
@@ -46,7 +52,8 @@ export class HttpServer {
         res.end(JSON.stringify(this.health()));
         return;
       }
-      const handler = this.routes.get(path);
+      const handler =
+        this.routes.get(path) ?? this.prefixes.find((p) => path === p.prefix || path.startsWith(`${p.prefix}/`))?.handler;
       if (!handler) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: 'not found' }));
