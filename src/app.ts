@@ -16,6 +16,7 @@ import { createPrecheckAudit, createPrechecker, createPrecheckCommand, type Prec
 import { createLlmReview } from './precheck/llm-review.js';
 import { createLlmSummariser } from './schedule/llm-summary.js';
 import { openDatabase, type Db } from './storage/db.js';
+import type { BotMetrics } from './ops/metrics.js';
 
 export interface App {
   config: AppConfig;
@@ -37,6 +38,10 @@ export interface AppOptions {
   dbFile?: string;
   /** Time source (ms) for the core, the answerer and the scheduler; tests move it by hand. */
   now?: () => number;
+  /** Counts questions and pre-checks (the bot process; the CLI leaves it out). */
+  metrics?: BotMetrics;
+  /** Steps of an index build, for a progress line on the terminal. */
+  onIndexProgress?: (step: string) => void;
 }
 
 /**
@@ -51,8 +56,10 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
     dataDir: path.resolve(config.DATA_DIR),
     embeddings: createEmbeddings(config),
     log,
+    onProgress: options.onIndexProgress,
   });
   const answerer = createAnswerer({ retriever: knowledge, config, log, now: options.now });
+  options.metrics?.instrumentAnswerer(answerer);
   answerer.warm(knowledge.retriever.chunks);
 
   const analytics = new AnalyticsStore(db, config.ANALYTICS_SALT);
@@ -68,13 +75,14 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
   for (const action of credit.actions) core.registerAction(action);
 
   const chatModel = config.llmEnabled ? createChatModel(config) : undefined;
-  const prechecker = createPrechecker({
+  const uncountedPrechecker = createPrechecker({
     rulesPath: path.join(config.KNOWLEDGE_DIR, 'rules', 'contract.yaml'),
     citer: (topic) => knowledge.cite(topic),
     creditLookup: credit.workflow,
     llmReview: chatModel ? createLlmReview(chatModel, config.PROMPTS_DIR) : undefined,
     llmTimeoutMs: config.LLM_TIMEOUT_MS,
   });
+  const prechecker = options.metrics ? options.metrics.instrumentPrechecker(uncountedPrechecker) : uncountedPrechecker;
   core.registerCommand(
     createPrecheckCommand({
       prechecker,

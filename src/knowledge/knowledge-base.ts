@@ -46,6 +46,8 @@ export interface KnowledgeBaseOptions {
   log?: Logger;
   /** Force a rebuild even when the stored index matches. */
   rebuild?: boolean;
+  /** Told each step of a (re)build, so a person waiting at a terminal sees it move. */
+  onProgress?: (step: string) => void;
 }
 
 export interface KnowledgeBase {
@@ -101,13 +103,18 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<
   }
 
   const started = performance.now();
+  const progress = options.onProgress ?? (() => {});
+  progress('reading the handbook');
   const rules = loadCleaningRules(path.join(options.knowledgeDir, 'cleaning.yaml'));
   const { documents, skipped } = await ingestFolder(path.join(options.knowledgeDir, 'handbook'), rules);
   for (const s of skipped) options.log?.warn({ file: s.file, reason: s.reason }, 'handbook file skipped');
   const chunks = documents.flatMap((d) => d.chunks);
+  progress(`embedding ${chunks.length} passages from ${documents.length} documents`);
   const vectorList = chunks.length ? await embeddings.embedDocuments(chunks.map((c) => c.normText)) : [];
   const vectors = vectorList.length ? VectorIndex.build(vectorList) : null;
+  progress('matching English dictionary words');
   const lexicon = handbookLexicon(chunks, options.log);
+  progress('writing the index');
   const buildMs = Math.round(performance.now() - started);
   const manifest: Manifest = {
     format: INDEX_FORMAT,

@@ -11,7 +11,7 @@ import { loadKnowledgeBase, type KnowledgeBase, type KnowledgeStatus } from './k
 export class KnowledgeService implements Retriever {
   private constructor(
     private current: KnowledgeBase,
-    private readonly options: { knowledgeDir: string; dataDir: string; embeddings?: EmbeddingsProvider; retrieval?: HybridOptions; log?: Logger },
+    private readonly options: { knowledgeDir: string; dataDir: string; embeddings?: EmbeddingsProvider; retrieval?: HybridOptions; log?: Logger; onProgress?: (step: string) => void },
   ) {}
 
   static async open(options: KnowledgeService['options']): Promise<KnowledgeService> {
