@@ -24,6 +24,13 @@ import type {
 
 export const MAX_QUESTION_CHARS = 2000;
 
+/**
+ * One slash command that reaches every other: `/compliance ask …`, `/compliance remind list`.
+ * Chat platforms share one command namespace between apps (and Slack reserves `/remind` for
+ * itself), so the family name is the only command guaranteed to be ours everywhere.
+ */
+export const COMMAND_FAMILY = 'compliance';
+
 export interface BotCoreDeps {
   answerer: Answerer;
   analytics: AnalyticsStore;
@@ -56,7 +63,20 @@ export class BotCore {
       name: 'help',
       summary: '列出所有命令 · List what the bot can do',
       usage: '/help',
-      handle: async (args) => helpReply(this.listCommands(), detectScript(args || '帮助')),
+      handle: async (args, ctx) => {
+        const script = detectScript(args || '帮助');
+        const reply = helpReply(this.listCommands(), script);
+        if (ctx.origin.platform === 'slack') {
+          reply.blocks.push({
+            type: 'context',
+            text:
+              script === 'en'
+                ? `In Slack every command is also /${COMMAND_FAMILY} <command>, e.g. /${COMMAND_FAMILY} remind list (Slack keeps /remind for itself).`
+                : `在 Slack 里每个命令也可以写成 /${COMMAND_FAMILY} <命令>，例如 /${COMMAND_FAMILY} remind list（/remind 是 Slack 自带命令）。`,
+          });
+        }
+        return reply;
+      },
     });
     this.registerAction({ id: 'feedback', handle: (a) => this.feedback(a) });
     this.registerAction({ id: 'share', handle: (a) => this.share(a) });
@@ -144,7 +164,17 @@ export class BotCore {
     origin: Origin,
     files: IncomingMessage['files'],
   ): Promise<Reply> {
-    const name = rawName.toLowerCase();
+    let name = rawName.toLowerCase();
+    if (name === COMMAND_FAMILY) {
+      // `/compliance <command> …` runs that command; `/compliance` alone is help, and anything
+      // else after it (`/compliance 可以给客户回扣吗`) is a question.
+      const sub = /^([A-Za-z][\w-]*)(?:\s+([\s\S]*))?$/.exec(args.trim());
+      if (!args.trim()) name = 'help';
+      else if (sub && this.hasCommand(sub[1]!) && sub[1]!.toLowerCase() !== COMMAND_FAMILY) {
+        name = sub[1]!.toLowerCase();
+        args = (sub[2] ?? '').trim();
+      } else name = 'ask';
+    }
     const def = this.commands.get(name);
     if (!def) {
       return textReply(`未知命令 /${name}。发送 /help 查看可用命令。Unknown command /${name} — try /help.`);
