@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app.js';
-import type { Origin, Reply } from '../src/bot/types.js';
+import type { Origin, Reply } from '../src/core/types.js';
 import { ConfigError, loadConfig } from '../src/config/config.js';
 import { log } from '../src/log/logger.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CommandContext, IncomingFile } from '../src/bot/types.js';
+import type { CommandContext, IncomingFile } from '../src/core/types.js';
 import type { ApprovedCreditLine, CreditLineLookup } from '../src/credit/lookup.js';
 import type { HandbookCitation } from '../src/retrieval/types.js';
 import { openDatabase } from '../src/storage/db.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKnowledgeBase, type KnowledgeBase } from '../src/knowledge/knowledge-base.js';
-import { evaluate, hitMatches, readJsonl } from '../src/eval/retrieval-eval.js';
+import { evaluate, hitMatches, readJsonl } from '../bench/retrieval-eval.js';
 import { HashedNgramEmbeddings } from '../src/retrieval/embeddings.js';
 import { runCli } from '../src/cli/commands.js';
 

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { applyMigrations, type Db } from '../storage/db.js';
-import type { Platform, Reply } from '../bot/types.js';
+import type { Platform, Reply } from '../core/types.js';
 
 export interface QuestionRecord {
   platform: Platform;

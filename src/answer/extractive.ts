@@ -1,5 +1,5 @@
 import { toSimplified } from '../text/script.js';
-import type { Citation } from '../bot/types.js';
+import type { Citation } from '../retrieval/types.js';
 import type { Chunk, SearchHit } from '../retrieval/types.js';
 import { toScript, type Script } from '../text/script.js';
 import { answerIntro } from './messages.js';

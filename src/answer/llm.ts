@@ -1,6 +1,6 @@
 import { ChatOpenAI } from '@langchain/openai';
 import { HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
-import type { Citation } from '../bot/types.js';
+import type { Citation } from '../retrieval/types.js';
 import type { SearchHit } from '../retrieval/types.js';
 import { toScript, type Script } from '../text/script.js';
 import { bestSentence, citationFor } from './extractive.js';

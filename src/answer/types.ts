@@ -1,4 +1,4 @@
-import type { Citation } from '../bot/types.js';
+import type { Citation } from '../retrieval/types.js';
 
 export interface AskResult {
   answered: boolean;

@@ -8,7 +8,7 @@ import { createApp } from '../app.js';
 import { creditFileToJson } from '../credit/index.js';
 import { PrecheckInputError, precheckFileToJson } from '../precheck/index.js';
 import { renderText } from '../platforms/console/render.js';
-import { answerReply } from '../bot/replies.js';
+import { answerReply } from '../core/replies.js';
 import { nextFireTimes, previewDigest } from '../schedule/cli.js';
 import { openDatabase } from '../storage/db.js';
 import { detectScript } from '../text/script.js';

@@ -5,7 +5,7 @@ import type {
   FormResult,
   Origin,
   Reply,
-} from '../bot/types.js';
+} from '../core/types.js';
 import { validateApplication } from './application.js';
 import {
   APPROVE_ACTION_ID,

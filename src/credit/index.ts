@@ -1,4 +1,4 @@
-import type { ActionDefinition, CommandDefinition, FormDefinition } from '../bot/types.js';
+import type { ActionDefinition, CommandDefinition, FormDefinition } from '../core/types.js';
 import type { AppConfig } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import type { Db } from '../storage/db.js';

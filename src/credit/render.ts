@@ -1,4 +1,4 @@
-import type { FormField, FormSpec, Reply, ReplyBlock } from '../bot/types.js';
+import type { FormField, FormSpec, Reply, ReplyBlock } from '../core/types.js';
 import {
   APPLICATION_FIELDS,
   BOOLEAN_FIELDS,

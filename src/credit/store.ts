@@ -1,4 +1,4 @@
-import type { Platform } from '../bot/types.js';
+import type { Platform } from '../core/types.js';
 import { applyMigrations, type Db } from '../storage/db.js';
 import type { CreditApplication } from './application.js';
 import type { ApprovedCreditLine } from './lookup.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ActionResult, ChatPort, Origin, Platform, PostTarget, Reply } from '../bot/types.js';
+import type { ActionResult, ChatPort, Origin, Platform, PostTarget, Reply } from '../core/types.js';
 import { hasId, type AppConfig } from '../config/config.js';
 import { log as defaultLog, type Logger } from '../log/logger.js';
 import type { Db } from '../storage/db.js';

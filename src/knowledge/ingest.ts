@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Chunk } from '../retrieval/types.js';
-import { toSimplified } from '../text/script.js';
+import { normalise } from '../text/normalise.js';
 import { chunkText, DEFAULT_CHUNKING, sectionLabel, type ChunkingOptions } from './chunker.js';
 import { cleanDocument, type CleaningRules } from './cleaning.js';
 import { extractText, isSupportedDocument } from './loaders.js';
@@ -90,9 +90,4 @@ export function ingestText(
     };
   });
   return { docId, title, file, cleanText: body, chunks };
-}
-
-/** Index form: Simplified script, no whitespace, full-width ASCII folded, lower case. */
-export function normalise(text: string): string {
-  return toSimplified(text.normalize('NFKC')).replace(/\s+/gu, '').toLowerCase();
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Platform } from '../bot/types.js';
+import type { Platform } from '../core/types.js';
 import { applyMigrations, type Db } from '../storage/db.js';
 import type { PrecheckResult, Verdict } from './types.js';
 

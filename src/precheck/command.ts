@@ -1,4 +1,4 @@
-import type { CommandContext, CommandDefinition, Reply } from '../bot/types.js';
+import type { CommandContext, CommandDefinition, Reply } from '../core/types.js';
 import { log } from '../log/logger.js';
 import { detectScript } from '../text/script.js';
 import type { PrecheckAudit, PrecheckSource } from './audit.js';

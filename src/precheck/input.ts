@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { IncomingFile } from '../bot/types.js';
+import type { IncomingFile } from '../core/types.js';
 import {
   extractText,
   isSupportedDocument,

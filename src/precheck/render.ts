@@ -1,4 +1,4 @@
-import type { Reply, ReplyBlock } from '../bot/types.js';
+import type { Reply, ReplyBlock } from '../core/types.js';
 import { toTraditional } from '../text/script.js';
 import type { Finding, PrecheckResult, Severity, Verdict } from './types.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { loadDataFile } from '../knowledge/data-file.js';
-import { normalise } from '../knowledge/ingest.js';
+import { normalise } from '../text/normalise.js';
 import type { EnglishLexicon } from './english-lexicon.js';
 import { registerDomainWords } from './tokenize.js';
 

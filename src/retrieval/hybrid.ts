@@ -1,4 +1,4 @@
-import { normalise } from '../knowledge/ingest.js';
+import { normalise } from '../text/normalise.js';
 import { Bm25Index } from './bm25.js';
 import type { EmbeddingsProvider } from './embeddings.js';
 import { englishNouns } from './english-lexicon.js';

@@ -40,6 +40,15 @@ export interface Retriever {
   search(query: string, options?: SearchOptions): Promise<SearchResult>;
 }
 
+/** A numbered handbook citation under an answer: `[n]` in the text points here. */
+export interface Citation {
+  n: number;
+  docId: string;
+  title: string;
+  section: string;
+  quote: string;
+}
+
 /** A handbook passage that supports a finding, for citations outside Q&A (pre-check, digests). */
 export interface HandbookCitation {
   docId: string;

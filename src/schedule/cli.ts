@@ -1,4 +1,4 @@
-import type { Platform } from '../bot/types.js';
+import type { Platform } from '../core/types.js';
 import { shortLesson } from './render.js';
 import { nextFire } from './cron.js';
 import { digestSettingsFor } from './commands.js';

@@ -1,4 +1,4 @@
-import type { CommandContext, CommandDefinition, Origin, Reply, ReplyBlock } from '../bot/types.js';
+import type { CommandContext, CommandDefinition, Origin, Reply, ReplyBlock } from '../core/types.js';
 import { hasId, type AppConfig } from '../config/config.js';
 import { log } from '../log/logger.js';
 import { nextFire } from './cron.js';

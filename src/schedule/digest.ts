@@ -1,4 +1,4 @@
-import type { PostTarget, Reply } from '../bot/types.js';
+import type { PostTarget, Reply } from '../core/types.js';
 import { filterCases } from './cases.js';
 import { renderDigest, type RenderDeps } from './render.js';
 import type { ScheduleStore } from './store.js';

@@ -1,4 +1,4 @@
-import type { Platform } from '../bot/types.js';
+import type { Platform } from '../core/types.js';
 import { cronProblem, shortestGapMs } from './cron.js';
 import { CHAT_ID_PREFIX } from './reminders.js';
 import type { ScheduleStore, StoredReminder } from './store.js';

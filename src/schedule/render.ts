@@ -1,5 +1,5 @@
-import type { Citation, Reply, ReplyBlock } from '../bot/types.js';
-import type { HandbookCitation, HandbookCiter } from '../retrieval/types.js';
+import type { Reply, ReplyBlock } from '../core/types.js';
+import type { Citation, HandbookCitation, HandbookCiter } from '../retrieval/types.js';
 import { log } from '../log/logger.js';
 import type { CaseStudy, Schedule } from './types.js';
 

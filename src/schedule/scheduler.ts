@@ -1,4 +1,4 @@
-import type { PostTarget, Reply } from '../bot/types.js';
+import type { PostTarget, Reply } from '../core/types.js';
 import { log as defaultLog, type Logger } from '../log/logger.js';
 import { latestFireAtOrBefore, nextFire } from './cron.js';
 import { DigestService } from './digest.js';

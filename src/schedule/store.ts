@@ -1,5 +1,5 @@
 import { applyMigrations, type Db } from '../storage/db.js';
-import type { Platform } from '../bot/types.js';
+import type { Platform } from '../core/types.js';
 
 /**
  * Everything the scheduler must remember across restarts: one row per (schedule, fire time),

@@ -1,4 +1,4 @@
-import type { Platform } from '../bot/types.js';
+import type { Platform } from '../core/types.js';
 
 /** Platforms a schedule may post to from YAML; chat-created reminders keep their origin's platform. */
 export const SCHEDULE_PLATFORMS = ['slack', 'feishu'] as const;

@@ -1,7 +1,7 @@
 import { AnalyticsStore } from '../../src/analytics/store.js';
 import type { Answerer, AskResult } from '../../src/answer/types.js';
-import { BotCore } from '../../src/bot/core.js';
-import { EventDeduper } from '../../src/bot/dedupe.js';
+import { BotCore } from '../../src/core/core.js';
+import { EventDeduper } from '../../src/core/dedupe.js';
 import { log } from '../../src/log/logger.js';
 import { openDatabase, type Db } from '../../src/storage/db.js';
 

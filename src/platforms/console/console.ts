@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { BotCore } from '../../bot/core.js';
-import type { Reply } from '../../bot/types.js';
+import type { BotCore } from '../../core/core.js';
+import type { Reply } from '../../core/types.js';
 import { renderText } from './render.js';
 
 export interface ConsoleOptions {

@@ -1,4 +1,4 @@
-import type { Reply } from '../../bot/types.js';
+import type { Reply } from '../../core/types.js';
 
 /** A reply as terminal text: the local console and the CLI show the same thing a chat user would. */
 export function renderText(reply: Reply): string {

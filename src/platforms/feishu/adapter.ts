@@ -1,7 +1,7 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
-import type { BotCore } from '../../bot/core.js';
-import type { ActionResult, ChatPort, IncomingFile, Origin, PostTarget, Reply } from '../../bot/types.js';
+import type { BotCore } from '../../core/core.js';
+import type { ActionResult, ChatPort, IncomingFile, Origin, PostTarget, Reply } from '../../core/types.js';
 import type { AppConfig } from '../../config/config.js';
 import type { HttpServer } from '../../server/http.js';
 import { FeishuApi, FileTooLargeError, resolveDomain, sdkLogger, type RetryPolicy } from './api.js';

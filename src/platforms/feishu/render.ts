@@ -1,4 +1,5 @@
-import type { Citation, FormField, FormSpec, Reply, ReplyAction, ReplyBlock } from '../../bot/types.js';
+import type { FormField, FormSpec, Reply, ReplyAction, ReplyBlock } from '../../core/types.js';
+import type { Citation } from '../../retrieval/types.js';
 
 /**
  * Reply → Feishu interactive cards (card JSON 2.0). Pure functions: no SDK, no I/O, so the

@@ -2,7 +2,7 @@ import type { IncomingMessage as HttpRequest, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { App, AuthorizationError, HTTPReceiver, type webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { errorSummary, type BotCore } from '../../bot/core.js';
+import { errorSummary, type BotCore } from '../../core/core.js';
 import type {
   ActionResult,
   ChatPort,
@@ -11,7 +11,7 @@ import type {
   Origin,
   PostTarget,
   Reply,
-} from '../../bot/types.js';
+} from '../../core/types.js';
 import type { AppConfig } from '../../config/config.js';
 import { HttpServer, readBodyWithin } from '../../server/http.js';
 import { downloadSlackFiles, MAX_FILE_BYTES, type FileDownloadResult, type SlackFileRef } from './files.js';

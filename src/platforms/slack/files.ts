@@ -1,4 +1,4 @@
-import type { IncomingFile } from '../../bot/types.js';
+import type { IncomingFile } from '../../core/types.js';
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 

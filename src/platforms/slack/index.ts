@@ -1,3 +1,2 @@
 export { createSlackAdapter, SLACK_EVENTS_PATH, PRECHECK_SHORTCUT, type SlackAdapter, type SlackAdapterOptions, type SlackConfig } from './adapter.js';
-export { benchSlackAck, type SlackAckBenchResult } from './bench.js';
 export { renderReply, type SlackMessage } from './render.js';

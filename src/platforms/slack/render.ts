@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { FormField, FormSpec, Reply, ReplyAction, ReplyBlock } from '../../bot/types.js';
+import type { FormField, FormSpec, Reply, ReplyAction, ReplyBlock } from '../../core/types.js';
 
 type KnownBlock = types.KnownBlock;
 type ModalView = types.ModalView;
