@@ -14,6 +14,20 @@ const queries = [
 ].map((q) => q.q);
 const f = (x: number) => x.toFixed(x < 10 ? 2 : 0);
 
+// ---- Start-up of the compiled code (`npm run bench -- --startup` runs only this) ----
+{
+  const { benchStartup } = await import('./startup.js');
+  const r = await benchStartup();
+  console.log(`## Start-up (median of ${r.runs} runs; handbook index already built)\n`);
+  console.log('| what | compiled (dist/) | from sources (tsx) | ratio |');
+  console.log('|---|---|---|---|');
+  console.log(`| bot ready, Slack HTTP mode (node dist/main.js) | ${f(r.botReadyMs.compiled)} ms | ${f(r.botReadyMs.tsx)} ms | ${(r.botReadyMs.tsx / r.botReadyMs.compiled).toFixed(2)}× |`);
+  console.log(`| bot ready through \`npm start\` | ${f(r.botReadyMs.npmStart)} ms | | |`);
+  console.log(`| one-shot \`precheck <contract> --json\` | ${f(r.precheckMs.compiled)} ms | ${f(r.precheckMs.tsx)} ms | ${(r.precheckMs.tsx / r.precheckMs.compiled).toFixed(2)}× |`);
+  console.log(`| \`precheck\` of an empty file rejected | ${f(r.emptyFileRejectedMs)} ms | | |\n`);
+  if (process.argv.includes('--startup')) process.exit(0);
+}
+
 console.log(`## Retrieval (${queries.length} queries × 3 rounds per scale)\n`);
 console.log('| corpus | chunks | build ms | query p50 ms | query p95 ms | MiniSearch build ms | MiniSearch p50 ms | MiniSearch p95 ms | p50 ratio (ours / MiniSearch) |');
 console.log('|---|---|---|---|---|---|---|---|---|');

@@ -42,6 +42,11 @@ export interface AppOptions {
   metrics?: BotMetrics;
   /** Steps of an index build, for a progress line on the terminal. */
   onIndexProgress?: (step: string) => void;
+  /**
+   * Prepare every passage for answering at start (default). One-shot CLI calls skip it: they
+   * answer at most one question, and the preparation costs more than that question.
+   */
+  warmAnswers?: boolean;
 }
 
 /**
@@ -60,7 +65,7 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
   });
   const answerer = createAnswerer({ retriever: knowledge, config, log, now: options.now });
   options.metrics?.instrumentAnswerer(answerer);
-  answerer.warm(knowledge.retriever.chunks);
+  if (options.warmAnswers !== false) answerer.warm(knowledge.retriever.chunks);
 
   const analytics = new AnalyticsStore(db, config.ANALYTICS_SALT);
   const dedupe = new EventDeduper(db);

@@ -11,6 +11,7 @@
 import path from 'node:path';
 import { ConfigError, incompletePlatforms, loadConfig, type AppConfig } from './config/config.js';
 import { createLogger } from './log/logger.js';
+import { staleBuildWarning } from './ops/build-freshness.js';
 
 const USAGE = 'usage: npm start [-- --console]';
 
@@ -18,6 +19,9 @@ function fail(lines: string[], code: number): never {
   process.stderr.write(`${lines.join('\n')}\n`);
   process.exit(code);
 }
+
+const stale = staleBuildWarning(import.meta.url);
+if (stale) process.stderr.write(`${stale}\n`);
 
 const args = process.argv.slice(2);
 const forceConsole = args.includes('--console');

@@ -1,5 +1,4 @@
-import { ChatOpenAI } from '@langchain/openai';
-import { HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
+import type { ChatOpenAI } from '@langchain/openai';
 import type { Citation } from '../retrieval/types.js';
 import type { SearchHit } from '../retrieval/types.js';
 import { toScript, type Script } from '../text/script.js';
@@ -16,9 +15,21 @@ export interface LlmSettings {
   LLM_TIMEOUT_MS?: number;
 }
 
+/**
+ * A chat message as a plain role/content pair. LangChain accepts these as they are, and building
+ * one needs no LangChain import — which keeps LangChain (~0.7 s to load) out of every process
+ * that never calls a model.
+ */
+export interface ChatMessage {
+  role: 'system' | 'user';
+  content: string;
+}
+export const systemMessage = (content: string): ChatMessage => ({ role: 'system', content });
+export const userMessage = (content: string): ChatMessage => ({ role: 'user', content });
+
 /** The slice of a LangChain chat model this module uses (lets tests swap the model if needed). */
 export interface ChatModel {
-  invoke(messages: BaseMessage[], options?: { signal?: AbortSignal }): Promise<{ content: unknown }>;
+  invoke(messages: ChatMessage[], options?: { signal?: AbortSignal }): Promise<{ content: unknown }>;
 }
 
 /** Why the LLM path gave up; the message becomes `fallbackReason`. */
@@ -29,8 +40,18 @@ export class LlmFailure extends Error {
   }
 }
 
+/** The model client is created on first use, so LangChain loads only when a model is called. */
 export function createChatModel(settings: LlmSettings): ChatModel {
-  return new ChatOpenAI({
+  let client: Promise<ChatOpenAI> | undefined;
+  const load = () => (client ??= import('@langchain/openai').then(({ ChatOpenAI }) => newChatOpenAI(ChatOpenAI, settings)));
+  return {
+    invoke: async (messages, options) =>
+      (await load()).invoke(messages.map((m) => [m.role === 'user' ? 'human' : 'system', m.content] as [string, string]), options),
+  };
+}
+
+function newChatOpenAI(ChatOpenAIClass: typeof ChatOpenAI, settings: LlmSettings): ChatOpenAI {
+  return new ChatOpenAIClass({
     model: settings.LLM_MODEL ?? 'gpt-4o-mini',
     // Keyless local servers (Ollama, llama.cpp) still need a non-empty key for the client.
     apiKey: settings.OPENAI_API_KEY ?? 'not-needed',
@@ -44,7 +65,7 @@ export function createChatModel(settings: LlmSettings): ChatModel {
 }
 
 /** Calls the model with a hard deadline; every failure becomes an LlmFailure with a short reason. */
-async function callModel(model: ChatModel, messages: BaseMessage[], timeoutMs: number): Promise<string> {
+async function callModel(model: ChatModel, messages: ChatMessage[], timeoutMs: number): Promise<string> {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -103,7 +124,7 @@ export async function condenseQuestion(
   timeoutMs: number,
 ): Promise<string> {
   const prompt = fillTemplate(templates.condense, { history: formatHistory(history), question });
-  const text = await callModel(model, [new HumanMessage(prompt)], timeoutMs);
+  const text = await callModel(model, [userMessage(prompt)], timeoutMs);
   const line = text.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
   // Strip labels/quotes some models add around the rewrite.
   return line.replace(/^(standalone question|question|问题)\s*[:：]\s*/i, '').replace(/^["“「']|["”」']$/g, '').trim() || question;
@@ -123,8 +144,8 @@ export async function llmAnswer(
 ): Promise<LlmAnswer> {
   const values = { question, passages: formatPassages(hits), language: languageName(script) };
   const messages = [
-    new SystemMessage(fillTemplate(templates.answerSystem, values)),
-    new HumanMessage(fillTemplate(templates.answerUser, values)),
+    systemMessage(fillTemplate(templates.answerSystem, values)),
+    userMessage(fillTemplate(templates.answerUser, values)),
   ];
   const raw = await callModel(model, messages, timeoutMs);
   if (/^\W*NOT_COVERED\b/.test(raw)) return { kind: 'not-covered' };
