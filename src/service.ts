@@ -8,6 +8,7 @@ import type { App } from './app.js';
 import type { AppConfig } from './config/config.js';
 import { cachedProbe, HealthChecks } from './ops/health.js';
 import type { BotMetrics } from './ops/metrics.js';
+import { channelIdProblem } from './schedule/reminders.js';
 import { HttpServer } from './server/http.js';
 
 export interface RunningService {
@@ -85,6 +86,7 @@ export async function startService(app: App, metrics: BotMetrics, log: Logger): 
     log.info({ schedules: app.scheduling.registry.all().length }, 'scheduler started');
   }
   health.add('scheduler', () => schedulerStatus(app, config, schedulerStarted));
+  warnAboutReminders(app, log);
 
   let port: number | null = null;
   try {
@@ -105,6 +107,20 @@ export async function startService(app: App, metrics: BotMetrics, log: Logger): 
       if (port !== null) await server.close();
     },
   };
+}
+
+/** Reminders that will not post: switched off, or aimed at something that is not a channel id. */
+function warnAboutReminders(app: App, log: Logger): void {
+  for (const s of app.scheduling.registry.disabled()) {
+    log.warn(
+      { schedule: s.id, platform: s.target.platform, channel: s.target.channel, line: s.line },
+      'reminder disabled (enabled: false in the reminders file) — set its real channel id and enable it',
+    );
+  }
+  for (const s of app.scheduling.registry.all()) {
+    const problem = s.source === 'yaml' ? channelIdProblem(s.target) : null;
+    if (problem) log.warn({ schedule: s.id, line: s.line }, `reminder target ${problem}; its posts will fail`);
+  }
 }
 
 /**

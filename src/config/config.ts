@@ -96,6 +96,8 @@ export const envSchema = z.object({
   // Scheduler
   SCHEDULER_ENABLED: boolWithDefault(true),
   SCHEDULE_GRACE_HOURS: intWithDefault(6, 0, 24 * 30),
+  /** The scheduled reminders; default KNOWLEDGE_DIR/reminders.yaml. A deployment can keep its own copy outside the repository. */
+  REMINDERS_FILE: optionalString,
   /** Channel admins allowed to add/remove reminders from chat, e.g. `slack:U1,feishu:ou_2`. Empty = ADMIN_IDS. */
   CHANNEL_ADMIN_IDS: idList,
 });

@@ -19,7 +19,7 @@ import type { CaseStudy, Clock, TimerPort } from './types.js';
  */
 export interface SchedulingOptions {
   db: Db;
-  config: Pick<AppConfig, 'KNOWLEDGE_DIR' | 'SCHEDULE_GRACE_HOURS' | 'CHANNEL_ADMIN_IDS' | 'ADMIN_IDS'>;
+  config: Pick<AppConfig, 'KNOWLEDGE_DIR' | 'SCHEDULE_GRACE_HOURS' | 'CHANNEL_ADMIN_IDS' | 'ADMIN_IDS'> & { REMINDERS_FILE?: string };
   post: PostFn;
   citer?: HandbookCiter;
   summarise?: Summariser;
@@ -31,7 +31,7 @@ export interface SchedulingOptions {
 export function createScheduling(o: SchedulingOptions) {
   const knowledge = o.config.KNOWLEDGE_DIR;
   let cases: CaseStudy[] = loadCases(path.join(knowledge, 'cases'), { handbookDir: path.join(knowledge, 'handbook') });
-  const yaml = loadReminders(path.join(knowledge, 'reminders.yaml'), { knownTags: [...new Set(cases.flatMap((c) => c.tags))] });
+  const yaml = loadReminders(o.config.REMINDERS_FILE ?? path.join(knowledge, 'reminders.yaml'), { knownTags: [...new Set(cases.flatMap((c) => c.tags))] });
   const store = new ScheduleStore(o.db);
   const registry = new ScheduleRegistry(yaml, store, o.clock);
   const renderDeps = { ...(o.citer ? { citer: o.citer } : {}), ...(o.summarise ? { summarise: o.summarise } : {}) };

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { log as silentLog } from '../../src/log/logger.js';
 import { createFeishuAdapter, type FeishuAdapter } from '../../src/platforms/feishu/index.js';
 import { HttpServer } from '../../src/server/http.js';
+import { enabledRemindersFile } from './reminders.js';
 import {
   eventEnvelope,
   FAKE_APP_ID,
@@ -67,6 +68,7 @@ export async function startFeishuApp(opts: { env?: Record<string, string>; now?:
     {
       DATA_DIR: dataDir,
       KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'),
+      REMINDERS_FILE: enabledRemindersFile(dataDir),
       PROMPTS_DIR: path.join(REPO_ROOT, 'prompts'),
       LOG_LEVEL: 'silent',
       // The fake open API only issues tokens to its own app id and secret.
