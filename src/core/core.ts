@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AnalyticsStore } from '../analytics/store.js';
 import type { Answerer } from '../answer/types.js';
+import { errorSummary } from '../log/errors.js';
 import { detectScript } from '../text/script.js';
 import type { EventDeduper } from './dedupe.js';
 import { parseInvocation } from './parse.js';
@@ -245,10 +246,4 @@ export class BotCore {
 
 function stripExtra(o: Origin): Origin {
   return { platform: o.platform, userId: o.userId, channelId: o.channelId, conversationId: o.conversationId, userName: o.userName };
-}
-
-/** Error class and message only: stacks may carry request bodies. */
-export function errorSummary(err: unknown): { name: string; message: string } {
-  if (err instanceof Error) return { name: err.name, message: err.message.slice(0, 300) };
-  return { name: 'Unknown', message: String(err).slice(0, 300) };
 }

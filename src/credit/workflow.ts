@@ -15,6 +15,7 @@ import {
 import { assessApplication } from './score.js';
 import { CreditStore, type Decision, type DecisionKind, type Person, type StoredApplication } from './store.js';
 import { normalizeUscc } from './uscc.js';
+import { errorSummary } from '../log/errors.js';
 
 /**
  * Submit → score → store → approval card for each step of the route → decisions recorded →
@@ -344,7 +345,7 @@ export class CreditWorkflow implements CreditLineLookup {
     try {
       await fn();
     } catch (err) {
-      this.log.warn({ event: 'credit.delivery_failed', ...context, error: (err as Error).message }, 'credit delivery failed');
+      this.log.warn({ event: 'credit.delivery_failed', ...context, err: errorSummary(err) }, 'credit delivery failed');
     }
   }
 

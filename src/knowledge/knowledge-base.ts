@@ -11,6 +11,7 @@ import type { Chunk } from '../retrieval/types.js';
 import { VectorIndex } from '../retrieval/vector-index.js';
 import { loadCleaningRules } from './cleaning.js';
 import { ingestFolder, type SkippedFile } from './ingest.js';
+import { errorSummary } from '../log/errors.js';
 
 /** Bump when the on-disk layout or the chunking changes, so old indexes are rebuilt. */
 const INDEX_FORMAT = 4;
@@ -140,7 +141,7 @@ export function handbookLexicon(chunks: Chunk[], log?: Logger): EnglishLexicon {
   try {
     return buildEnglishLexicon((w) => vocabulary.has(w));
   } catch (err) {
-    log?.warn({ err: (err as Error).message }, 'English dictionary unavailable: English questions use the glossary only');
+    log?.warn({ err: errorSummary(err) }, 'English dictionary unavailable: English questions use the glossary only');
     return new Map();
   }
 }

@@ -7,6 +7,7 @@ import { ReminderError, type ScheduleRegistry } from './registry.js';
 import type { PostFn } from './scheduler.js';
 import type { Clock, DigestSpec, Schedule, ScheduleTarget } from './types.js';
 import { systemClock } from './types.js';
+import { errorSummary } from '../log/errors.js';
 
 /** `/remind` and `/digest`: chat access to schedules. YAML schedules are listed but never edited here. */
 
@@ -200,7 +201,7 @@ export function createDigestCommand(deps: DigestCommandDeps): CommandDefinition 
           const { pick } = await deps.digests.postNext(target, spec, title, deps.post);
           return ephemeral(`已在本频道发布案例分享（${pick.cases.length} 个案例）。`);
         } catch (err) {
-          log.warn({ channelId: target.channel, err: (err as Error).message }, 'schedule: /digest now failed');
+          log.warn({ channelId: target.channel, err: errorSummary(err) }, 'schedule: /digest now failed');
           return ephemeral('案例分享发布失败，请稍后再试。');
         }
       }

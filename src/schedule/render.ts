@@ -2,6 +2,7 @@ import type { Reply, ReplyBlock } from '../core/types.js';
 import type { Citation, HandbookCitation, HandbookCiter } from '../retrieval/types.js';
 import { log } from '../log/logger.js';
 import type { CaseStudy, Schedule } from './types.js';
+import { errorSummary } from '../log/errors.js';
 
 /** Turns schedule content into the platform-neutral Reply; adapters draw Slack blocks / Feishu cards. */
 
@@ -41,7 +42,7 @@ async function safeCite(citer: HandbookCiter | undefined, topic: string): Promis
   try {
     return await citer(topic);
   } catch (err) {
-    log.warn({ err: (err as Error).message }, 'schedule: handbook citer failed; rendering without a quote');
+    log.warn({ err: errorSummary(err) }, 'schedule: handbook citer failed; rendering without a quote');
     return null;
   }
 }
@@ -52,7 +53,7 @@ async function summaryOf(c: CaseStudy, summarise?: Summariser): Promise<string> 
       const s = clampLines(await summarise(c), 3, 240);
       if (s) return s;
     } catch (err) {
-      log.warn({ caseId: c.id, err: (err as Error).message }, 'schedule: LLM summary failed; using the case summary');
+      log.warn({ caseId: c.id, err: errorSummary(err) }, 'schedule: LLM summary failed; using the case summary');
     }
   }
   return clampLines(c.summary, 3, 240);

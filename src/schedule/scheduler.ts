@@ -6,6 +6,7 @@ import type { ScheduleRegistry } from './registry.js';
 import { renderSimple, type RenderDeps } from './render.js';
 import type { ScheduleStore } from './store.js';
 import { systemClock, systemTimer, type Clock, type Schedule, type TimerPort } from './types.js';
+import { errorSummary } from '../log/errors.js';
 
 /**
  * Posts schedules on time, exactly once per (schedule id, fire time):
@@ -243,7 +244,7 @@ export class Scheduler {
     if (retryAt) wake = Math.min(wake, retryAt.getTime());
     this.handle = this.timer.set(() => {
       this.handle = null;
-      void this.tick().catch((err) => this.log.error({ err: (err as Error).message }, 'schedule: tick failed'));
+      void this.tick().catch((err) => this.log.error({ err: errorSummary(err) }, 'schedule: tick failed'));
     }, Math.max(0, wake - now));
   }
 }

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
 import type { FeishuCard } from './render.js';
+import { errorSummary } from '../../log/errors.js';
 
 /**
  * The few open-API calls the adapter makes, through the SDK client, with one retry policy:
@@ -135,13 +136,13 @@ export class FeishuApi {
         continue;
       }
       if (!isRetryable(error) || attempt >= this.retry.attempts) {
-        this.log.warn({ api: label, attempt, err: { name: error.name, message: error.message } }, 'feishu api call failed');
+        this.log.warn({ api: label, attempt, err: errorSummary(error) }, 'feishu api call failed');
         throw error;
       }
       const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
       const hinted = error instanceof FeishuApiError && error.retryAfterMs ? Math.min(error.retryAfterMs, this.retry.maxDelayMs) : 0;
       const delay = Math.max(backoff, hinted) * (0.8 + Math.random() * 0.4);
-      this.log.info({ api: label, attempt, delayMs: Math.round(delay), err: error.message }, 'feishu api call retried');
+      this.log.info({ api: label, attempt, delayMs: Math.round(delay), err: errorSummary(error) }, 'feishu api call retried');
       await sleep(delay);
     }
   }

@@ -1,3 +1,4 @@
+import { PROGRESS_TEXT } from '../shared/texts.js';
 import type { FormField, FormSpec, Reply, ReplyAction, ReplyBlock } from '../../core/types.js';
 import type { Citation } from '../../retrieval/types.js';
 
@@ -291,7 +292,7 @@ export function renderForm(form: FormSpec): FeishuCard {
 }
 
 /** A short card for "working on it", later patched with the answer. */
-export function progressCard(text = '🔎 正在查找… Looking it up…'): FeishuCard {
+export function progressCard(text = PROGRESS_TEXT): FeishuCard {
   const card = baseCard(text);
   card.body.elements.push(markdown(text));
   return card;

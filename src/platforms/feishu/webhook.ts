@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
 import { readBodyWithin } from '../../server/http.js';
+import { errorSummary } from '../../log/errors.js';
 
 /**
  * The request-URL side of webhook mode: reads the body, answers `url_verification`, verifies
@@ -127,7 +128,7 @@ export function createWebhookHandler(opts: WebhookOptions) {
       if (result === undefined) return send(res, 401, { error: 'unauthorized' }); // the SDK's own check said no
       send(res, 200, typeof result === 'object' && result !== null ? result : {});
     } catch (err) {
-      opts.log.error({ err: { name: (err as Error)?.name, message: (err as Error)?.message } }, 'feishu webhook: handler failed');
+      opts.log.error({ err: errorSummary(err) }, 'feishu webhook: handler failed');
       send(res, 500, { error: 'internal error' });
     }
   };

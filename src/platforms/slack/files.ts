@@ -1,6 +1,6 @@
 import type { IncomingFile } from '../../core/types.js';
-
-export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+import type { SkipReason } from '../shared/texts.js';
+import { MAX_UPLOAD_BYTES } from '../shared/uploads.js';
 
 /** The parts of a Slack file object we use (events, message shortcuts). */
 export interface SlackFileRef {
@@ -17,7 +17,7 @@ export interface SlackFileRef {
 export interface FileDownloadResult {
   files: IncomingFile[];
   /** Files left out, with the reason, so the user can be told instead of silently ignored. */
-  skipped: { name: string; reason: 'too_large' | 'not_downloadable' | 'failed' }[];
+  skipped: { name: string; reason: SkipReason }[];
 }
 
 /**
@@ -70,7 +70,7 @@ export async function downloadSlackFiles(
   refs: readonly SlackFileRef[] | undefined,
   opts: { token: string; apiUrl?: string; maxBytes?: number; timeoutMs?: number; fetchFn?: typeof fetch },
 ): Promise<FileDownloadResult> {
-  const limit = opts.maxBytes ?? MAX_FILE_BYTES;
+  const limit = opts.maxBytes ?? MAX_UPLOAD_BYTES;
   const fetchFn = opts.fetchFn ?? fetch;
   const result: FileDownloadResult = { files: [], skipped: [] };
   for (const ref of refs ?? []) {

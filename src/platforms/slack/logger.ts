@@ -1,19 +1,15 @@
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { redactSecrets } from '../../log/errors.js';
 
-const TOKEN_PATTERN = /\bx(?:ox[a-z]|app)-[A-Za-z0-9-]+/g;
-
-/** Bolt and the WebClient log free-form strings; this keeps any token out of them whatever the level. */
-export function scrubTokens(s: string): string {
-  return s.replace(TOKEN_PATTERN, '[redacted-token]');
-}
 
 /**
  * Above debug only strings and error names/messages pass: Bolt's `logger.error(err)` may carry
  * Web API response data, and an object could hold a message the user wrote.
  */
 function describe(args: unknown[], verbose: boolean): string {
-  return scrubTokens(
+  // Bolt and the WebClient log free-form strings: no token may pass, whatever the level.
+  return redactSecrets(
     args
       .map((a) => {
         if (typeof a === 'string') return a;

@@ -2,7 +2,7 @@ import * as lark from '@larksuiteoapi/node-sdk';
 import { describe, expect, it } from 'vitest';
 import type { Reply } from '../../../src/core/types.js';
 import { resolveDomain } from '../../../src/platforms/feishu/api.js';
-import { mentionsBot, messageText, parseMessageEvent, postToText, resolveMentions } from '../../../src/platforms/feishu/incoming.js';
+import { mentionsBot, messageText, parseMessageEvent, postToText, resolveMentions } from '../../../src/platforms/feishu/inbound.js';
 import { CARD_BYTE_LIMIT, cardRequestBytes, citationLine, renderForm, renderReply, splitText } from '../../../src/platforms/feishu/render.js';
 import { FAKE_BOT_OPEN_ID, textMessageEvent } from '../../helpers/fake-feishu.js';
 

@@ -43,10 +43,10 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function setup(opts: { db?: Db; fake?: FakeSlack; log?: Logger } = {}): Promise<Harness> {
+async function setup(opts: { db?: Db; fake?: FakeSlack; log?: Logger; answerer?: ScriptedAnswerer } = {}): Promise<Harness> {
   const fake = opts.fake ?? (await new FakeSlack(TOKEN).start());
   if (!opts.fake) cleanups.push(() => fake.stop());
-  const answerer = new ScriptedAnswerer();
+  const answerer = opts.answerer ?? new ScriptedAnswerer();
   const { core, analytics, db } = createTestCore(opts.db ?? openDatabase(':memory:'), answerer);
   const server = new HttpServer();
   const adapter = createSlackAdapter({
@@ -149,6 +149,30 @@ describe('Slack adapter over signed HTTP (Bolt HTTPReceiver on the shared server
     expect(h.answerer.calls[0]!.question).toBe('可以收回扣吗？');
     // An answer already visible to the channel gets no share button.
     expect(buttons(update.params.blocks).some((b) => b.action_id.startsWith('share:'))).toBe(false);
+  });
+
+  it('stop() waits for an answer already acknowledged before it returns', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    class GatedAnswerer extends ScriptedAnswerer {
+      override async ask(question: string, conversationId?: string) {
+        const answer = super.ask(question, conversationId);
+        await gate;
+        return answer;
+      }
+    }
+    const h = await setup({ answerer: new GatedAnswerer() });
+    await h.send(eventBody(mention(`<@${FAKE_BOT_USER}> 可以收回扣吗？`, '1700000150.000100'), 'Ev050'), JSON_TYPE);
+    await h.fake.waitFor(() => h.answerer.calls.length === 1);
+    let stopped = false;
+    const stopping = h.adapter.stop().then(() => (stopped = true));
+    // The answer is still held at the gate: stop() must not have returned.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+    expect(h.fake.callsTo('chat.update')).toHaveLength(0);
+    release();
+    await stopping;
+    expect(blocksText(h.fake.callsTo('chat.update')[0]?.params.blocks)).toContain('[1]');
   });
 
   it('a follow-up mention in the same thread continues the same conversation', async () => {

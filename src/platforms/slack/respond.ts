@@ -1,0 +1,194 @@
+/**
+ * Where a Slack reply goes: in place of the "Searching…" placeholder, into the thread, to the
+ * asker only (response_url or ephemeral), as an update of the pressed message, as a toast, or —
+ * when delivery fails — as a short apology by whichever route still works.
+ */
+import type { webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { ActionResult, Origin, Reply } from '../../core/types.js';
+import { errorSummary } from '../../log/errors.js';
+import { APOLOGY_TEXT, skippedFilesText, type SkipReason } from '../shared/texts.js';
+import type { Where } from './inbound.js';
+import { openFormModal, type PendingForms } from './modals.js';
+import { plainMessage, renderReply, type SlackMessage } from './render.js';
+
+export interface ResponderDeps {
+  client: webApi.WebClient;
+  forms: PendingForms;
+  log: Logger;
+  apiTimeoutMs: number;
+  uploadLimitBytes: number;
+}
+
+const TOAST_ICONS = { success: '✅', error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
+
+export class SlackResponder {
+  private readonly client: webApi.WebClient;
+
+  constructor(private readonly deps: ResponderDeps) {
+    this.client = deps.client;
+  }
+
+  /** Block Kit for a reply; a form in it waits behind an "open" button (no trigger_id here). */
+  render(reply: Reply, origin: Origin, visibleToAll: boolean, responseUrl?: string): SlackMessage[] {
+    const openForm = reply.form ? { key: this.deps.forms.remember(reply.form, origin, responseUrl), label: reply.form.title } : undefined;
+    // An answer everyone can already see has nothing to share.
+    return renderReply(reply, { omitActions: visibleToAll ? ['share'] : [], openFormButton: openForm });
+  }
+
+  /** Posts each message; returns the first one's ts. */
+  async post(channel: string, messages: SlackMessage[], threadTs?: string): Promise<string> {
+    let first = '';
+    for (const m of messages) {
+      const res = await this.client.chat.postMessage({ channel, text: m.text, blocks: m.blocks, ...(threadTs ? { thread_ts: threadTs } : {}) });
+      if (!first) first = String(res.ts ?? '');
+    }
+    return first;
+  }
+
+  /** The placeholder gets the first message, the thread the rest. */
+  async replacePlaceholder(channel: string, placeholderTs: string, messages: SlackMessage[], threadTs?: string): Promise<void> {
+    const [first, ...rest] = messages;
+    await this.client.chat.update({ channel, ts: placeholderTs, text: first!.text, blocks: first!.blocks });
+    if (rest.length) await this.post(channel, rest, threadTs);
+  }
+
+  async removePlaceholder(channel: string, placeholderTs: string | undefined): Promise<void> {
+    if (placeholderTs) await this.client.chat.delete({ channel, ts: placeholderTs }).catch(() => undefined);
+  }
+
+  async viaResponseUrl(responseUrl: string, body: Record<string, unknown>): Promise<void> {
+    const res = await fetch(responseUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(this.deps.apiTimeoutMs),
+    });
+    if (!res.ok) throw new Error(`response_url answered HTTP ${res.status}`);
+  }
+
+  async respond(responseUrl: string, messages: SlackMessage[], responseType: 'ephemeral' | 'in_channel', replaceOriginal = false): Promise<void> {
+    for (const [i, m] of messages.entries()) {
+      await this.viaResponseUrl(responseUrl, { response_type: responseType, replace_original: replaceOriginal && i === 0, text: m.text, blocks: m.blocks });
+    }
+  }
+
+  /**
+   * A command's or shortcut's reply: a form opens as a modal when the trigger_id still works;
+   * anything else goes to the asker only, unless the reply asks to be seen in the channel.
+   */
+  async interactive(reply: Reply, origin: Origin, via: { triggerId?: string; responseUrl?: string }): Promise<void> {
+    let formPending = reply.form;
+    if (reply.form && via.triggerId) {
+      try {
+        await openFormModal(this.client, via.triggerId, reply.form, origin, via.responseUrl);
+        formPending = undefined;
+      } catch (err) {
+        // trigger_ids expire after 3 s; fall back to a button that opens the form later.
+        this.deps.log.warn({ err: errorSummary(err), form: reply.form.id }, 'slack views.open failed');
+      }
+    }
+    const hasContent = reply.blocks.length > 0 || (reply.actions?.length ?? 0) > 0;
+    if (!hasContent && !formPending) return;
+    const inChannel = reply.visibility === 'in_channel';
+    const messages = this.render({ ...reply, form: formPending }, origin, inChannel, via.responseUrl);
+    if (via.responseUrl) {
+      await this.respond(via.responseUrl, messages, inChannel ? 'in_channel' : 'ephemeral');
+    } else if (inChannel) {
+      await this.post(origin.channelId, messages);
+    } else {
+      for (const m of messages) {
+        await this.client.chat.postEphemeral({ channel: origin.channelId, user: origin.userId, text: m.text, blocks: m.blocks });
+      }
+    }
+  }
+
+  /** What a button or reason modal produced: a channel post, a replaced message, a toast. */
+  async actionResult(result: ActionResult, where: Where, origin: Origin): Promise<void> {
+    if (result.postInChannel) {
+      const messages = this.render(result.postInChannel, origin, true);
+      try {
+        await this.post(where.channelId, messages, where.threadTs);
+      } catch (err) {
+        // The bot may not be a member of the channel a slash command ran in; the response_url still works there.
+        if (!where.responseUrl) throw err;
+        this.deps.log.warn({ err: errorSummary(err) }, 'slack share via chat.postMessage failed, using response_url');
+        await this.respond(where.responseUrl, messages, 'in_channel');
+      }
+    }
+    if (result.replaceOriginal) {
+      const messages = this.render(result.replaceOriginal, origin, !where.isEphemeral, where.responseUrl);
+      if (where.isEphemeral || !where.messageTs) {
+        if (where.responseUrl) await this.respond(where.responseUrl, messages.slice(0, 1), 'ephemeral', true);
+      } else {
+        await this.client.chat.update({ channel: where.channelId, ts: where.messageTs, text: messages[0]!.text, blocks: messages[0]!.blocks });
+      }
+    }
+    await this.toast(where, result);
+  }
+
+  /** Slack has no toasts: a short ephemeral line to the one who pressed. */
+  async toast(where: Where, result: Pick<ActionResult, 'toast' | 'toastKind'>): Promise<void> {
+    if (!result.toast) return;
+    const msg = plainMessage(`${TOAST_ICONS[result.toastKind ?? 'info']} ${result.toast}`);
+    if (where.isEphemeral && where.responseUrl) {
+      await this.viaResponseUrl(where.responseUrl, { response_type: 'ephemeral', replace_original: false, text: msg.text });
+      return;
+    }
+    await this.client.chat.postEphemeral({
+      channel: where.channelId,
+      user: where.userId,
+      text: msg.text,
+      ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
+    });
+  }
+
+  /** A submitted form's reply: in the channel, else to the asker via response_url, else by DM. */
+  async formReply(reply: Reply, origin: Origin, responseUrl: string | undefined, dm: (userId: string, reply: Reply) => Promise<void>): Promise<void> {
+    if (reply.visibility === 'in_channel' && origin.channelId) {
+      await this.post(origin.channelId, this.render(reply, origin, true));
+      return;
+    }
+    if (responseUrl) {
+      try {
+        await this.respond(responseUrl, this.render(reply, origin, false, responseUrl), 'ephemeral');
+        return;
+      } catch (err) {
+        this.deps.log.warn({ err: errorSummary(err) }, 'slack response_url expired, sending a DM');
+      }
+    }
+    await dm(origin.userId, reply);
+  }
+
+  async skippedFiles(channel: string, user: string, skipped: { name: string; reason: SkipReason }[], threadTs?: string): Promise<void> {
+    const msg = plainMessage(skippedFilesText(skipped, this.deps.uploadLimitBytes));
+    await this.client.chat
+      .postEphemeral({ channel, user, text: msg.text, blocks: msg.blocks, ...(threadTs ? { thread_ts: threadTs } : {}) })
+      .catch((err: unknown) => this.deps.log.warn({ err: errorSummary(err) }, 'slack skipped-files note failed'));
+  }
+
+  /** Tries the placeholder, then the response_url, then an ephemeral line; stops at the first that works. */
+  async apologise(where: { channelId: string; userId: string; threadTs?: string; placeholderTs?: string; responseUrl?: string }): Promise<void> {
+    const msg = plainMessage(APOLOGY_TEXT);
+    const attempts: (() => Promise<unknown>)[] = [];
+    if (where.placeholderTs) {
+      const ts = where.placeholderTs;
+      attempts.push(() => this.client.chat.update({ channel: where.channelId, ts, text: msg.text, blocks: msg.blocks }));
+    }
+    if (where.responseUrl) {
+      const url = where.responseUrl;
+      attempts.push(() => this.viaResponseUrl(url, { response_type: 'ephemeral', replace_original: false, text: msg.text }));
+    }
+    attempts.push(() =>
+      this.client.chat.postEphemeral({ channel: where.channelId, user: where.userId, text: msg.text, ...(where.threadTs ? { thread_ts: where.threadTs } : {}) }),
+    );
+    for (const attempt of attempts) {
+      try {
+        await attempt();
+        return;
+      } catch (err) {
+        this.deps.log.warn({ err: errorSummary(err) }, 'slack apology failed');
+      }
+    }
+  }
+}
