@@ -93,14 +93,15 @@ function slackSource(): string {
 }
 
 /** Which code needs each scope: a scope the code never exercises must not be requested. */
-const SCOPE_EVIDENCE: Record<string, RegExp> = {
-  'app_mentions:read': /event\(\s*'app_mention'/,
-  'chat:write': /chat\.(postMessage|update|postEphemeral|delete|startStream|appendStream|stopStream)\(/,
-  commands: /\.(command|shortcut)\(/,
-  'files:read': /url_private/,
-  'im:history': /event\(\s*'message'[\s\S]{0,200}channel_type/,
-  'im:write': /conversations\.open\(/,
-  'assistant:write': /assistant\.threads\.setStatus\(/,
+const SCOPE_EVIDENCE: Record<string, RegExp[]> = {
+  'app_mentions:read': [/event\(\s*'app_mention'/],
+  'chat:write': [/chat\.(postMessage|update|postEphemeral|delete|startStream|appendStream|stopStream)\(/],
+  commands: [/\.(command|shortcut)\(/],
+  'files:read': [/url_private/],
+  // message events from direct messages only (message.im)
+  'im:history': [/event\(\s*'message'/, /channel_type\s*[!=]==\s*'im'/],
+  'im:write': [/conversations\.open\(/],
+  'assistant:write': [/assistant\.threads\.setStatus\(/],
 };
 /** Web API methods that need a scope, and which. */
 const METHOD_SCOPES: [RegExp, string][] = [
@@ -135,7 +136,7 @@ describe.each(MANIFESTS)('%s', (file) => {
     const source = slackSource();
     for (const scope of scopes) {
       expect(SCOPE_EVIDENCE[scope], `no known use for ${scope}`).toBeDefined();
-      expect(SCOPE_EVIDENCE[scope]!.test(source), `${scope} is requested but the code never needs it`).toBe(true);
+      for (const use of SCOPE_EVIDENCE[scope]!) expect(use.test(source), `${scope} is requested but the code never needs it`).toBe(true);
     }
     for (const [call, scope] of METHOD_SCOPES) if (call.test(source)) expect(scopes).toContain(scope);
     expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(['app_mention', 'message.im']);
