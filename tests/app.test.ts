@@ -27,7 +27,7 @@ afterAll(async () => {
 
 describe('the assembled bot', () => {
   it('offers every feature as a command on every platform', () => {
-    expect(app.core.listCommands().map((c) => c.name).sort()).toEqual(['ask', 'credit', 'digest', 'help', 'kb', 'precheck', 'remind']);
+    expect(app.core.listCommands().map((c) => c.name).sort()).toEqual(['ask', 'credit', 'digest', 'help', 'kb', 'precheck', 'remind', 'whoami']);
   });
 
   it('answers a handbook question with citations in the script of the question', async () => {

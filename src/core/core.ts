@@ -6,6 +6,7 @@ import { detectScript } from '../text/script.js';
 import type { EventDeduper } from './dedupe.js';
 import { parseInvocation } from './parse.js';
 import { answerReply, errorReply, helpReply, textReply } from './replies.js';
+import { whoamiCommand } from './whoami.js';
 import type {
   ActionDefinition,
   ActionResult,
@@ -79,6 +80,7 @@ export class BotCore {
         return reply;
       },
     });
+    this.registerCommand(whoamiCommand);
     this.registerAction({ id: 'feedback', handle: (a) => this.feedback(a) });
     this.registerAction({ id: 'share', handle: (a) => this.share(a) });
   }

@@ -94,6 +94,11 @@ export interface Reply {
   fallbackText: string;
   /** Hint: slash-command answers default to ephemeral; `in_channel` asks for a visible post. */
   visibility?: 'ephemeral' | 'in_channel';
+  /**
+   * Only the asker may see this reply, wherever it was asked: in a shared channel the adapter
+   * sends it privately (Slack ephemeral, Feishu direct message) instead of into the thread.
+   */
+  private?: boolean;
 }
 
 export interface IncomingAction extends Origin {

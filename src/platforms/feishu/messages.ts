@@ -14,6 +14,11 @@ import { FileTooLargeError, type FeishuApi } from './api.js';
 import { mentionsBot, messageText, parseMessageEvent, type ParsedMessage } from './inbound.js';
 import { progressCard, renderReply, type FeishuCard } from './render.js';
 
+const privatelySentReply = () => {
+  const text = '已通过私信发给你。Sent to you in a direct message.';
+  return { blocks: [{ type: 'text' as const, text }], fallbackText: text };
+};
+
 export const UNSUPPORTED_MESSAGE_TEXT =
   '抱歉，我目前只能读文字消息和合同文件（docx/pdf/txt）。请直接用文字提问，或发送 /help 查看命令。' +
   '\nSorry, I can only read text messages and contract files — please type your question or send /help.';
@@ -127,6 +132,13 @@ export function createMessageHandler(deps: MessageHandlerDeps): (data: unknown) 
       return;
     }
     try {
+      if (reply.private && msg.isGroup) {
+        // Feishu has no per-user message in a group: the reply goes to the asker's direct chat,
+        // and the thread only says where it went.
+        for (const card of renderReply(reply)) await api.sendCard('open_id', msg.userId, card);
+        await deliver(msg.messageId, msg.isGroup, renderReply(privatelySentReply()), note.id);
+        return;
+      }
       await deliver(msg.messageId, msg.isGroup, renderReply(reply), note.id);
     } catch (err) {
       log.error({ err: errorSummary(err), messageId: msg.messageId }, 'feishu: reply failed');

@@ -89,6 +89,12 @@ export function createSlackHandlers(deps: SlackHandlerDeps) {
         await responder.removePlaceholder(m.channel, note.id);
         return;
       }
+      if (reply.private && !m.isDm) {
+        // Only the asker sees it: an ephemeral message in the same thread, and no placeholder left behind.
+        await responder.removePlaceholder(m.channel, note.id);
+        await responder.ephemeral(m.channel, m.user, responder.render(reply, messageOrigin(m), false), replyThread);
+        return;
+      }
       const messages = responder.render(reply, messageOrigin(m), true);
       if (note.id) await responder.replacePlaceholder(m.channel, note.id, messages, replyThread);
       else await responder.post(m.channel, messages, replyThread);
