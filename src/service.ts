@@ -47,7 +47,13 @@ export async function startService(app: App, metrics: BotMetrics, log: Logger): 
     const { slackProbe } = await import('./platforms/slack/health.js');
     health.add('slack', cachedProbe(slackProbe(config), config.HEALTH_PROBE_TTL_MS));
     await startPlatform(config.SLACK_APP_TOKEN ? 'slack (socket mode)' : 'slack (http)', async () => {
-      const slack = createSlackAdapter({ config, core, server, log });
+      const slack = createSlackAdapter({
+        config,
+        core,
+        server,
+        log,
+        onApiError: (method) => metrics.platformApiErrors.inc({ platform: 'slack', method }),
+      });
       await slack.start();
       return () => slack.stop();
     });
@@ -57,7 +63,14 @@ export async function startService(app: App, metrics: BotMetrics, log: Logger): 
     const { feishuProbe } = await import('./platforms/feishu/health.js');
     health.add('feishu', cachedProbe(feishuProbe(config), config.HEALTH_PROBE_TTL_MS));
     await startPlatform(`feishu (${config.FEISHU_MODE})`, async () => {
-      const feishu = createFeishuAdapter({ config, core, server, log, dedupe: app.dedupe });
+      const feishu = createFeishuAdapter({
+        config,
+        core,
+        server,
+        log,
+        dedupe: app.dedupe,
+        onApiError: (method) => metrics.platformApiErrors.inc({ platform: 'feishu', method }),
+      });
       await feishu.start();
       return () => feishu.stop();
     });

@@ -79,6 +79,32 @@ describe('/healthz and /metrics', () => {
     expect(verdicts[0]).toMatch(/verdict="(block|review|pass)"\} 1$/);
   });
 
+  it('counts a failed Slack Web API call by method', async () => {
+    fake.failNext('chat.postMessage', { body: { ok: false, error: 'channel_not_found' } });
+    fake.failNext('chat.postMessage', { body: { ok: false, error: 'channel_not_found' } });
+    const ts = '1700000900.000100';
+    await sendSigned(
+      `${base}/slack/events`,
+      JSON.stringify({
+        type: 'event_callback',
+        team_id: 'T0001',
+        api_app_id: 'A0001',
+        event_id: 'EvApiErr1',
+        event_time: Math.floor(Date.now() / 1000),
+        event: { type: 'app_mention', user: 'U0001', text: '<@UBOT0001> 可以给客户回扣吗？', ts, channel: 'C0001', event_ts: ts },
+      }),
+      'application/json',
+      { secret: SECRET },
+    );
+    let text = '';
+    for (let i = 0; i < 100; i++) {
+      text = await (await fetch(`${base}/metrics`)).text();
+      if (/compliance_platform_api_errors_total\{platform="slack",method="chat.postMessage"\} [1-9]/.test(text)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(metricValue(text, /^compliance_platform_api_errors_total\{platform="slack",method="chat.postMessage"\}/)).toBeGreaterThanOrEqual(1);
+  });
+
   it('reports every part, and turns 503 naming Slack when the fake Slack stops answering', async () => {
     const up = await fetch(`${base}/healthz`);
     expect(up.status).toBe(200);

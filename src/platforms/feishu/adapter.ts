@@ -44,6 +44,8 @@ export interface FeishuAdapterDeps {
   /** Pass the core's EventDeduper so polite replies to stickers etc. also survive restarts. */
   dedupe?: IdClaimer;
   tuning?: Partial<FeishuTuning>;
+  /** Told the label of every Open API call that failed (metrics). */
+  onApiError?: (label: string) => void;
 }
 
 export interface FeishuAdapter {
@@ -88,7 +90,7 @@ export function createFeishuAdapter(deps: FeishuAdapterDeps): FeishuAdapter {
   }
   const tuning: FeishuTuning = { progressDelayMs: 1500, maxFileBytes: MAX_UPLOAD_BYTES, retry: {}, ...deps.tuning };
   const domain = resolveDomain(config.FEISHU_DOMAIN);
-  const api = new FeishuApi({ appId: config.FEISHU_APP_ID, appSecret: config.FEISHU_APP_SECRET, domain, log, retry: tuning.retry });
+  const api = new FeishuApi({ appId: config.FEISHU_APP_ID, appSecret: config.FEISHU_APP_SECRET, domain, log, retry: tuning.retry, onError: deps.onApiError });
   const inFlight = new InFlight(log);
   let ws: lark.WSClient | undefined;
 

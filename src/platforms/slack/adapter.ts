@@ -9,6 +9,7 @@ import { InFlight } from '../shared/in-flight.js';
 import { MAX_UPLOAD_BYTES } from '../shared/uploads.js';
 import { downloadSlackFiles, type FileDownloadResult, type SlackFileRef } from './files.js';
 import { createSlackHandlers } from './handlers.js';
+import { countApiErrors } from './api-errors.js';
 import { boltLogger } from './logger.js';
 import { PendingForms } from './modals.js';
 import { SlackResponder } from './respond.js';
@@ -42,6 +43,8 @@ export interface SlackAdapterOptions {
   maxFileBytes?: number;
   /** How long a view submission may take before the modal is closed and the result posted later. */
   formAckBudgetMs?: number;
+  /** Told the method name of every Web API call that failed (metrics). */
+  onApiError?: (method: string) => void;
 }
 
 export interface SlackAdapter {
@@ -113,7 +116,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     convoStore: false,
     ...(socketMode ? { socketMode: true, appToken: config.SLACK_APP_TOKEN } : { receiver }),
   });
-  const client = app.client;
+  const client = countApiErrors(app.client, opts.onApiError);
 
   let ownServer: HttpServer | undefined;
   let botUserId: string | undefined;
