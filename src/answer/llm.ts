@@ -30,7 +30,12 @@ export const userMessage = (content: string): ChatMessage => ({ role: 'user', co
 /** The slice of a LangChain chat model this module uses (lets tests swap the model if needed). */
 export interface ChatModel {
   invoke(messages: ChatMessage[], options?: { signal?: AbortSignal }): Promise<{ content: unknown }>;
+  /** Token by token, when the model supports it (answers shown as they are written). */
+  stream?(messages: ChatMessage[], options?: { signal?: AbortSignal }): Promise<AsyncIterable<{ content: unknown }>>;
 }
+
+/** Called with the answer text so far while the model writes it. */
+export type PartialAnswer = (textSoFar: string) => void;
 
 /** Why the LLM path gave up; the message becomes `fallbackReason`. */
 export class LlmFailure extends Error {
@@ -44,9 +49,10 @@ export class LlmFailure extends Error {
 export function createChatModel(settings: LlmSettings): ChatModel {
   let client: Promise<ChatOpenAI> | undefined;
   const load = () => (client ??= import('@langchain/openai').then(({ ChatOpenAI }) => newChatOpenAI(ChatOpenAI, settings)));
+  const asLangChain = (messages: ChatMessage[]) => messages.map((m) => [m.role === 'user' ? 'human' : 'system', m.content] as [string, string]);
   return {
-    invoke: async (messages, options) =>
-      (await load()).invoke(messages.map((m) => [m.role === 'user' ? 'human' : 'system', m.content] as [string, string]), options),
+    invoke: async (messages, options) => (await load()).invoke(asLangChain(messages), options),
+    stream: async (messages, options) => (await load()).stream(asLangChain(messages), options),
   };
 }
 
@@ -64,8 +70,23 @@ function newChatOpenAI(ChatOpenAIClass: typeof ChatOpenAI, settings: LlmSettings
   });
 }
 
-/** Calls the model with a hard deadline; every failure becomes an LlmFailure with a short reason. */
-async function callModel(model: ChatModel, messages: ChatMessage[], timeoutMs: number): Promise<string> {
+/** Reads a streamed reply to the end, telling `onPartial` the text so far after each piece. */
+async function readStream(model: ChatModel & Required<Pick<ChatModel, 'stream'>>, messages: ChatMessage[], signal: AbortSignal, onPartial: PartialAnswer) {
+  let text = '';
+  for await (const chunk of await model.stream(messages, { signal })) {
+    const piece = contentText(chunk.content);
+    if (!piece) continue;
+    text += piece;
+    onPartial(text);
+  }
+  return { content: text };
+}
+
+/**
+ * Calls the model with a hard deadline; every failure becomes an LlmFailure with a short reason.
+ * With `onPartial` and a model that streams, the text is passed on as it arrives.
+ */
+async function callModel(model: ChatModel, messages: ChatMessage[], timeoutMs: number, onPartial?: PartialAnswer): Promise<string> {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -76,7 +97,11 @@ async function callModel(model: ChatModel, messages: ChatMessage[], timeoutMs: n
     const deadline = new Promise<never>((_, reject) =>
       controller.signal.addEventListener('abort', () => reject(new LlmFailure(`timeout after ${timeoutMs} ms`)), { once: true }),
     );
-    const res = await Promise.race([model.invoke(messages, { signal: controller.signal }), deadline]);
+    const call =
+      onPartial && model.stream
+        ? readStream(model as ChatModel & Required<Pick<ChatModel, 'stream'>>, messages, controller.signal, onPartial)
+        : model.invoke(messages, { signal: controller.signal });
+    const res = await Promise.race([call, deadline]);
     const text = contentText(res.content).trim();
     if (!text) throw new LlmFailure('empty response');
     return text;
@@ -141,13 +166,14 @@ export async function llmAnswer(
   hits: SearchHit[],
   script: Script,
   timeoutMs: number,
+  onPartial?: PartialAnswer,
 ): Promise<LlmAnswer> {
   const values = { question, passages: formatPassages(hits), language: languageName(script) };
   const messages = [
     systemMessage(fillTemplate(templates.answerSystem, values)),
     userMessage(fillTemplate(templates.answerUser, values)),
   ];
-  const raw = await callModel(model, messages, timeoutMs);
+  const raw = await callModel(model, messages, timeoutMs, onPartial && showWhileWriting(onPartial, script));
   if (/^\W*NOT_COVERED\b/.test(raw)) return { kind: 'not-covered' };
   const checked = checkCitations(raw, hits.length);
   if (!checked.used.length) throw new LlmFailure('no valid citations in the model answer');
@@ -158,6 +184,22 @@ export async function llmAnswer(
     return citationFor(i + 1, chunk, bestSentence(chunk, queryTerms(claims || question)), script);
   });
   return { kind: 'answer', answer: text, citations };
+}
+
+const NOT_COVERED_MARK = 'NOT_COVERED';
+
+/**
+ * What the reader sees while the model writes: nothing until the text cannot be the
+ * NOT_COVERED marker any more (that answer is replaced, never shown), then the text in the
+ * reader's script. The final answer — citations checked and renumbered — replaces it.
+ */
+function showWhileWriting(onPartial: PartialAnswer, script: Script): PartialAnswer {
+  return (text) => {
+    // Leading spaces, quotes and markdown only (\W would also eat every Han character).
+    const start = text.replace(/^[\s\p{P}\p{S}]+/u, '');
+    if (start.length < NOT_COVERED_MARK.length ? NOT_COVERED_MARK.startsWith(start) : start.startsWith(NOT_COVERED_MARK)) return;
+    onPartial(script === 'en' ? text : toScript(text, script));
+  };
 }
 
 const CITATION_GROUP = /[[【]\s*(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\s*[\]】]/g;

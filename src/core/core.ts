@@ -9,6 +9,7 @@ import { answerReply, errorReply, helpReply, textReply } from './replies.js';
 import { whoamiCommand } from './whoami.js';
 import type {
   ActionDefinition,
+  AnswerStream,
   ActionResult,
   ChatPort,
   CommandDefinition,
@@ -59,7 +60,7 @@ export class BotCore {
       name: 'ask',
       summary: '问手册里的政策问题 · Ask a policy question',
       usage: '/ask 可以给客户回扣吗？',
-      handle: (args, ctx) => this.ask(args, ctx.origin),
+      handle: (args, ctx) => this.ask(args, ctx.origin, ctx.stream),
     });
     this.registerCommand({
       name: 'help',
@@ -124,13 +125,13 @@ export class BotCore {
     if (!this.deps.dedupe.claim(msg.eventIds)) return null;
     const invocation = parseInvocation(msg.text, (name) => this.hasCommand(name));
     if (invocation) {
-      return this.runCommand(invocation.name, invocation.args, msg, msg.files);
+      return this.runCommand(invocation.name, invocation.args, msg, msg.files, msg.stream);
     }
     if (msg.files?.length && !msg.text.trim() && this.hasCommand('precheck')) {
       // A bare file sent to the bot is almost always a contract to check.
       return this.runCommand('precheck', '', msg, msg.files);
     }
-    return this.runCommand('ask', msg.text, msg, msg.files);
+    return this.runCommand('ask', msg.text, msg, msg.files, msg.stream);
   }
 
   async handleCommand(cmd: IncomingCommand): Promise<Reply | null> {
@@ -166,6 +167,7 @@ export class BotCore {
     args: string,
     origin: Origin,
     files: IncomingMessage['files'],
+    stream?: AnswerStream,
   ): Promise<Reply> {
     let name = rawName.toLowerCase();
     if (name === COMMAND_FAMILY) {
@@ -183,14 +185,14 @@ export class BotCore {
       return textReply(`未知命令 /${name}。发送 /help 查看可用命令。Unknown command /${name} — try /help.`);
     }
     try {
-      return await def.handle(args, { origin: stripExtra(origin), files });
+      return await def.handle(args, { origin: stripExtra(origin), files, ...(stream ? { stream } : {}) });
     } catch (err) {
       this.deps.log.error({ err: errorSummary(err), command: name, platform: origin.platform }, 'command failed');
       return errorReply(detectScript(args || '问'));
     }
   }
 
-  private async ask(question: string, origin: Origin): Promise<Reply> {
+  private async ask(question: string, origin: Origin, stream?: AnswerStream): Promise<Reply> {
     const q = question.trim();
     const script = detectScript(q || '问');
     if (!q) {
@@ -207,7 +209,11 @@ export class BotCore {
       );
     }
     const started = this.now();
-    const result = await this.deps.answerer.ask(q, `${origin.platform}:${origin.conversationId}`);
+    const result = await this.deps.answerer.ask(
+      q,
+      `${origin.platform}:${origin.conversationId}`,
+      stream ? { onPartial: (text) => stream.update(text) } : undefined,
+    );
     const latencyMs = this.now() - started;
     const questionId = this.deps.analytics.recordQuestion({
       platform: origin.platform,

@@ -75,11 +75,11 @@ export class BotMetrics {
   /** Counts and times every question that goes through `answerer`. */
   instrumentAnswerer<A extends Answerer>(answerer: A): A {
     const ask = answerer.ask.bind(answerer);
-    answerer.ask = async (question, conversationId) => {
+    answerer.ask = async (question, conversationId, options) => {
       const stopTimer = this.answerSeconds.startTimer();
       this.inFlight.inc();
       try {
-        const result = await ask(question, conversationId);
+        const result = await ask(question, conversationId, options);
         stopTimer({ mode: result.mode });
         this.questions.inc({ answered: String(result.answered), mode: result.mode });
         return result;

@@ -149,6 +149,17 @@ export class FakeSlack {
         return { ok: true, channel: p.channel, ts: p.ts };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };
+      // Streaming messages: only in a thread, and outside DMs only for a named recipient.
+      case 'chat.startStream': {
+        if (!p.thread_ts) return { ok: false, error: 'invalid_arguments' };
+        if (!String(p.channel).startsWith('D') && (!p.recipient_user_id || !p.recipient_team_id)) return { ok: false, error: 'invalid_arguments' };
+        const ts = this.nextTs();
+        return { ok: true, channel: p.channel, ts };
+      }
+      case 'chat.appendStream':
+        return { ok: true, channel: p.channel, ts: p.ts };
+      case 'chat.stopStream':
+        return { ok: true, channel: p.channel, ts: p.ts, message: { ts: p.ts } };
       case 'reactions.add':
       case 'reactions.remove':
         return { ok: true };
