@@ -60,7 +60,9 @@ export interface FeishuAppHarness {
   close(): Promise<void>;
 }
 
-export async function startFeishuApp(opts: { env?: Record<string, string>; now?: () => number; log?: Logger } = {}): Promise<FeishuAppHarness> {
+export async function startFeishuApp(
+  opts: { env?: Record<string, string>; now?: () => number; log?: Logger; progressDelayMs?: number } = {},
+): Promise<FeishuAppHarness> {
   const fake = new FakeFeishu();
   const base = await fake.start();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'feishu-features-'));
@@ -100,7 +102,7 @@ export async function startFeishuApp(opts: { env?: Record<string, string>; now?:
     server,
     log,
     dedupe: app.dedupe,
-    tuning: { retry: { baseDelayMs: 5, maxDelayMs: 20 }, progressDelayMs: 10_000 },
+    tuning: { retry: { baseDelayMs: 5, maxDelayMs: 20 }, progressDelayMs: opts.progressDelayMs ?? 10_000 },
   });
   await adapter.start();
   const port = await server.listen(config.PORT, '127.0.0.1');

@@ -13,6 +13,7 @@ import { APOLOGY_TEXT, skippedFilesText } from '../shared/texts.js';
 import { FileTooLargeError, type FeishuApi } from './api.js';
 import { mentionsBot, messageText, parseMessageEvent, type ParsedMessage } from './inbound.js';
 import { progressCard, renderReply, type FeishuCard } from './render.js';
+import { FeishuAnswerStream } from './stream.js';
 
 const privatelySentReply = () => {
   const text = '已通过私信发给你。Sent to you in a direct message.';
@@ -118,7 +119,10 @@ export function createMessageHandler(deps: MessageHandlerDeps): (data: unknown) 
     const note: ProgressNote = {};
     // A quick answer (or a repeat event, which resolves at once) is sent in one go; a slow one
     // gets a progress card first so the user sees the bot working.
+    // LLM answers appear while they are written (the stream stays idle for extractive ones).
+    const live = new FeishuAnswerStream(api, { messageId: msg.messageId, inThread: msg.isGroup }, () => note.id, log);
     const showProgress = async () => {
+      if (live.writing) return undefined;
       try {
         return (await api.replyCard(msg.messageId, progressCard(), msg.isGroup)).messageId || undefined;
       } catch (err) {
@@ -126,12 +130,14 @@ export function createMessageHandler(deps: MessageHandlerDeps): (data: unknown) 
         return undefined;
       }
     };
-    const reply = await withProgress(deps.progress, note, showProgress, () => core.handleMessage({ ...origin, text, files, eventIds }));
+    const reply = await withProgress(deps.progress, note, showProgress, () => core.handleMessage({ ...origin, text, files, eventIds, stream: live }));
     if (!reply) {
       log.info({ messageId: msg.messageId }, 'feishu: repeat event ignored');
       return;
     }
     try {
+      if (live.started && !reply.private && (await live.finish(renderReply(reply)))) return;
+      await live.abandon();
       if (reply.private && msg.isGroup) {
         // Feishu has no per-user message in a group: the reply goes to the asker's direct chat,
         // and the thread only says where it went.
@@ -142,6 +148,7 @@ export function createMessageHandler(deps: MessageHandlerDeps): (data: unknown) 
       await deliver(msg.messageId, msg.isGroup, renderReply(reply), note.id);
     } catch (err) {
       log.error({ err: errorSummary(err), messageId: msg.messageId }, 'feishu: reply failed');
+      await live.abandon();
       await apologise(msg.messageId, msg.isGroup);
     }
   }
