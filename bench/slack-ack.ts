@@ -6,6 +6,7 @@ import { AnalyticsStore } from '../src/analytics/store.js';
 import type { Answerer, AskResult } from '../src/answer/types.js';
 import { BotCore } from '../src/core/core.js';
 import { EventDeduper } from '../src/core/dedupe.js';
+import { SharedReplies } from '../src/core/shared-replies.js';
 import { HttpServer } from '../src/server/http.js';
 import { openDatabase } from '../src/storage/db.js';
 import { createSlackAdapter } from '../src/platforms/slack/adapter.js';
@@ -91,7 +92,8 @@ export async function benchSlackAck({
   const log = pino({ level: 'silent' });
   const core = new BotCore({
     answerer: new InstantAnswerer(),
-    analytics: new AnalyticsStore(db, 'bench'),
+    questions: new AnalyticsStore(db, 'bench'),
+    sharedReplies: new SharedReplies(db),
     dedupe: new EventDeduper(db),
     log,
   });

@@ -4,12 +4,13 @@ import { AnalyticsStore } from './analytics/store.js';
 import { createAnswerer, type ConfiguredAnswerer } from './answer/index.js';
 import { BotCore } from './core/core.js';
 import { EventDeduper } from './core/dedupe.js';
-import { createKbCommand } from './core/kb-command.js';
-import type { Platform, PostTarget, Reply } from './core/types.js';
+import { SharedReplies } from './core/shared-replies.js';
+import { createKnowledgeFeature } from './knowledge/commands.js';
+import type { Feature, Platform, PostTarget, Reply } from './core/types.js';
 import type { AppConfig } from './config/config.js';
 import { createCreditFeature } from './credit/index.js';
 import { KnowledgeService } from './knowledge/service.js';
-import { createEmbeddings } from './retrieval/embeddings-factory.js';
+import { createEmbeddings } from './config/embeddings.js';
 import { createScheduling } from './schedule/index.js';
 import { createChatModel } from './answer/llm.js';
 import { createPrecheckAudit, createPrechecker, createPrecheckCommand, type Prechecker } from './precheck/index.js';
@@ -27,9 +28,14 @@ export interface App {
   analytics: AnalyticsStore;
   dedupe: EventDeduper;
   core: BotCore;
+  /** Every feature registered with the core, in registration order. */
+  features: readonly Feature[];
   credit: ReturnType<typeof createCreditFeature>;
   prechecker: Prechecker;
   scheduling: ReturnType<typeof createScheduling>;
+  /** Starts the features' background work (the scheduler); main.ts calls it once platforms are up. */
+  start(): Promise<void>;
+  /** Stops every feature (last registered first), then closes the database. */
   close(): Promise<void>;
 }
 
@@ -52,7 +58,7 @@ export interface AppOptions {
 /**
  * The composition root: every domain feature wired into one platform-neutral core. Platform
  * adapters and the HTTP server are attached by `main.ts`, so this is also what the CLI and
- * the tests build.
+ * the tests build. Adding a feature: build it here and put it in `features`.
  */
 export async function createApp(config: AppConfig, log: Logger, options: AppOptions = {}): Promise<App> {
   const db = openDatabase(options.dbFile ?? path.join(config.DATA_DIR, 'assistant.db'));
@@ -69,55 +75,58 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
 
   const analytics = new AnalyticsStore(db, config.ANALYTICS_SALT);
   const dedupe = new EventDeduper(db);
-  const core = new BotCore({ answerer, analytics, dedupe, log, now: options.now });
+  const sharedReplies = new SharedReplies(db);
+  const core = new BotCore({ answerer, questions: analytics, sharedReplies, dedupe, log, now: options.now });
 
   const post = (target: PostTarget, reply: Reply) => core.post(target, reply);
   const notifyUser = (platform: Platform, userId: string, reply: Reply) => core.notifyUser(platform, userId, reply);
+  const chatModel = config.llmEnabled ? createChatModel(config) : undefined;
+  const cite = (topic: string) => knowledge.cite(topic);
+  // The scheduler follows the same injectable time as the core, so tests can move its clock.
+  const now = options.now;
 
   const credit = createCreditFeature({ db, config, messenger: { post, notifyUser }, logger: log });
-  core.registerCommand(credit.command);
-  core.registerForm(credit.form);
-  for (const action of credit.actions) core.registerAction(action);
-
-  const chatModel = config.llmEnabled ? createChatModel(config) : undefined;
   const uncountedPrechecker = createPrechecker({
     rulesPath: path.join(config.KNOWLEDGE_DIR, 'rules', 'contract.yaml'),
-    citer: (topic) => knowledge.cite(topic),
+    citer: cite,
     creditLookup: credit.workflow,
     llmReview: chatModel ? createLlmReview(chatModel, config.PROMPTS_DIR) : undefined,
     llmTimeoutMs: config.LLM_TIMEOUT_MS,
+    log,
   });
   const prechecker = options.metrics ? options.metrics.instrumentPrechecker(uncountedPrechecker) : uncountedPrechecker;
-  core.registerCommand(
-    createPrecheckCommand({
-      prechecker,
-      audit: createPrecheckAudit(db, { salt: config.ANALYTICS_SALT, storeText: config.PRECHECK_STORE_TEXT }),
-      shareId: (reply) => analytics.saveReply({ ...reply, actions: [], visibility: 'in_channel' }),
-    }),
-  );
-
-  // The scheduler follows the same injectable time as the core, so tests can move its clock.
-  const now = options.now;
+  const precheck: Feature = {
+    name: 'precheck',
+    commands: [
+      createPrecheckCommand({
+        prechecker,
+        audit: createPrecheckAudit(db, { salt: config.ANALYTICS_SALT, storeText: config.PRECHECK_STORE_TEXT }),
+        shareId: (reply) => sharedReplies.save({ ...reply, actions: [], visibility: 'in_channel' }),
+        log,
+      }),
+    ],
+  };
   const scheduling = createScheduling({
     db,
     config,
     post,
-    citer: (topic) => knowledge.cite(topic),
+    citer: cite,
     summarise: chatModel ? createLlmSummariser(chatModel, config.PROMPTS_DIR, config.LLM_TIMEOUT_MS) : undefined,
+    logger: log,
     ...(now ? { clock: { now: () => new Date(now()) } } : {}),
   });
-  for (const command of scheduling.commands) core.registerCommand(command);
-
-  core.registerCommand(
-    createKbCommand({
+  const features: Feature[] = [credit, precheck, scheduling];
+  features.push(
+    createKnowledgeFeature({
       knowledge,
       adminIds: config.ADMIN_IDS,
-      afterReload: () => {
+      afterReload: async () => {
         answerer.warm(knowledge.retriever.chunks);
-        scheduling.reloadCases();
+        for (const feature of features) await feature.reload?.();
       },
     }),
   );
+  for (const feature of features) core.registerFeature(feature);
 
   return {
     config,
@@ -128,11 +137,15 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
     analytics,
     dedupe,
     core,
+    features,
     credit,
     prechecker,
     scheduling,
+    async start() {
+      for (const feature of features) await feature.start?.();
+    },
     async close() {
-      scheduling.scheduler.stop();
+      for (const feature of [...features].reverse()) await feature.stop?.();
       db.close();
     },
   };

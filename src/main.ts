@@ -10,6 +10,7 @@
  */
 import path from 'node:path';
 import { ConfigError, incompletePlatforms, loadConfig, type AppConfig } from './config/config.js';
+import { exitCodeFor, InputError } from './errors/input-error.js';
 import { createLogger } from './log/logger.js';
 import { staleBuildWarning } from './ops/build-freshness.js';
 
@@ -28,12 +29,18 @@ const forceConsole = args.includes('--console');
 const unknown = args.filter((a) => a !== '--console');
 if (unknown.length) fail([`unknown option ${unknown[0]} — ${USAGE}`], 2);
 
+/** Bad configuration or a broken policy file: the message names what to fix; exit 2 as the CLI does. */
+function exitOnBadInput(err: unknown): never {
+  if (err instanceof ConfigError) fail(err.problems.map((p) => `configuration error: ${p} — see .env.example`), 2);
+  if (!(err instanceof InputError)) throw err;
+  fail([err.message], exitCodeFor(err));
+}
+
 let config: AppConfig;
 try {
   config = loadConfig();
 } catch (err) {
-  if (err instanceof ConfigError) fail(err.problems.map((p) => `configuration error: ${p} — see .env.example`), 2);
-  throw err;
+  exitOnBadInput(err);
 }
 
 const incomplete = incompletePlatforms(config);
@@ -55,7 +62,9 @@ async function runServiceMode(config: AppConfig): Promise<void> {
     import('./service.js'),
   ]);
   const metrics = new BotMetrics();
-  const app = await createApp(config, log, { metrics, onIndexProgress: (step) => log.info({ step }, 'building the handbook index') });
+  const app = await createApp(config, log, { metrics, onIndexProgress: (step) => log.info({ step }, 'building the handbook index') }).catch(
+    exitOnBadInput,
+  );
   const kb = app.knowledge.status;
   log.info(
     { documents: kb.documents.length, chunks: kb.chunks, rebuilt: kb.rebuilt, skipped: kb.skipped.length, llm: config.llmEnabled },
@@ -89,7 +98,7 @@ async function runConsoleMode(config: AppConfig): Promise<void> {
   const progress = interactive
     ? (step: string) => process.stdout.write(`Building the handbook index: ${step}…\n`)
     : (step: string) => log.info({ step }, 'building the handbook index');
-  const app = await createApp(config, log, { onIndexProgress: progress });
+  const app = await createApp(config, log, { onIndexProgress: progress }).catch(exitOnBadInput);
   const kb = app.knowledge.status;
   if (interactive) {
     const why = forceConsole ? 'Console mode (--console)' : 'No chat platform is configured, so this is the local console';

@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { App } from './app.js';
 import type { AppConfig } from './config/config.js';
-import { cachedProbe, HealthChecks } from './ops/health.js';
+import { cachedProbe, HealthChecks } from './server/health.js';
 import type { BotMetrics } from './ops/metrics.js';
 import { channelIdProblem } from './schedule/reminders.js';
 import { HttpServer } from './server/http.js';
@@ -94,7 +94,7 @@ export async function startService(app: App, metrics: BotMetrics, log: Logger): 
 
   let schedulerStarted = false;
   if (config.SCHEDULER_ENABLED) {
-    await app.scheduling.scheduler.start();
+    await app.start();
     schedulerStarted = true;
     log.info({ schedules: app.scheduling.registry.all().length }, 'scheduler started');
   }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
-import { log } from '../src/log/logger.js';
+import { silentLogger as log } from '../src/log/logger.js';
 import { startFakeOpenAI, type FakeOpenAI, type ChatRequestBody } from './helpers/fake-openai.js';
 
 /**

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app.js';
 import type { Origin, Reply } from '../src/core/types.js';
 import { ConfigError, loadConfig } from '../src/config/config.js';
-import { log } from '../src/log/logger.js';
+import { silentLogger as log } from '../src/log/logger.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'app-test-'));
 let app: App;
@@ -25,9 +25,37 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
+describe('app lifecycle', () => {
+  it('start() starts the scheduler and close() stops every feature before closing the database', async () => {
+    const config = loadConfig({ DATA_DIR: path.join(tmp, 'life'), LOG_LEVEL: 'silent' }, null);
+    const own = await createApp(config, log, { dbFile: ':memory:' });
+    const stopped: string[] = [];
+    for (const feature of own.features) {
+      const stop = feature.stop?.bind(feature);
+      (feature as { stop?: () => unknown }).stop = async () => {
+        expect(own.db.open, `${feature.name} stops before the database closes`).toBe(true);
+        stopped.push(feature.name);
+        await stop?.();
+      };
+    }
+    await own.start();
+    expect(own.scheduling.scheduler.isRunning).toBe(true);
+    await own.close();
+    expect(stopped).toEqual(['knowledge', 'schedule', 'precheck', 'credit']);
+    expect(own.scheduling.scheduler.isRunning).toBe(false);
+    expect(own.db.open).toBe(false);
+  });
+});
+
 describe('the assembled bot', () => {
   it('offers every feature as a command on every platform', () => {
     expect(app.core.listCommands().map((c) => c.name).sort()).toEqual(['ask', 'credit', 'digest', 'help', 'kb', 'precheck', 'remind', 'whoami']);
+  });
+
+  it('is a list of features, each registered with the core in one piece', () => {
+    expect(app.features.map((f) => f.name)).toEqual(['credit', 'precheck', 'schedule', 'knowledge']);
+    const registered = new Set(app.core.listCommands().map((c) => c.name));
+    for (const feature of app.features) for (const command of feature.commands ?? []) expect(registered.has(command.name), command.name).toBe(true);
   });
 
   it('answers a handbook question with citations in the script of the question', async () => {

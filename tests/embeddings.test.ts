@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.js';
 import { loadKnowledgeBase } from '../src/knowledge/knowledge-base.js';
 import { HashedNgramEmbeddings, OpenAICompatibleEmbeddings } from '../src/retrieval/embeddings.js';
-import { createEmbeddings } from '../src/retrieval/embeddings-factory.js';
+import { createEmbeddings } from '../src/config/embeddings.js';
 
 /**
  * A local OpenAI-compatible /v1/embeddings server: vectors come from the offline n-gram embedding,

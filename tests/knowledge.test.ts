@@ -5,7 +5,7 @@ import { loadCleaningRules, cleanDocument, type CleaningRules } from '../src/kno
 import { ingestFolder, ingestText, type IngestResult } from '../src/knowledge/ingest.js';
 import { findSections, cjkNumber } from '../src/knowledge/sections.js';
 import { splitSentences } from '../src/knowledge/chunker.js';
-import { parseDataFile, DataFileError } from '../src/knowledge/data-file.js';
+import { parseDataFile, DataFileError } from '../src/data-files/data-file.js';
 import { cleaningSchema } from '../src/knowledge/cleaning.js';
 
 const KNOWLEDGE = path.resolve('knowledge');

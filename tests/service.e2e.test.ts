@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config/config.js';
-import { log } from '../src/log/logger.js';
+import { silentLogger as log } from '../src/log/logger.js';
 import { BotMetrics } from '../src/ops/metrics.js';
 import { startService, type RunningService } from '../src/service.js';
 import { commandBody, FakeSlack, FORM, sendSigned } from './helpers/fake-slack.js';

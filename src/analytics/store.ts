@@ -1,17 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { applyMigrations, type Db } from '../storage/db.js';
-import type { Platform, Reply } from '../core/types.js';
+import type { QuestionLog, QuestionRecord } from '../core/types.js';
 
-export interface QuestionRecord {
-  platform: Platform;
-  userId: string;
-  conversationId: string;
-  question: string;
-  answered: boolean;
-  topScore: number;
-  latencyMs: number;
-  mode: 'llm' | 'extractive';
-}
+export type { QuestionRecord };
 
 export interface Stats {
   questions: number;
@@ -23,14 +14,16 @@ export interface Stats {
 }
 
 /**
- * Questions, feedback and shareable replies. User ids are stored only as salted hashes:
+ * Questions and feedback (the core's QuestionLog), and the stats built from them. User ids are stored only as salted hashes:
  * the compliance team needs counts and gaps, not who asked.
  */
-export class AnalyticsStore {
+export class AnalyticsStore implements QuestionLog {
   constructor(
     private readonly db: Db,
     private readonly salt: string,
   ) {
+    // v1 also created shared_replies, which core/shared-replies.ts owns now. Its step only gained
+    // IF NOT EXISTS (same schema for every database), so the two stores may open in either order.
     applyMigrations(db, 'analytics', [
       `CREATE TABLE questions (
          id TEXT PRIMARY KEY,
@@ -51,7 +44,7 @@ export class AnalyticsStore {
          at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
          PRIMARY KEY (question_id, user_hash)
        );
-       CREATE TABLE shared_replies (
+       CREATE TABLE IF NOT EXISTS shared_replies (
          id TEXT PRIMARY KEY,
          reply_json TEXT NOT NULL,
          created_at INTEGER NOT NULL
@@ -86,19 +79,6 @@ export class AnalyticsStore {
       )
       .run(questionId, this.hashUser(platform, userId), vote);
     return true;
-  }
-
-  /** Keeps a rendered reply so an ephemeral answer can later be shared in the channel. */
-  saveReply(reply: Reply, now = Date.now()): string {
-    const id = randomUUID();
-    this.db.prepare('DELETE FROM shared_replies WHERE created_at < ?').run(now - 7 * 24 * 3600_000);
-    this.db.prepare('INSERT INTO shared_replies (id, reply_json, created_at) VALUES (?, ?, ?)').run(id, JSON.stringify(reply), now);
-    return id;
-  }
-
-  loadReply(id: string): Reply | null {
-    const row = this.db.prepare('SELECT reply_json FROM shared_replies WHERE id = ?').get(id) as { reply_json: string } | undefined;
-    return row ? (JSON.parse(row.reply_json) as Reply) : null;
   }
 
   stats(topN = 10): Stats {

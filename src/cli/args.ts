@@ -1,12 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { InputError } from '../errors/input-error.js';
 
 /** Bad command-line input: printed as one line on stderr, exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export class UsageError extends InputError {}
 
 export const MAX_QUESTION_CHARS = 2000;
 

@@ -4,6 +4,7 @@ import type { KnowledgeService } from '../knowledge/service.js';
 import type { Prechecker } from '../precheck/index.js';
 import { createLogger } from '../log/logger.js';
 import { existsSync } from 'node:fs';
+import { exitCodeFor } from '../errors/input-error.js';
 import { parseCommandArgs, parseK, requireQuestion, UsageError } from './args.js';
 import { backupCommand } from './backup.js';
 
@@ -35,7 +36,7 @@ async function openKnowledge(config: AppConfig, rebuild = false): Promise<Knowle
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
   const [{ KnowledgeService }, { createEmbeddings }] = await Promise.all([
     import('../knowledge/service.js'),
-    import('../retrieval/embeddings-factory.js'),
+    import('../config/embeddings.js'),
   ]);
   const service = await KnowledgeService.open({
     onProgress: indexProgress,
@@ -252,8 +253,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.err(`error: ${err.message}`);
       return 2;
     }
-    const e = err as Error;
-    io.err(`error: ${e.message?.split('\n')[0] ?? String(err)}`);
-    return e.name === 'ConfigError' || e.name === 'DataFileError' ? 2 : 1;
+    io.err(`error: ${err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)}`);
+    return exitCodeFor(err);
   }
 }

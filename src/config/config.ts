@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { InputError } from '../errors/input-error.js';
 
 /**
  * One typed view of the environment. Every variable is documented in `.env.example`.
@@ -109,10 +110,9 @@ export type AppConfig = z.infer<typeof envSchema> & {
   feishuEnabled: boolean;
 };
 
-export class ConfigError extends Error {
+export class ConfigError extends InputError {
   constructor(public readonly problems: string[]) {
     super(problems.map((p) => `configuration error: ${p}`).join('\n'));
-    this.name = 'ConfigError';
   }
 }
 
@@ -167,9 +167,4 @@ export function loadConfig(
     slackEnabled: Boolean(c.SLACK_BOT_TOKEN && (c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN)),
     feishuEnabled: Boolean(c.FEISHU_APP_ID && c.FEISHU_APP_SECRET),
   };
-}
-
-/** `platform:id` membership test used by every role/admin list. */
-export function hasId(list: readonly string[], platform: string, userId: string): boolean {
-  return list.includes(`${platform}:${userId}`) || list.includes(userId);
 }

@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import type { AnalyticsStore } from '../analytics/store.js';
 import type { Answerer } from '../answer/types.js';
 import { errorSummary } from '../log/errors.js';
 import { detectScript } from '../text/script.js';
 import type { EventDeduper } from './dedupe.js';
 import { parseInvocation } from './parse.js';
+import type { SharedReplies } from './shared-replies.js';
 import { answerReply, errorReply, helpReply, textReply } from './replies.js';
 import { whoamiCommand } from './whoami.js';
 import type {
@@ -13,6 +13,7 @@ import type {
   ActionResult,
   ChatPort,
   CommandDefinition,
+  Feature,
   FormDefinition,
   FormResult,
   IncomingAction,
@@ -22,6 +23,7 @@ import type {
   Origin,
   Platform,
   PostTarget,
+  QuestionLog,
   Reply,
 } from './types.js';
 
@@ -36,7 +38,10 @@ export const COMMAND_FAMILY = 'compliance';
 
 export interface BotCoreDeps {
   answerer: Answerer;
-  analytics: AnalyticsStore;
+  /** Questions and votes, for statistics. */
+  questions: QuestionLog;
+  /** Answers kept so the asker can share them in the channel later. */
+  sharedReplies: SharedReplies;
   dedupe: EventDeduper;
   log: Logger;
   now?: () => number;
@@ -95,6 +100,13 @@ export class BotCore {
   registerForm(def: FormDefinition): void {
     this.forms.set(def.id, def);
   }
+  /** Registers a feature's commands, actions and forms in one call. */
+  registerFeature(feature: Feature): void {
+    for (const command of feature.commands ?? []) this.registerCommand(command);
+    for (const action of feature.actions ?? []) this.registerAction(action);
+    for (const form of feature.forms ?? []) this.registerForm(form);
+  }
+
   registerPort(port: ChatPort): void {
     this.ports.set(port.platform, port);
   }
@@ -215,7 +227,7 @@ export class BotCore {
       stream ? { onPartial: (text) => stream.update(text) } : undefined,
     );
     const latencyMs = this.now() - started;
-    const questionId = this.deps.analytics.recordQuestion({
+    const questionId = this.deps.questions.recordQuestion({
       platform: origin.platform,
       userId: origin.userId,
       conversationId: origin.conversationId,
@@ -230,14 +242,14 @@ export class BotCore {
       'question answered',
     );
     const reply = answerReply(result, script, questionId, '');
-    const shareId = this.deps.analytics.saveReply({ ...reply, actions: [], visibility: 'in_channel' });
+    const shareId = this.deps.sharedReplies.save({ ...reply, actions: [], visibility: 'in_channel' });
     return answerReply(result, script, questionId, shareId);
   }
 
   private async feedback(a: IncomingAction): Promise<ActionResult> {
     const [questionId, vote] = a.value.split(':');
     if (!questionId || (vote !== 'up' && vote !== 'down')) return { toast: 'Invalid feedback', toastKind: 'error' };
-    const stored = this.deps.analytics.recordFeedback(questionId, a.platform, a.userId, vote);
+    const stored = this.deps.questions.recordFeedback(questionId, a.platform, a.userId, vote);
     if (!stored) return { toast: '找不到这条回答。That answer no longer exists.', toastKind: 'warning' };
     return {
       toast: vote === 'up' ? '感谢反馈 👍 Thanks!' : '感谢反馈，我们会改进 👎 Thanks — we will improve this.',
@@ -246,7 +258,7 @@ export class BotCore {
   }
 
   private async share(a: IncomingAction): Promise<ActionResult> {
-    const reply = this.deps.analytics.loadReply(a.value);
+    const reply = this.deps.sharedReplies.load(a.value);
     if (!reply) return { toast: '这条回答已过期，无法分享。This answer has expired.', toastKind: 'warning' };
     return { postInChannel: { ...reply, visibility: 'in_channel' }, toast: '已分享到频道。Shared in the channel.', toastKind: 'success' };
   }

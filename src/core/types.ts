@@ -183,3 +183,39 @@ export interface FormDefinition {
   id: string;
   handle(submission: IncomingFormSubmission): Promise<FormResult>;
 }
+
+/** One answered (or unanswered) question, as the core reports it for statistics. */
+export interface QuestionRecord {
+  platform: Platform;
+  userId: string;
+  conversationId: string;
+  question: string;
+  answered: boolean;
+  topScore: number;
+  latencyMs: number;
+  mode: 'llm' | 'extractive';
+}
+
+/** Where the core records questions and 👍/👎 votes (the analytics feature implements it). */
+export interface QuestionLog {
+  recordQuestion(record: QuestionRecord): string;
+  /** One vote per user per answer; returns false for an unknown answer. */
+  recordFeedback(questionId: string, platform: string, userId: string, vote: 'up' | 'down'): boolean;
+}
+
+/**
+ * A feature plugs into the core in one piece: its chat commands, buttons and forms (shown on
+ * every platform), and its lifecycle. The app is a list of features; `close()` stops each.
+ */
+export interface Feature {
+  readonly name: string;
+  readonly commands?: readonly CommandDefinition[];
+  readonly actions?: readonly ActionDefinition[];
+  readonly forms?: readonly FormDefinition[];
+  /** Starts background work (the scheduler) once the chat platforms are up. */
+  start?(): Promise<void> | void;
+  /** Stops background work before the database closes. */
+  stop?(): Promise<void> | void;
+  /** Re-reads what depends on the knowledge files, after `/kb reload`. */
+  reload?(): Promise<void> | void;
+}

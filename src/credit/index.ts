@@ -1,28 +1,24 @@
-import type { ActionDefinition, CommandDefinition, FormDefinition } from '../core/types.js';
-import type { AppConfig } from '../config/config.js';
+import type { Feature } from '../core/types.js';
 import type { Logger } from '../log/logger.js';
 import type { Db } from '../storage/db.js';
-import { createCreditActions, createCreditCommand, createCreditFormHandler } from './bot.js';
+import { createCreditActions, createCreditCommand, createCreditFormHandler } from './commands.js';
 import { creditPolicyPath, loadCreditPolicy } from './policy.js';
 import {
   CreditWorkflow,
   creditRolesFromConfig,
   parseApprovalChannels,
   type CreditMessenger,
+  type CreditRoleSettings,
 } from './workflow.js';
 
-/** One call for main.ts: policy from KNOWLEDGE_DIR, roles and channel from config. */
+/** The credit feature: policy from KNOWLEDGE_DIR, roles and approval channel from the settings. */
 export function createCreditFeature(options: {
   db: Db;
-  config: AppConfig;
+  /** The settings credit reads (the app config satisfies it). */
+  config: CreditRoleSettings & { KNOWLEDGE_DIR: string; CREDIT_APPROVAL_CHANNEL?: string };
   messenger: CreditMessenger;
   logger?: Logger;
-}): {
-  workflow: CreditWorkflow;
-  command: CommandDefinition;
-  form: FormDefinition;
-  actions: ActionDefinition[];
-} {
+}): Feature & { workflow: CreditWorkflow } {
   const workflow = new CreditWorkflow({
     db: options.db,
     policy: loadCreditPolicy(creditPolicyPath(options.config.KNOWLEDGE_DIR)),
@@ -33,14 +29,15 @@ export function createCreditFeature(options: {
   });
   const deps = { workflow };
   return {
+    name: 'credit',
     workflow,
-    command: createCreditCommand(deps),
-    form: createCreditFormHandler(deps),
+    commands: [createCreditCommand(deps)],
+    forms: [createCreditFormHandler(deps)],
     actions: createCreditActions(deps),
   };
 }
 
-export { createCreditActions, createCreditCommand, createCreditFormHandler } from './bot.js';
+export { createCreditActions, createCreditCommand, createCreditFormHandler } from './commands.js';
 export { creditFileToJson, type CreditCliResult } from './cli.js';
 export { loadCreditPolicy, creditPolicyPath, type CreditPolicy } from './policy.js';
 export { scoreApplication, assessApplication, type CreditScore } from './score.js';
@@ -52,4 +49,4 @@ export {
   parseApprovalChannels,
   type CreditMessenger,
 } from './workflow.js';
-export { DataFileError } from '../knowledge/data-file.js';
+export { DataFileError } from '../data-files/data-file.js';

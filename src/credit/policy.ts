@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { BOOLEAN_FIELDS, ENUM_FIELDS, NUMERIC_FIELDS, type EnumField } from './application.js';
 import { hasBounds, type Band } from './bands.js';
-import { loadDataFile, parseDataFile } from '../knowledge/data-file.js';
+import { loadDataFile, parseDataFile } from '../data-files/data-file.js';
 
 /**
  * `knowledge/credit-policy.yaml`: the 5C scorecard, grades, limits, terms and approval routes.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ActionResult, ChatPort, Origin, Platform, PostTarget, Reply } from '../core/types.js';
-import { hasId, type AppConfig } from '../config/config.js';
-import { log as defaultLog, type Logger } from '../log/logger.js';
+import { hasId } from '../core/ids.js';
+import { silentLogger, type Logger } from '../log/logger.js';
 import type { Db } from '../storage/db.js';
 import type { CreditApplication } from './application.js';
 import type { ApprovedCreditLine, CreditLineLookup } from './lookup.js';
@@ -50,7 +50,15 @@ export type SubmitOutcome = { application: StoredApplication; reply: Reply; warn
 
 const PLATFORMS: readonly Platform[] = ['slack', 'feishu', 'console'];
 
-export function creditRolesFromConfig(config: AppConfig): CreditRoles {
+/** The role lists credit reads from the environment (the app config satisfies it). */
+export interface CreditRoleSettings {
+  CREDIT_ROLE_SALES_MANAGER: readonly string[];
+  CREDIT_ROLE_FINANCE: readonly string[];
+  CREDIT_ROLE_FINANCE_DIRECTOR: readonly string[];
+  CREDIT_ROLE_GENERAL_MANAGER: readonly string[];
+}
+
+export function creditRolesFromConfig(config: CreditRoleSettings): CreditRoles {
   return {
     sales_manager: config.CREDIT_ROLE_SALES_MANAGER,
     finance: config.CREDIT_ROLE_FINANCE,
@@ -130,7 +138,7 @@ export class CreditWorkflow implements CreditLineLookup {
     this.store = new CreditStore(deps.db);
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? (() => `CR-${randomBytes(4).toString('hex').toUpperCase()}`);
-    this.log = deps.logger ?? defaultLog;
+    this.log = deps.logger ?? silentLogger;
     this.timeZone = deps.timeZone ?? 'Asia/Shanghai';
   }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadDataFile } from './data-file.js';
+import { loadDataFile } from '../data-files/data-file.js';
 
 const ruleSchema = z.object({
   id: z.string().min(1),

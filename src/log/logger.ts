@@ -30,7 +30,7 @@ const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'sil
  * for the conversation). An unknown level falls back to info: the configuration check reports it
  * as one line, and a logger must never be the thing that crashes first.
  */
-export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', file?: string): Logger {
+export function createLogger(level: string, file?: string): Logger {
   return pino({
     level: LEVELS.has(level) ? level : 'info',
     base: undefined,
@@ -38,6 +38,10 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', fi
   }, file ? pino.destination({ dest: file, mkdir: true, sync: false }) : pino.destination(2));
 }
 
-/** A shared default for modules that are not handed a logger (CLI, tests). */
-export const log: Logger = createLogger(process.env.LOG_LEVEL ?? (process.env.VITEST ? 'silent' : 'info'));
+/**
+ * Writes nothing. Every module that logs is handed its logger (main.ts and the CLI create the
+ * one real logger); a module built without one — a unit test, a library call — stays quiet
+ * instead of writing to a console someone else owns.
+ */
+export const silentLogger: Logger = pino({ level: 'silent' });
 export type { Logger };

@@ -1,5 +1,6 @@
 import type { CommandContext, CommandDefinition, Reply } from '../core/types.js';
-import { log } from '../log/logger.js';
+import { errorSummary } from '../log/errors.js';
+import { silentLogger, type Logger } from '../log/logger.js';
 import { detectScript } from '../text/script.js';
 import type { PrecheckAudit, PrecheckSource } from './audit.js';
 import type { Prechecker } from './engine.js';
@@ -14,6 +15,7 @@ export interface PrecheckCommandDeps {
    * returns its id (the same `share` action the Q&A replies use).
    */
   shareId?: (reply: Reply, ctx: CommandContext) => string | undefined;
+  log?: Logger;
 }
 
 /**
@@ -21,6 +23,7 @@ export interface PrecheckCommandDeps {
  * The contract is data: nothing in it is executed, fetched or obeyed.
  */
 export function createPrecheckCommand(deps: PrecheckCommandDeps): CommandDefinition {
+  const log = deps.log ?? silentLogger;
   return {
     name: 'precheck',
     summary: '合同预审：粘贴合同文本或上传 .docx/.pdf/.txt，检查缺失条款、风险条款和违规内容',
@@ -58,7 +61,7 @@ export function createPrecheckCommand(deps: PrecheckCommandDeps): CommandDefinit
         });
       } catch (e) {
         // A failed audit write must not hide the result from the rep; it is logged for ops.
-        log.error({ err: (e as Error).message }, 'precheck audit write failed');
+        log.error({ err: errorSummary(e) }, 'precheck audit write failed');
       }
       log.info(
         { verdict: doc.result.verdict, findings: doc.result.findings.length, chars: doc.result.stats.characters, ms: doc.result.stats.elapsedMs },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CreditLineLookup } from '../credit/lookup.js';
-import { log } from '../log/logger.js';
+import { errorSummary } from '../log/errors.js';
+import { silentLogger, type Logger } from '../log/logger.js';
 import type { HandbookCitation, HandbookCiter } from '../retrieval/types.js';
 import { detectScript, toTraditional } from '../text/script.js';
 import { CHECKS, type CheckHit } from './checks.js';
@@ -19,6 +20,7 @@ export interface PrecheckerOptions {
   /** Optional model review; its findings are marked `model` and can never remove rule findings. */
   llmReview?: (contractText: string) => Promise<unknown[]>;
   llmTimeoutMs?: number;
+  log?: Logger;
 }
 
 export interface CheckOptions {
@@ -39,6 +41,7 @@ const MAX_EVIDENCE = 240;
 
 export function createPrechecker(options: PrecheckerOptions = {}): Prechecker {
   const rules = options.rules ?? loadRules(options.rulesPath);
+  const log = options.log ?? silentLogger;
   return {
     rules,
     async check(text, opts = {}) {
@@ -49,7 +52,7 @@ export function createPrechecker(options: PrecheckerOptions = {}): Prechecker {
       const script = opts.outputScript === 'auto' || !opts.outputScript ? scriptOf(text) : opts.outputScript;
       if (script === 'zh-Hant') for (const f of findings) localise(f);
 
-      await attachCitations(findings, rules, options.citer);
+      await attachCitations(findings, rules, log, options.citer);
 
       let modelReviewError: string | undefined;
       if (options.llmReview && !opts.skipModelReview) {
@@ -57,7 +60,7 @@ export function createPrechecker(options: PrecheckerOptions = {}): Prechecker {
           findings.push(...(await modelFindings(options.llmReview, text, options.llmTimeoutMs ?? 30_000)));
         } catch (e) {
           modelReviewError = (e as Error).message;
-          log.warn({ err: modelReviewError }, 'precheck model review failed; rule findings stand');
+          log.warn({ err: errorSummary(e) }, 'precheck model review failed; rule findings stand');
         }
       }
 
@@ -236,7 +239,7 @@ function toFinding(rule: CompiledRule, hit: CheckHit, original: string): Finding
   };
 }
 
-async function attachCitations(findings: Finding[], rules: readonly CompiledRule[], citer?: HandbookCiter): Promise<void> {
+async function attachCitations(findings: Finding[], rules: readonly CompiledRule[], log: Logger, citer?: HandbookCiter): Promise<void> {
   if (!citer) return;
   const topics = new Map<string, Promise<HandbookCitation | null>>();
   const byId = new Map(rules.map((r) => [r.id, r]));
@@ -246,7 +249,7 @@ async function attachCitations(findings: Finding[], rules: readonly CompiledRule
     topics.set(
       topic,
       citer(topic).catch((e: unknown) => {
-        log.warn({ err: (e as Error).message, rule: f.rule }, 'handbook citation lookup failed');
+        log.warn({ err: errorSummary(e), rule: f.rule }, 'handbook citation lookup failed');
         return null;
       }),
     );

@@ -11,6 +11,7 @@ import {
 } from '../knowledge/loaders.js';
 import { createPrechecker, type CheckOptions, type Prechecker } from './engine.js';
 import type { PrecheckResult } from './types.js';
+import { InputError } from '../errors/input-error.js';
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 export const MAX_TEXT_CHARS = 200_000;
@@ -18,13 +19,12 @@ export const MAX_TEXT_CHARS = 200_000;
 export type PrecheckInputProblem = 'too-large' | 'too-long' | 'unsupported' | 'no-text' | 'empty' | 'unreadable';
 
 /** A problem with what the user sent; the message is meant to be shown to them as is. */
-export class PrecheckInputError extends Error {
+export class PrecheckInputError extends InputError {
   constructor(
     public readonly problem: PrecheckInputProblem,
     message: string,
   ) {
     super(message);
-    this.name = 'PrecheckInputError';
   }
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DataFileError, parseDataFile } from '../knowledge/data-file.js';
+import { DataFileError, parseDataFile } from '../data-files/data-file.js';
 import { z } from 'zod';
 import { CHECKS } from './checks.js';
 
@@ -119,7 +119,7 @@ export type CompiledRule = Omit<RuleSpec, 'match' | 'absent'> & {
 };
 
 /** Rules-file problems carry file:line like every other knowledge file. */
-export { DataFileError as RulesFileError } from '../knowledge/data-file.js';
+export { DataFileError as RulesFileError } from '../data-files/data-file.js';
 
 function compileMatcher(m: Matcher): CompiledMatcher {
   const re = (s: string) => new RegExp(s, 'u');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadDataFile } from '../knowledge/data-file.js';
+import { loadDataFile } from '../data-files/data-file.js';
 import { normalise } from '../text/normalise.js';
 import type { EnglishLexicon } from './english-lexicon.js';
 import { registerDomainWords } from './tokenize.js';

@@ -2,8 +2,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { toSimplified } from '../text/script.js';
-import { PolicyDataError, type CaseStudy, type SourceProblem } from './types.js';
-import { parseLocated } from './yamlLines.js';
+import { DataFileError } from '../data-files/data-file.js';
+import type { CaseStudy, SourceProblem } from './types.js';
+import { parseLocated } from '../data-files/located-yaml.js';
 
 /**
  * The case library: one Markdown file per case under knowledge/cases/, YAML front matter plus
@@ -132,7 +133,7 @@ export function parseCase(
   };
 }
 
-/** Loads every `*.md` in the folder (sorted by file name); throws PolicyDataError listing all problems. */
+/** Loads every `*.md` in the folder (sorted by file name); throws DataFileError listing all problems. */
 export function loadCases(dir: string, options: LoadCaseOptions = {}): CaseStudy[] {
   const shown = options.displayPath ?? dir;
   const problems: SourceProblem[] = [];
@@ -156,7 +157,7 @@ export function loadCases(dir: string, options: LoadCaseOptions = {}): CaseStudy
     seen.set(c.id, display);
     cases.push(c);
   }
-  if (problems.length) throw new PolicyDataError('Invalid case library', problems);
+  if (problems.length) throw new DataFileError(shown, problems, 'Invalid case library');
   return cases;
 }
 

@@ -1,6 +1,6 @@
 import type { CommandContext, CommandDefinition, Origin, Reply, ReplyBlock } from '../core/types.js';
-import { hasId, type AppConfig } from '../config/config.js';
-import { log } from '../log/logger.js';
+import { hasId } from '../core/ids.js';
+import { silentLogger, type Logger } from '../log/logger.js';
 import { nextFire } from './cron.js';
 import { DEFAULT_DIGEST, type DigestService } from './digest.js';
 import { ReminderError, type ScheduleRegistry } from './registry.js';
@@ -11,16 +11,24 @@ import { errorSummary } from '../log/errors.js';
 
 /** `/remind` and `/digest`: chat access to schedules. YAML schedules are listed but never edited here. */
 
+/** Who may add and remove reminders (the app config satisfies it): channel admins, else admins. */
+export interface ReminderAdmins {
+  CHANNEL_ADMIN_IDS: readonly string[];
+  ADMIN_IDS: readonly string[];
+}
+
 export interface RemindCommandDeps {
   registry: ScheduleRegistry;
-  config: Pick<AppConfig, 'CHANNEL_ADMIN_IDS' | 'ADMIN_IDS'>;
+  config: ReminderAdmins;
   clock?: Clock;
+  logger?: Logger;
 }
 
 export interface DigestCommandDeps {
   registry: ScheduleRegistry;
   digests: DigestService;
   post: PostFn;
+  logger?: Logger;
 }
 
 const REMIND_USAGE = [
@@ -103,6 +111,7 @@ export function parseAddArgs(rest: string): { cron: string; timezone?: string; t
 
 export function createRemindCommand(deps: RemindCommandDeps): CommandDefinition {
   const clock = deps.clock ?? systemClock;
+  const log = deps.logger ?? silentLogger;
   return {
     name: 'remind',
     summary: '定时合规提醒：查看、添加、删除本频道的提醒',
@@ -188,6 +197,7 @@ export function digestSettingsFor(registry: ScheduleRegistry, target: ScheduleTa
 const DIGEST_USAGE = '/digest now — 在本频道发布下一期案例分享\n/digest preview — 预览下一期（不发布、不计入轮换）';
 
 export function createDigestCommand(deps: DigestCommandDeps): CommandDefinition {
+  const log = deps.logger ?? silentLogger;
   return {
     name: 'digest',
     summary: '合规案例分享：立即在本频道发布下一期，或预览',

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type { AppConfig } from '../config/config.js';
+import type { Logger } from '../log/logger.js';
 import type { HandbookCiter } from '../retrieval/types.js';
 import type { Db } from '../storage/db.js';
 import { loadCases } from './cases.js';
-import { createDigestCommand, createRemindCommand } from './commands.js';
+import { createDigestCommand, createRemindCommand, type ReminderAdmins } from './commands.js';
 import { DigestService } from './digest.js';
 import { ScheduleRegistry } from './registry.js';
 import { loadReminders } from './reminders.js';
@@ -14,27 +14,32 @@ import type { CaseStudy, Clock, TimerPort } from './types.js';
 
 /**
  * One-call wiring for main.ts / the CLI: loads knowledge/cases and knowledge/reminders.yaml
- * (throwing PolicyDataError naming file and line), and builds store, registry, digests,
- * scheduler and the two commands. Call `scheduler.start()` only when SCHEDULER_ENABLED.
+ * (throwing DataFileError naming file and line), and builds store, registry, digests,
+ * scheduler and the two commands. The app starts it (`start()`) only when SCHEDULER_ENABLED.
  */
 export interface SchedulingOptions {
   db: Db;
-  config: Pick<AppConfig, 'KNOWLEDGE_DIR' | 'SCHEDULE_GRACE_HOURS' | 'CHANNEL_ADMIN_IDS' | 'ADMIN_IDS'> & { REMINDERS_FILE?: string };
+  /** The settings scheduling reads (the app config satisfies it). */
+  config: ReminderAdmins & { KNOWLEDGE_DIR: string; SCHEDULE_GRACE_HOURS: number; REMINDERS_FILE?: string };
   post: PostFn;
   citer?: HandbookCiter;
   summarise?: Summariser;
   clock?: Clock;
   timer?: TimerPort;
   retry?: Partial<RetryPolicy>;
+  logger?: Logger;
 }
 
 export function createScheduling(o: SchedulingOptions) {
+  const reloadCases = (): void => {
+    cases = loadCases(path.join(knowledge, 'cases'), { handbookDir: path.join(knowledge, 'handbook') });
+  };
   const knowledge = o.config.KNOWLEDGE_DIR;
   let cases: CaseStudy[] = loadCases(path.join(knowledge, 'cases'), { handbookDir: path.join(knowledge, 'handbook') });
   const yaml = loadReminders(o.config.REMINDERS_FILE ?? path.join(knowledge, 'reminders.yaml'), { knownTags: [...new Set(cases.flatMap((c) => c.tags))] });
   const store = new ScheduleStore(o.db);
   const registry = new ScheduleRegistry(yaml, store, o.clock);
-  const renderDeps = { ...(o.citer ? { citer: o.citer } : {}), ...(o.summarise ? { summarise: o.summarise } : {}) };
+  const renderDeps = { ...(o.citer ? { citer: o.citer } : {}), ...(o.summarise ? { summarise: o.summarise } : {}), ...(o.logger ? { logger: o.logger } : {}) };
   const digests = new DigestService({ store, cases: () => cases, ...renderDeps, ...(o.clock ? { clock: o.clock } : {}) });
   const scheduler = new Scheduler({
     registry,
@@ -48,18 +53,20 @@ export function createScheduling(o: SchedulingOptions) {
     ...(o.retry ? { retry: o.retry } : {}),
   });
   return {
+    name: 'schedule',
     store,
     registry,
     digests,
     scheduler,
     commands: [
-      createRemindCommand({ registry, config: o.config, ...(o.clock ? { clock: o.clock } : {}) }),
-      createDigestCommand({ registry, digests, post: o.post }),
+      createRemindCommand({ registry, config: o.config, logger: o.logger, ...(o.clock ? { clock: o.clock } : {}) }),
+      createDigestCommand({ registry, digests, post: o.post, logger: o.logger }),
     ],
     /** Re-reads the case library (e.g. on `kb reload`); throws and keeps the old one on error. */
-    reloadCases(): void {
-      cases = loadCases(path.join(knowledge, 'cases'), { handbookDir: path.join(knowledge, 'handbook') });
-    },
+    reloadCases,
+    reload: reloadCases,
+    start: () => scheduler.start(),
+    stop: () => scheduler.stop(),
   };
 }
 
@@ -68,4 +75,4 @@ export { loadReminders, parseReminders } from './reminders.js';
 export { nextFireTimes, previewDigest } from './cli.js';
 export { createRemindCommand, createDigestCommand } from './commands.js';
 export { Scheduler } from './scheduler.js';
-export { PolicyDataError } from './types.js';
+export { DataFileError } from '../data-files/data-file.js';

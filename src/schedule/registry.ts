@@ -1,4 +1,5 @@
 import type { Platform } from '../core/types.js';
+import { InputError } from '../errors/input-error.js';
 import { cronProblem, shortestGapMs } from './cron.js';
 import { CHAT_ID_PREFIX } from './reminders.js';
 import type { ScheduleStore, StoredReminder } from './store.js';
@@ -9,12 +10,8 @@ import { DEFAULT_TIMEZONE, type Clock, type Schedule, systemClock } from './type
  * (persisted in SQLite). The scheduler subscribes to changes so a new reminder is live at once.
  */
 
-export class ReminderError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ReminderError';
-  }
-}
+/** A chat user's reminder request that cannot be done; the message is shown to them. */
+export class ReminderError extends InputError {}
 
 /** Chat reminders may not fire more often than this: a typo must not flood a team channel. */
 export const MIN_CHAT_REMINDER_GAP_MS = 60 * 60_000;

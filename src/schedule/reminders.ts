@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { cronProblem } from './cron.js';
 import {
   DEFAULT_TIMEZONE,
-  PolicyDataError,
   SCHEDULE_PLATFORMS,
   type Schedule,
   type ScheduleContent,
   type SourceProblem,
 } from './types.js';
-import { parseLocated } from './yamlLines.js';
+import { DataFileError } from '../data-files/data-file.js';
+import { parseLocated } from '../data-files/located-yaml.js';
 
 /**
  * knowledge/reminders.yaml: the read-only schedules. Every problem names the entry id and the
@@ -104,20 +104,21 @@ export interface ReminderLoadOptions {
   knownTags?: readonly string[];
 }
 
-/** Parses reminders YAML text. Throws PolicyDataError naming entry and line for every problem. */
+/** Parses reminders YAML text. Throws DataFileError naming entry and line for every problem. */
 export function parseReminders(text: string, options: ReminderLoadOptions = {}): Schedule[] {
   const file = options.displayPath ?? 'reminders.yaml';
   const problems: SourceProblem[] = [];
   const located = parseLocated(text);
   for (const e of located.syntaxErrors) problems.push({ file, line: e.line, message: `YAML: ${e.message}` });
-  if (problems.length) throw new PolicyDataError('Invalid reminders file', problems);
+  if (problems.length) throw new DataFileError(file, problems, 'Invalid reminders file');
 
   const raw = located.doc.toJS() ?? { reminders: [] };
   const top = fileSchema.safeParse(raw);
   if (!top.success) {
-    throw new PolicyDataError(
-      'Invalid reminders file',
+    throw new DataFileError(
+      file,
       top.error.issues.map((i) => ({ file, line: located.lineOf(i.path), message: `${i.path.join('.') || '(top level)'}: ${i.message}` })),
+      'Invalid reminders file',
     );
   }
 
@@ -177,7 +178,7 @@ export function parseReminders(text: string, options: ReminderLoadOptions = {}):
       ...(e.enabled === false ? { disabled: true } : {}),
     });
   });
-  if (problems.length) throw new PolicyDataError('Invalid reminders file', problems);
+  if (problems.length) throw new DataFileError(file, problems, 'Invalid reminders file');
   return schedules;
 }
 

@@ -1,6 +1,6 @@
 import type { Reply, ReplyBlock } from '../core/types.js';
 import type { Citation, HandbookCitation, HandbookCiter } from '../retrieval/types.js';
-import { log } from '../log/logger.js';
+import { silentLogger, type Logger } from '../log/logger.js';
 import type { CaseStudy, Schedule } from './types.js';
 import { errorSummary } from '../log/errors.js';
 
@@ -12,6 +12,7 @@ export interface RenderDeps {
   citer?: HandbookCiter;
   /** Set when an LLM is configured; the case's own summary is used otherwise or on failure. */
   summarise?: Summariser;
+  logger?: Logger;
 }
 
 const SOURCE_LABEL: Record<CaseStudy['source'], string> = { internal: '内部案例', external: '外部案例' };
@@ -37,7 +38,7 @@ export function shortLesson(lesson: string, maxChars = 180): string {
   return flat.length > maxChars ? `${flat.slice(0, maxChars - 1)}…` : flat;
 }
 
-async function safeCite(citer: HandbookCiter | undefined, topic: string): Promise<HandbookCitation | null> {
+async function safeCite(citer: HandbookCiter | undefined, topic: string, log: Logger): Promise<HandbookCitation | null> {
   if (!citer) return null;
   try {
     return await citer(topic);
@@ -47,7 +48,7 @@ async function safeCite(citer: HandbookCiter | undefined, topic: string): Promis
   }
 }
 
-async function summaryOf(c: CaseStudy, summarise?: Summariser): Promise<string> {
+async function summaryOf(c: CaseStudy, log: Logger, summarise?: Summariser): Promise<string> {
   if (summarise) {
     try {
       const s = clampLines(await summarise(c), 3, 240);
@@ -72,7 +73,7 @@ export function renderMessage(title: string | undefined, message: string): Reply
 
 export async function renderTopic(title: string | undefined, topic: string, intro: string | undefined, deps: RenderDeps): Promise<Reply> {
   const heading = title ?? `合规提醒：${topic}`;
-  const cited = await safeCite(deps.citer, topic);
+  const cited = await safeCite(deps.citer, topic, deps.logger ?? silentLogger);
   const blocks: ReplyBlock[] = [{ type: 'heading', text: heading }];
   if (intro) blocks.push({ type: 'text', text: intro });
   if (cited) {
@@ -102,8 +103,8 @@ export async function renderDigest(title: string | undefined, cases: readonly Ca
   ];
   const citations: Citation[] = [];
   const [summaries, cites] = await Promise.all([
-    Promise.all(cases.map((c) => summaryOf(c, deps.summarise))),
-    Promise.all(cases.map((c) => safeCite(deps.citer, c.handbookTopic))),
+    Promise.all(cases.map((c) => summaryOf(c, deps.logger ?? silentLogger, deps.summarise))),
+    Promise.all(cases.map((c) => safeCite(deps.citer, c.handbookTopic, deps.logger ?? silentLogger))),
   ]);
   cases.forEach((c, i) => {
     const cited = cites[i];

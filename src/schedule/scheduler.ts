@@ -1,5 +1,5 @@
 import type { PostTarget, Reply } from '../core/types.js';
-import { log as defaultLog, type Logger } from '../log/logger.js';
+import { silentLogger, type Logger } from '../log/logger.js';
 import { latestFireAtOrBefore, nextFire } from './cron.js';
 import { DigestService } from './digest.js';
 import type { ScheduleRegistry } from './registry.js';
@@ -73,7 +73,7 @@ export class Scheduler {
     this.timer = deps.timer ?? systemTimer;
     this.graceMs = (deps.graceHours ?? 6) * 3600_000;
     this.retry = { ...DEFAULT_RETRY, ...deps.retry };
-    this.log = deps.logger ?? defaultLog;
+    this.log = deps.logger ?? silentLogger;
   }
 
   /**
@@ -101,6 +101,11 @@ export class Scheduler {
     launched.push(...this.runDueRetries(now));
     this.arm();
     await Promise.allSettled(launched);
+  }
+
+  /** Whether the scheduler is armed (between start() and stop()). */
+  get isRunning(): boolean {
+    return this.running;
   }
 
   stop(): void {

@@ -1,3 +1,4 @@
+import type { DataFileProblem } from '../data-files/data-file.js';
 import type { Platform } from '../core/types.js';
 
 /** Platforms a schedule may post to from YAML; chat-created reminders keep their origin's platform. */
@@ -88,24 +89,4 @@ export const systemTimer: TimerPort = {
 };
 
 /** A problem found while loading policy data, located to a file and line. */
-export interface SourceProblem {
-  file: string;
-  line: number;
-  /** Entry id (reminders) when known. */
-  entry?: string;
-  message: string;
-}
-
-export class PolicyDataError extends Error {
-  constructor(
-    what: string,
-    public readonly problems: SourceProblem[],
-  ) {
-    super(
-      `${what}:\n${problems
-        .map((p) => `  - ${p.file}:${p.line}: ${p.entry ? `entry '${p.entry}': ` : ''}${p.message}`)
-        .join('\n')}`,
-    );
-    this.name = 'PolicyDataError';
-  }
-}
+export type SourceProblem = DataFileProblem & { file: string };

@@ -121,3 +121,20 @@ describe('parseInvocation', () => {
     expect(parseInvocation('precheck is what?', known)).toBeNull();
   });
 });
+
+describe('shared replies store', () => {
+  it('opens before or after the analytics store on the same database, and keeps a reply for sharing', async () => {
+    const { SharedReplies } = await import('../../src/core/shared-replies.js');
+    const { AnalyticsStore } = await import('../../src/analytics/store.js');
+    const { openDatabase } = await import('../../src/storage/db.js');
+    for (const order of ['replies-first', 'analytics-first'] as const) {
+      const db = openDatabase(':memory:');
+      if (order === 'analytics-first') new AnalyticsStore(db, 'salt');
+      const replies = new SharedReplies(db);
+      if (order === 'replies-first') new AnalyticsStore(db, 'salt');
+      const id = replies.save({ blocks: [{ type: 'text', text: 'hi' }], fallbackText: 'hi' });
+      expect(replies.load(id)?.fallbackText).toBe('hi');
+      expect(replies.load('no-such-id')).toBeNull();
+    }
+  });
+});

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bandPoints, tablePoints, withinBounds } from '../../src/credit/bands.js';
 import { creditPolicyPath, loadCreditPolicy, parseCreditPolicy } from '../../src/credit/policy.js';
-import { DataFileError } from '../../src/knowledge/data-file.js';
+import { DataFileError } from '../../src/data-files/data-file.js';
 
 const FILE = 'knowledge/credit-policy.yaml';
 const shipped = readFileSync(creditPolicyPath(), 'utf8');

@@ -2,7 +2,8 @@ import { AnalyticsStore } from '../../src/analytics/store.js';
 import type { Answerer, AskResult } from '../../src/answer/types.js';
 import { BotCore } from '../../src/core/core.js';
 import { EventDeduper } from '../../src/core/dedupe.js';
-import { log } from '../../src/log/logger.js';
+import { SharedReplies } from '../../src/core/shared-replies.js';
+import { silentLogger as log } from '../../src/log/logger.js';
 import { openDatabase, type Db } from '../../src/storage/db.js';
 
 /**
@@ -37,6 +38,7 @@ export class ScriptedAnswerer implements Answerer {
 export function createTestCore(db: Db = openDatabase(':memory:'), answerer: Answerer = new ScriptedAnswerer()) {
   const analytics = new AnalyticsStore(db, 'test-salt');
   const dedupe = new EventDeduper(db);
-  const core = new BotCore({ answerer, analytics, dedupe, log });
-  return { core, db, analytics, dedupe, answerer };
+  const sharedReplies = new SharedReplies(db);
+  const core = new BotCore({ answerer, questions: analytics, sharedReplies, dedupe, log });
+  return { core, db, analytics, sharedReplies, dedupe, answerer };
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
-import { log as silentLog } from '../../src/log/logger.js';
+import { silentLogger as silentLog } from '../../src/log/logger.js';
 import { createFeishuAdapter, type FeishuAdapter } from '../../src/platforms/feishu/index.js';
 import { HttpServer } from '../../src/server/http.js';
 import { enabledRemindersFile } from './reminders.js';

@@ -5,7 +5,7 @@ import { createRemindCommand } from '../../src/schedule/commands.js';
 import { ScheduleRegistry } from '../../src/schedule/registry.js';
 import { channelIdProblem, parseReminders } from '../../src/schedule/reminders.js';
 import { ScheduleStore } from '../../src/schedule/store.js';
-import { PolicyDataError } from '../../src/schedule/types.js';
+import { DataFileError } from '../../src/data-files/data-file.js';
 import { openDatabase } from '../../src/storage/db.js';
 
 const entry = (id: string, extra = '') => `  - id: ${id}
@@ -39,10 +39,10 @@ describe('reminders switched off in the YAML file', () => {
       try {
         parseReminders(`reminders:\n${entry('maybe', '\n    enabled: sometimes')}`);
       } catch (e) {
-        return e as PolicyDataError;
+        return e as DataFileError;
       }
     })();
-    expect(err).toBeInstanceOf(PolicyDataError);
+    expect(err).toBeInstanceOf(DataFileError);
     expect(err!.message + JSON.stringify(err!.problems)).toMatch(/enabled must be true or false/);
   });
 

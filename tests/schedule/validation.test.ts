@@ -4,16 +4,16 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCases } from '../../src/schedule/cases.js';
 import { loadReminders, parseReminders } from '../../src/schedule/reminders.js';
-import { PolicyDataError } from '../../src/schedule/types.js';
+import { DataFileError } from '../../src/data-files/data-file.js';
 
-function problemsOf(fn: () => unknown): PolicyDataError {
+function problemsOf(fn: () => unknown): DataFileError {
   try {
     fn();
   } catch (err) {
-    expect(err).toBeInstanceOf(PolicyDataError);
-    return err as PolicyDataError;
+    expect(err).toBeInstanceOf(DataFileError);
+    return err as DataFileError;
   }
-  throw new Error('expected a PolicyDataError');
+  throw new Error('expected a DataFileError');
 }
 
 const entry = (id: string, body: string) => `  - id: ${id}\n${body}`;

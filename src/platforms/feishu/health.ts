@@ -1,4 +1,4 @@
-import type { PartStatus } from '../../ops/health.js';
+import type { PartStatus } from '../../server/health.js';
 
 const DOMAINS: Record<string, string> = { feishu: 'https://open.feishu.cn', lark: 'https://open.larksuite.com' };
 

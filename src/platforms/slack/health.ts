@@ -1,4 +1,4 @@
-import type { PartStatus } from '../../ops/health.js';
+import type { PartStatus } from '../../server/health.js';
 
 /**
  * Is Slack's Web API reachable with our bot token? One `auth.test` call (no scope needed). Kept

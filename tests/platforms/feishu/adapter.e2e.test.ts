@@ -8,7 +8,7 @@ import type { Answerer, AskResult } from '../../../src/answer/types.js';
 import { EventDeduper } from '../../../src/core/dedupe.js';
 import { textReply } from '../../../src/core/replies.js';
 import type { Reply } from '../../../src/core/types.js';
-import { log as silentLog } from '../../../src/log/logger.js';
+import { silentLogger as silentLog } from '../../../src/log/logger.js';
 import { createFeishuAdapter, type FeishuAdapter, type FeishuConfig, type FeishuTuning } from '../../../src/platforms/feishu/index.js';
 import { cardRequestBytes, CARD_BYTE_LIMIT } from '../../../src/platforms/feishu/render.js';
 import { HttpServer } from '../../../src/server/http.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { log } from '../../../src/log/logger.js';
+import { silentLogger as log } from '../../../src/log/logger.js';
 import { FeishuApi } from '../../../src/platforms/feishu/api.js';
 import { FAKE_APP_ID, FAKE_APP_SECRET, FakeFeishu } from '../../helpers/fake-feishu.js';
 

@@ -4,27 +4,27 @@ import { textMessageEvent, type FakeCardEntity } from '../../helpers/fake-feishu
 import { startFakeOpenAI, type FakeOpenAI } from '../../helpers/fake-openai.js';
 import { cardText, startFeishuApp, type FeishuAppHarness } from '../../helpers/feishu-app-harness.js';
 
-/** A model that writes its answer in four pieces, 150 ms apart, citing the first passage. */
+/**
+ * A model that writes its answer in four pieces, 400 ms apart (longer than the adapter's pacing,
+ * so the pieces arrive as separate updates even on a busy machine), citing the first passage.
+ */
 const PIECES = ['销售人员', '不得收受客户', '的回扣或好处费', '[1]。'];
 let llm: FakeOpenAI;
 let h: FeishuAppHarness;
+const LLM_ENV = () => ({ OPENAI_BASE_URL: llm.baseURL, OPENAI_API_KEY: 'sk-fake', LLM_MODEL: 'fake-model', LLM_TIMEOUT_MS: '10000' });
 
 beforeAll(async () => {
-  llm = await startFakeOpenAI(() => ({ chunks: PIECES, chunkDelayMs: 150 }));
-  // A progress card after 1 s, so a slow model start shows one first.
-  h = await startFeishuApp({
-    env: { OPENAI_BASE_URL: llm.baseURL, OPENAI_API_KEY: 'sk-fake', LLM_MODEL: 'fake-model', LLM_TIMEOUT_MS: '10000' },
-    progressDelayMs: 1000,
-  });
+  llm = await startFakeOpenAI(() => ({ chunks: PIECES, chunkDelayMs: 400 }));
+  h = await startFeishuApp({ env: LLM_ENV() });
 });
 afterAll(async () => {
   await h?.close();
   await llm?.close();
 });
 
-const newCards = (before: Set<string>) => [...h.fake.cards.values()].filter((c) => !before.has(c.cardId));
-const ask = (chatId: string, messageId: string) =>
-  h.send(textMessageEvent({ text: '可以给客户回扣吗？', chatType: 'p2p', chatId, messageId, userId: 'ou_stream_1' }));
+const newCards = (before: Set<string>, on = h) => [...on.fake.cards.values()].filter((c) => !before.has(c.cardId));
+const ask = (chatId: string, messageId: string, on = h) =>
+  on.send(textMessageEvent({ text: '可以给客户回扣吗？', chatType: 'p2p', chatId, messageId, userId: 'ou_stream_1' }));
 
 function expectStreamedThenFinal(card: FakeCardEntity) {
   expect(card.contentUpdates.length).toBeGreaterThanOrEqual(1);
@@ -59,15 +59,20 @@ describe('Feishu: LLM answers stream into a CardKit card', () => {
   });
 
   it('streams into the progress card when the model is slow to start', async () => {
-    llm.respondWith(() => ({ chunks: PIECES, chunkDelayMs: 150, delayMs: 1800 }));
-    const before = new Set(h.fake.cards.keys());
-    await ask('oc_stream_2', 'om_stream_q2');
-    llm.respondWith(() => ({ chunks: PIECES, chunkDelayMs: 150 }));
-    const progress = h.replies().filter((r) => r.target === 'om_stream_q2');
-    expect(progress).toHaveLength(1);
-    const [card] = newCards(before);
-    expect(h.fake.convertedFrom.get(card!.cardId)).toBe(progress[0]!.messageId);
-    expectStreamedThenFinal(card!);
+    // A progress card after 1 s, and a model that starts writing only after 2.5 s.
+    const slow = await startFeishuApp({ env: LLM_ENV(), progressDelayMs: 1000 });
+    try {
+      llm.respondWith(() => ({ chunks: PIECES, chunkDelayMs: 400, delayMs: 2500 }));
+      await ask('oc_stream_2', 'om_stream_q2', slow);
+      const progress = slow.replies().filter((r) => r.target === 'om_stream_q2');
+      expect(progress).toHaveLength(1);
+      const [card] = newCards(new Set(), slow);
+      expect(slow.fake.convertedFrom.get(card!.cardId)).toBe(progress[0]!.messageId);
+      expectStreamedThenFinal(card!);
+    } finally {
+      llm.respondWith(() => ({ chunks: PIECES, chunkDelayMs: 400 }));
+      await slow.close();
+    }
   });
 
   it('patches one card in place when CardKit is refused', async () => {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { textReply } from '../../../src/core/replies.js';
 import type { IncomingAction, IncomingCommand, Reply } from '../../../src/core/types.js';
 import pino from 'pino';
-import { log, type Logger } from '../../../src/log/logger.js';
+import { silentLogger as log, type Logger } from '../../../src/log/logger.js';
 import { APOLOGY_TEXT, createSlackAdapter, SEARCHING_TEXT, type SlackAdapter } from '../../../src/platforms/slack/adapter.js';
 import { HttpServer } from '../../../src/server/http.js';
 import { openDatabase, type Db } from '../../../src/storage/db.js';

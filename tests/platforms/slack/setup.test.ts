@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { log } from '../../../src/log/logger.js';
+import { silentLogger as log } from '../../../src/log/logger.js';
 import { createSlackAdapter, stripMention } from '../../../src/platforms/slack/adapter.js';
 import { downloadSlackFiles, isTrustedFileUrl } from '../../../src/platforms/slack/files.js';
 import { createTestCore } from '../../helpers/core.js';

@@ -1,5 +1,5 @@
-import type { AppConfig } from '../config/config.js';
-import { HashedNgramEmbeddings, OpenAICompatibleEmbeddings, type EmbeddingsProvider } from './embeddings.js';
+import type { AppConfig } from './config.js';
+import { HashedNgramEmbeddings, OpenAICompatibleEmbeddings, type EmbeddingsProvider } from '../retrieval/embeddings.js';
 
 /** OpenAI-compatible embeddings when EMBEDDINGS_MODEL and an endpoint are configured; else the offline default. */
 export function createEmbeddings(config: AppConfig): EmbeddingsProvider {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IncomingAction, Reply } from '../../src/core/types.js';
 import { APPLICATION_FIELDS } from '../../src/credit/application.js';
-import { createCreditActions, createCreditCommand, createCreditFormHandler } from '../../src/credit/bot.js';
+import { createCreditActions, createCreditCommand, createCreditFormHandler } from '../../src/credit/commands.js';
 import { asFormValues, strongApplication } from '../fixtures/credit/applications.js';
 import { makeWorkflow, person } from '../fixtures/credit/harness.js';
 

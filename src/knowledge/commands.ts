@@ -1,8 +1,8 @@
-import { hasId } from '../config/config.js';
-import type { KnowledgeService } from '../knowledge/service.js';
-import type { KnowledgeStatus } from '../knowledge/knowledge-base.js';
-import { textReply } from './replies.js';
-import type { CommandDefinition, Reply } from './types.js';
+import { hasId } from '../core/ids.js';
+import { textReply } from '../core/replies.js';
+import type { CommandDefinition, Feature, Reply } from '../core/types.js';
+import type { KnowledgeStatus } from './knowledge-base.js';
+import type { KnowledgeService } from './service.js';
 
 export interface KbCommandDeps {
   knowledge: KnowledgeService;
@@ -10,6 +10,11 @@ export interface KbCommandDeps {
   /** Runs after a successful reload (warm caches, reload case library…). */
   afterReload?: (status: KnowledgeStatus) => void | Promise<void>;
   now?: () => number;
+}
+
+/** The knowledge feature in the core: the `/kb` command. */
+export function createKnowledgeFeature(deps: KbCommandDeps): Feature {
+  return { name: 'knowledge', commands: [createKbCommand(deps)] };
 }
 
 /** `kb`: what the bot knows; `kb reload`: re-index without a restart (admins only). */

@@ -2,21 +2,45 @@ import { readFileSync } from 'node:fs';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 
+import { InputError } from '../errors/input-error.js';
+
 /**
- * Knowledge files (policy, rules, glossary, cleaning) are edited by hand, so a bad value must point at `file:line` rather than at a
- * JSON path the editor has to count out. Schema issues carry a path; the YAML document maps
- * that path back to the node (or its nearest existing parent) and the node to a line.
+ * Every hand-edited file under knowledge/ (credit policy, contract rules, glossary, cleaning,
+ * reminders, cases) is read through here, and every problem in one is a DataFileError: a bad
+ * value must point at `file:line` rather than at a JSON path the editor has to count out.
+ * Schema issues carry a path; the YAML document maps that path back to the node (or its nearest
+ * existing parent) and the node to a line.
  */
 
-export class DataFileError extends Error {
+export interface DataFileProblem {
+  /** The file the problem is in, when it is not the error's own file (a folder of case files). */
+  file?: string;
+  line: number;
+  /** Dotted schema path of the bad value, when there is one. */
+  path?: string;
+  /** The entry (reminder id, case id) the problem belongs to, when known. */
+  entry?: string;
+  message: string;
+}
+
+/** A problem as the error reports it: always with its file, `path` empty when there is none. */
+export type LocatedProblem = DataFileProblem & { file: string; path: string };
+
+export class DataFileError extends InputError {
+  readonly problems: LocatedProblem[];
+
   constructor(
     public readonly file: string,
-    public readonly problems: { line: number; path: string; message: string }[],
+    problems: DataFileProblem[],
+    title = `Invalid ${file}`,
   ) {
+    const all = problems.map((p) => ({ ...p, file: p.file ?? file, path: p.path ?? '' }));
     super(
-      `Invalid ${file}:\n${problems.map((p) => `  - ${file}:${p.line}: ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n')}`,
+      `${title}:\n${all
+        .map((p) => `  - ${p.file}:${p.line}: ${p.entry ? `entry '${p.entry}': ` : ''}${p.path ? `${p.path}: ` : ''}${p.message}`)
+        .join('\n')}`,
     );
-    this.name = 'DataFileError';
+    this.problems = all;
   }
 }
 
