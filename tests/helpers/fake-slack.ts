@@ -156,6 +156,8 @@ export class FakeSlack {
         const ts = this.nextTs();
         return { ok: true, channel: p.channel, ts };
       }
+      case 'assistant.threads.setStatus':
+        return p.channel_id && p.thread_ts ? { ok: true } : { ok: false, error: 'invalid_arguments' };
       case 'chat.appendStream':
         return { ok: true, channel: p.channel, ts: p.ts };
       case 'chat.stopStream':

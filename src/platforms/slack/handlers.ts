@@ -42,6 +42,9 @@ import { decodeActionId, formErrorsToBlocks, FORM_CALLBACK, OPEN_FORM_ACTION, pl
 import type { SlackResponder } from './respond.js';
 import { SlackAnswerStream } from './stream.js';
 
+/** The assistant-surface status while an answer is prepared (Slack clears it when the bot replies). */
+export const THINKING_STATUS = '正在查找… is thinking…';
+
 export interface SlackHandlerDeps {
   core: BotCore;
   responder: SlackResponder;
@@ -78,6 +81,12 @@ export function createSlackHandlers(deps: SlackHandlerDeps) {
           const res = await deps.client.chat.postMessage({ channel: m.channel, text: searching.text, blocks: searching.blocks, ...(replyThread ? { thread_ts: replyThread } : {}) });
           return res.ts ? String(res.ts) : undefined;
         };
+    // Slack's assistant surface (a DM thread) shows "is thinking…" until the bot replies there.
+    if (m.isDm && m.threadTs && !m.isRetry) {
+      void deps.client.assistant.threads
+        .setStatus({ channel_id: m.channel, thread_ts: m.threadTs, status: THINKING_STATUS })
+        .catch((err) => log.debug({ err: errorSummary(err) }, 'slack assistant status not set'));
+    }
     // LLM answers appear while they are written (the stream stays idle for extractive ones).
     const live = new SlackAnswerStream(deps.client, { channel: m.channel, threadTs: replyThread, userId: m.user, teamId: m.teamId, isDm: m.isDm }, () => note.id, log);
     try {

@@ -52,6 +52,13 @@ const manifestSchema = z.object({
   features: z.object({
     app_home: z.object({ home_tab_enabled: z.boolean(), messages_tab_enabled: z.boolean(), messages_tab_read_only_enabled: z.boolean() }).strict(),
     bot_user: z.object({ display_name: z.string().regex(/^[a-z0-9._-]{1,80}$/), always_online: z.boolean() }).strict(),
+    assistant_view: z
+      .object({
+        assistant_description: z.string().min(1).max(300),
+        suggested_prompts: z.array(z.object({ title: z.string().min(1), message: z.string().min(1) }).strict()).max(4).optional(),
+      })
+      .strict()
+      .optional(),
     slash_commands: z.array(slashCommand).min(1).max(50),
     shortcuts: z.array(z.object({
       name: z.string().min(1),
@@ -101,13 +108,13 @@ const SCOPE_EVIDENCE: Record<string, RegExp[]> = {
   // message events from direct messages only (message.im)
   'im:history': [/event\(\s*'message'/, /channel_type\s*[!=]==\s*'im'/],
   'im:write': [/conversations\.open\(/],
-  'assistant:write': [/assistant\.threads\.setStatus\(/],
+  'assistant:write': [/assistant\.threads\s*\.setStatus\(/],
 };
 /** Web API methods that need a scope, and which. */
 const METHOD_SCOPES: [RegExp, string][] = [
   [/client\.chat\.[a-zA-Z]+\(/, 'chat:write'],
   [/client\.conversations\.open\(/, 'im:write'],
-  [/client\.assistant\.threads\.setStatus\(/, 'assistant:write'],
+  [/client\.assistant\.threads\s*\.setStatus\(/, 'assistant:write'],
   [/client\.reactions\.[a-z]+\(/i, 'reactions:write'],
   [/client\.users\.info\(/, 'users:read'],
 ];

@@ -69,6 +69,33 @@ describe('Slack: LLM answers appear while the model writes them', () => {
     expect(callsSince(mark, 'chat.appendStream')).toHaveLength(0);
   });
 
+  it('in the assistant surface (a DM thread) shows "is thinking…", then streams the answer into that thread', async () => {
+    const mark = h.fake.calls.length;
+    const ts = '1700001300.000200';
+    await h.send(
+      eventBody({ type: 'message', channel_type: 'im', channel: 'D0STREAM01', user: 'U0STREAM1', team: 'T0001', text: '可以给客户回扣吗？', ts, thread_ts: '1700001300.000100', event_ts: ts }, 'EvDmThread'),
+      JSON_TYPE,
+    );
+    await h.fake.waitFor(() => callsSince(mark, 'chat.update').find((c) => JSON.stringify(c.params.blocks ?? '').includes('[1]')), 15_000);
+    const status = callsSince(mark, 'assistant.threads.setStatus');
+    expect(status).toHaveLength(1);
+    expect(status[0]!.params).toMatchObject({ channel_id: 'D0STREAM01', thread_ts: '1700001300.000100' });
+    expect(String(status[0]!.params.status)).toMatch(/thinking/);
+    const start = callsSince(mark, 'chat.startStream');
+    expect(start).toHaveLength(1);
+    expect(start[0]!.params.thread_ts).toBe('1700001300.000100');
+  });
+
+  it('sets no assistant status outside a DM thread', async () => {
+    const mark = h.fake.calls.length;
+    const ts = '1700001400.000100';
+    await h.send(eventBody({ type: 'message', channel_type: 'im', channel: 'D0STREAM02', user: 'U0STREAM1', team: 'T0001', text: '可以给客户回扣吗？', ts, event_ts: ts }, 'EvDmTop'), JSON_TYPE);
+    await h.fake.waitFor(() => callsSince(mark, 'chat.update').find((c) => JSON.stringify(c.params.blocks ?? '').includes('[1]')), 15_000);
+    expect(callsSince(mark, 'assistant.threads.setStatus')).toHaveLength(0);
+    // No thread to stream into: the answer is edited in place.
+    expect(callsSince(mark, 'chat.startStream')).toHaveLength(0);
+  });
+
   it('extractive answers (no model) are never streamed', async () => {
     llm.respondWith(() => ({ status: 500 }));
     const mark = await mention('1700001200.000100', 'C0STREAM03');
