@@ -18,7 +18,7 @@ const f = (x: number) => x.toFixed(x < 10 ? 2 : 0);
 {
   const { benchStartup } = await import('./startup.js');
   const r = await benchStartup();
-  console.log(`## Start-up (median of ${r.runs} runs; handbook index already built)\n`);
+  console.log(`## Start-up (median of ${r.runs} runs; handbook index already built; load average ${r.load[0].toFixed(1)} → ${r.load[1].toFixed(1)} on ${(await import('node:os')).cpus().length} cores)\n`);
   console.log('| what | compiled (dist/) | from sources (tsx) | ratio |');
   console.log('|---|---|---|---|');
   console.log(`| bot ready, Slack HTTP mode (node dist/main.js) | ${f(r.botReadyMs.compiled)} ms | ${f(r.botReadyMs.tsx)} ms | ${(r.botReadyMs.tsx / r.botReadyMs.compiled).toFixed(2)}× |`);

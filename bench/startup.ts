@@ -10,11 +10,13 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 
 export interface StartupResult {
   runs: number;
+  /** 1-minute load average before and after (the machine is shared: read the numbers with it). */
+  load: [number, number];
   botReadyMs: { compiled: number; tsx: number; npmStart: number };
   precheckMs: { compiled: number; tsx: number };
   emptyFileRejectedMs: number;
@@ -62,6 +64,7 @@ function timeProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv, ready?
 
 export async function benchStartup(runs = 7): Promise<StartupResult> {
   if (!existsSync('dist/main.js')) execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' });
+  const loadBefore = loadavg()[0]!;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-startup-'));
   const slack = await fakeSlackAuth();
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|FEISHU|OPENAI|LLM|EMBEDDINGS)_/.test(k)));
@@ -99,6 +102,7 @@ export async function benchStartup(runs = 7): Promise<StartupResult> {
     }
     return {
       runs,
+      load: [loadBefore, loadavg()[0]!],
       botReadyMs: { compiled: median(compiled), tsx: median(viaTsx), npmStart: median(viaNpm) },
       precheckMs: { compiled: median(precheck), tsx: median(precheckTsx) },
       emptyFileRejectedMs: median(emptyRejected),
