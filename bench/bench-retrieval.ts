@@ -6,10 +6,9 @@ import { ingestText } from '../src/knowledge/ingest.js';
 import { normalise } from '../src/text/normalise.js';
 import { extractText } from '../src/knowledge/loaders.js';
 import { HashedNgramEmbeddings } from '../src/retrieval/embeddings.js';
-import { loadGlossary } from '../src/retrieval/glossary.js';
+import { loadGlossary, tokenizerFor } from '../src/retrieval/glossary.js';
 import { HybridRetriever } from '../src/retrieval/hybrid.js';
 import { handbookLexicon } from '../src/knowledge/knowledge-base.js';
-import { indexTerms } from '../src/retrieval/tokenize.js';
 import type { Chunk } from '../src/retrieval/types.js';
 import { VectorIndex } from '../src/retrieval/vector-index.js';
 
@@ -67,7 +66,7 @@ export async function benchScale(knowledgeDir: string, scale: number, queries: s
   }
   const embeddings = new HashedNgramEmbeddings();
   const vectors = VectorIndex.build(await embeddings.embedDocuments(chunks.map((c) => c.normText)));
-  const retriever = new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon: handbookLexicon(chunks) });
+  const retriever = new HybridRetriever(chunks, vectors, embeddings, { ...glossary, ...(({ english, related }) => ({ lexicon: english, related }))(handbookLexicon(chunks, tokenizerFor(glossary))) });
   const buildMs = performance.now() - t0;
 
   const times: number[] = [];
@@ -79,6 +78,7 @@ export async function benchScale(knowledgeDir: string, scale: number, queries: s
     }
   }
 
+  const indexTerms = (text: string) => retriever.tokenizer.indexTerms(text);
   // The same corpus and tokenizer in MiniSearch, for a ratio measured in the same run.
   const m0 = performance.now();
   const mini = new MiniSearch<{ id: number; normText: string }>({

@@ -1,39 +1,62 @@
-/** `npm run eval`: retrieval quality on the dev questions, per mode, as a table. */
+/**
+ * `npm run eval`: retrieval and answering quality per question set, as a table.
+ *   npm run eval                      every set in tests/fixtures (questions.<set>.jsonl + questions.offtopic.<set>.jsonl)
+ *   npm run eval -- --set tune        one set by name
+ *   EVAL_QUESTIONS=… EVAL_OFFTOPIC=…  any two files (names inside tests/fixtures or paths)
+ *   --modes                           also the lexical / dense / hybrid retrieval table
+ *   --verbose                         list every miss (rank, refusal, answer without gold, off-topic answered)
+ */
 import path from 'node:path';
-import { loadKnowledgeBase } from '../src/knowledge/knowledge-base.js';
-import { evaluate, readJsonl } from './retrieval-eval.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createAnswerer } from '../src/answer/answerer.js';
+import { loadKnowledgeBase } from '../src/knowledge/knowledge-base.js';
+import { evaluate, evaluateSet, questionSets, readJsonl } from './retrieval-eval.js';
 
-const fixtures = path.resolve('tests/fixtures');
-const onTopic = readJsonl(path.join(fixtures, process.env.EVAL_QUESTIONS ?? 'questions.dev.jsonl'));
-const offTopic = readJsonl(path.join(fixtures, process.env.EVAL_OFFTOPIC ?? 'questions.offtopic.dev.jsonl'));
-const kb = await loadKnowledgeBase({ knowledgeDir: path.resolve('knowledge'), dataDir: mkdtempSync(path.join(tmpdir(), 'eval-')) });
-
-console.log(`Retrieval on ${onTopic.length} on-topic and ${offTopic.length} off-topic questions (${kb.status.chunks} chunks)\n`);
-console.log('| mode | recall@1 | recall@5 | MRR | on-topic relevant | off-topic rejected |');
-console.log('|---|---|---|---|---|---|');
-const verbose = process.argv.includes('--verbose');
-for (const mode of ['lexical', 'dense', 'hybrid'] as const) {
-  const s = await evaluate(kb.retriever, mode, onTopic, offTopic);
-  const f = (x: number) => x.toFixed(3);
-  console.log(`| ${mode} | ${f(s.recallAt1)} | ${f(s.recallAt5)} | ${f(s.mrr)} | ${f(s.onTopicRelevant)} | ${f(s.offTopicRejected)} |`);
-  if (verbose) for (const m of s.misses) console.log(`    miss ${m.id} rank=${m.firstGoldRank} relevant=${m.relevant} ${m.q}`);
+// `npm run eval -- --contracts DIR`: the contract pre-check instead of retrieval.
+const contractsAt = process.argv.indexOf('--contracts');
+if (contractsAt !== -1) {
+  const { printContractEval } = await import('./eval-contracts.js');
+  await printContractEval(path.resolve(process.argv[contractsAt + 1] ?? 'tests/fixtures/contracts-tune'));
+  process.exit(0);
 }
 
-// Extractive answers: how often the composed answer itself quotes a gold phrase.
-if (process.argv.includes('--answers')) {
-  const { createAnswerer } = await import('../src/answer/answerer.js');
-  const { toSimplified } = await import('../src/text/script.js');
-  const answerer = createAnswerer({ retriever: kb.retriever, config: { llmEnabled: false }, log: { debug() {}, info() {}, warn() {} } });
-  let answered = 0;
-  let quoted = 0;
-  for (const q of onTopic) {
-    const r = await answerer.ask(q.q);
-    if (r.answered) answered++;
-    const said = toSimplified(`${r.answer}\n${r.citations.map((c) => c.quote).join('\n')}`).replace(/\s/g, '');
-    if (r.answered && (q.gold ?? []).some((g) => said.includes(g))) quoted++;
-    else if (verbose) console.log(`    answer without gold ${q.id} ${q.q}`);
+const fixtures = path.resolve('tests/fixtures');
+const args = process.argv.slice(2);
+const verbose = args.includes('--verbose');
+const only = args.includes('--set') ? args[args.indexOf('--set') + 1] : undefined;
+const resolve = (f: string) => (path.isAbsolute(f) || f.includes('/') ? path.resolve(f) : path.join(fixtures, f));
+
+const sets = process.env.EVAL_QUESTIONS
+  ? [{ name: path.basename(process.env.EVAL_QUESTIONS, '.jsonl'), onTopic: resolve(process.env.EVAL_QUESTIONS), offTopic: process.env.EVAL_OFFTOPIC ? resolve(process.env.EVAL_OFFTOPIC) : null }]
+  : questionSets(fixtures).filter((s) => !only || s.name === only);
+
+const kb = await loadKnowledgeBase({ knowledgeDir: path.resolve('knowledge'), dataDir: mkdtempSync(path.join(tmpdir(), 'eval-')) });
+const answerer = createAnswerer({ retriever: kb.retriever, config: { llmEnabled: false }, log: { debug() {}, info() {}, warn() {} } });
+const f = (x: number) => x.toFixed(3);
+
+console.log(`Knowledge base: ${kb.status.chunks} passages. Extractive answers (no LLM).\n`);
+console.log('| set | on-topic | off-topic (traps) | recall@1 | recall@5 | MRR | on-topic refused | off-topic answered | traps answered | answer quotes gold |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
+const details: string[] = [];
+for (const set of sets) {
+  const on = readJsonl(set.onTopic);
+  const off = set.offTopic ? readJsonl(set.offTopic) : [];
+  const s = await evaluateSet(kb.retriever, answerer, on, off);
+  console.log(`| ${set.name} | ${s.onTopic} | ${s.offTopic} (${s.traps}) | ${f(s.recallAt1)} | ${f(s.recallAt5)} | ${f(s.mrr)} | ${f(s.onTopicRefused)} | ${f(s.offTopicAnswered)} | ${s.traps ? f(s.trapsAnswered) : '–'} | ${f(s.quotesGold)} |`);
+  if (verbose) for (const w of s.wrong) details.push(`  ${set.name} ${w.id} ${w.why}: ${w.q}`);
+}
+if (details.length) console.log(`\n${details.join('\n')}`);
+
+if (args.includes('--modes')) {
+  console.log('\n| set | mode | recall@1 | recall@5 | MRR | on-topic relevant | off-topic rejected |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const set of sets) {
+    const on = readJsonl(set.onTopic);
+    const off = set.offTopic ? readJsonl(set.offTopic) : [];
+    for (const mode of ['lexical', 'dense', 'hybrid'] as const) {
+      const s = await evaluate(kb.retriever, mode, on, off);
+      console.log(`| ${set.name} | ${mode} | ${f(s.recallAt1)} | ${f(s.recallAt5)} | ${f(s.mrr)} | ${f(s.onTopicRelevant)} | ${f(s.offTopicRejected)} |`);
+    }
   }
-  console.log(`\nExtractive answers: ${answered}/${onTopic.length} answered, ${quoted}/${onTopic.length} quote a gold phrase`);
 }

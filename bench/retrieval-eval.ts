@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Answerer } from '../src/answer/types.js';
 import { normalise } from '../src/text/normalise.js';
 import type { HybridRetriever, RetrievalMode } from '../src/retrieval/hybrid.js';
 
@@ -7,6 +9,9 @@ export interface EvalQuestion {
   lang?: string;
   q: string;
   gold?: string[];
+  /** Off-topic questions that share words with the handbook (a colleague's 电话, next week's 培训…). */
+  trap?: boolean;
+  [field: string]: unknown;
 }
 
 export function readJsonl(file: string): EvalQuestion[] {
@@ -20,6 +25,17 @@ export function readJsonl(file: string): EvalQuestion[] {
 export function hitMatches(text: string, gold: string[]): boolean {
   const norm = normalise(text);
   return gold.some((g) => norm.includes(normalise(g)));
+}
+
+/**
+ * Whether an off-topic question is a trap (shares words with the handbook). Sets written by
+ * different people mark it differently: a boolean `trap`, or a `kind` / `type` / `category` that
+ * names a trap or a shared word.
+ */
+export function isTrap(q: EvalQuestion): boolean {
+  if (typeof q.trap === 'boolean') return q.trap;
+  const label = [q.kind, q.type, q.category, q.tag, q.style].filter((v) => typeof v === 'string').join(' ').toLowerCase();
+  return /trap|shar|overlap|near|lure|陷阱/.test(label);
 }
 
 export interface ModeScores {
@@ -67,4 +83,75 @@ export async function evaluate(
     offTopicRejected: offTopic.length ? rejected / offTopic.length : 1,
     misses,
   };
+}
+
+/** What users feel: ranking of the gold passage, and what the answerer says (answers or refuses). */
+export interface SetScores extends Omit<ModeScores, 'mode' | 'onTopicRelevant' | 'offTopicRejected'> {
+  onTopic: number;
+  offTopic: number;
+  traps: number;
+  onTopicRefused: number;
+  offTopicAnswered: number;
+  trapsAnswered: number;
+  /** Share of on-topic questions whose answer (text or citation quotes) contains a gold phrase. */
+  quotesGold: number;
+  wrong: { id: string; q: string; why: string }[];
+}
+
+export async function evaluateSet(
+  retriever: HybridRetriever,
+  answerer: Answerer,
+  onTopic: EvalQuestion[],
+  offTopic: EvalQuestion[],
+): Promise<SetScores> {
+  const retrieval = await evaluate(retriever, 'hybrid', onTopic, []);
+  const wrong: SetScores['wrong'] = retrieval.misses
+    .filter((m) => m.firstGoldRank !== 1)
+    .map((m) => ({ id: m.id, q: m.q, why: `gold at rank ${m.firstGoldRank ?? '-'}` }));
+  let refused = 0;
+  let quoted = 0;
+  for (const q of onTopic) {
+    const r = await answerer.ask(q.q);
+    if (!r.answered) {
+      refused++;
+      wrong.push({ id: q.id, q: q.q, why: 'refused' });
+      continue;
+    }
+    const said = `${r.answer}\n${r.citations.map((c) => c.quote).join('\n')}`;
+    if (hitMatches(said, q.gold ?? [])) quoted++;
+    else wrong.push({ id: q.id, q: q.q, why: 'answer quotes no gold phrase' });
+  }
+  let answered = 0;
+  let trapsAnswered = 0;
+  const traps = offTopic.filter(isTrap).length;
+  for (const q of offTopic) {
+    if (!(await answerer.ask(q.q)).answered) continue;
+    answered++;
+    if (isTrap(q)) trapsAnswered++;
+    wrong.push({ id: q.id, q: q.q, why: isTrap(q) ? 'trap answered' : 'off-topic answered' });
+  }
+  const n = Math.max(1, onTopic.length);
+  return {
+    recallAt1: retrieval.recallAt1,
+    recallAt5: retrieval.recallAt5,
+    mrr: retrieval.mrr,
+    misses: retrieval.misses,
+    onTopic: onTopic.length,
+    offTopic: offTopic.length,
+    traps,
+    onTopicRefused: refused / n,
+    offTopicAnswered: offTopic.length ? answered / offTopic.length : 0,
+    trapsAnswered: traps ? trapsAnswered / traps : 0,
+    quotesGold: quoted / n,
+    wrong,
+  };
+}
+
+/** The question sets in a fixtures folder: `questions.<name>.jsonl` with `questions.offtopic.<name>.jsonl`. */
+export function questionSets(dir: string): { name: string; onTopic: string; offTopic: string | null }[] {
+  const names = ['dev', 'extra', 'blind', 'heldout', 'tune', 'heldout2'];
+  return names
+    .map((name) => ({ name, onTopic: path.join(dir, `questions.${name}.jsonl`), offTopic: path.join(dir, `questions.offtopic.${name}.jsonl`) }))
+    .filter((s) => existsSync(s.onTopic))
+    .map((s) => ({ ...s, offTopic: existsSync(s.offTopic) ? s.offTopic : null }));
 }

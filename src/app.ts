@@ -88,7 +88,11 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
   const credit = createCreditFeature({ db, config, messenger: { post, notifyUser }, logger: log });
   const uncountedPrechecker = createPrechecker({
     rulesPath: path.join(config.KNOWLEDGE_DIR, 'rules', 'contract.yaml'),
-    citer: cite,
+    // Pre-check findings cite a handbook sentence only when it is about the rule.
+    handbookPassages: async (topic) => {
+      const { relevant, hits } = await knowledge.search(topic, { k: 5 });
+      return relevant ? hits.map((h) => ({ docId: h.chunk.docId, title: h.chunk.title, section: h.chunk.section, text: h.chunk.text })) : [];
+    },
     creditLookup: credit.workflow,
     llmReview: chatModel ? createLlmReview(chatModel, config.PROMPTS_DIR) : undefined,
     llmTimeoutMs: config.LLM_TIMEOUT_MS,

@@ -8,6 +8,7 @@ import { condenseQuestion, createChatModel, LlmFailure, llmAnswer, type ChatMode
 import { ConversationMemory, type Turn } from './memory.js';
 import { modelNotCoveredText, notCoveredText } from './messages.js';
 import { loadPromptTemplates, type PromptTemplates } from './prompts.js';
+import { plainTokenizer, Tokenizer } from '../retrieval/tokenize.js';
 import { contentWords, mergeTerms, queryTerms, weightedTerms } from './terms.js';
 import type { Answerer, AskOptions, AskResult } from './types.js';
 
@@ -56,6 +57,12 @@ export function createAnswerer(deps: AnswererDeps): ConfiguredAnswerer {
   const memory = deps.memory ?? new ConversationMemory({ now: deps.now });
   const timeoutMs = config.LLM_TIMEOUT_MS ?? 20_000;
   const retrieverExpander = (retriever as { expandQuery?: unknown }).expandQuery;
+  // The retriever's segmenter knows the glossary's words; sentences are matched with the same words.
+  // Read per question: a reloaded knowledge base brings a new segmenter.
+  const tokenizerNow = (): Tokenizer => {
+    const own = (retriever as { tokenizer?: unknown }).tokenizer;
+    return own instanceof Tokenizer ? own : plainTokenizer();
+  };
   const expandQuery: QueryExpander | undefined =
     deps.expandQuery ?? (typeof retrieverExpander === 'function' ? (q) => retrieverExpander.call(retriever, q) : undefined);
 
@@ -99,7 +106,7 @@ export function createAnswerer(deps: AnswererDeps): ConfiguredAnswerer {
 
   function extractive(question: string, query: string, result: SearchResult, script: Script): AskResult {
     if (!result.relevant || !result.hits.length) return notCovered(script, 'extractive');
-    const terms = mergeTerms(queryTerms(query), expandQuery ? weightedTerms(expandQuery(query)) : { han: [], latin: [] });
+    const terms = mergeTerms(queryTerms(query, tokenizerNow()), expandQuery ? weightedTerms(expandQuery(query)) : { han: [], latin: [] });
     const { answer, citations } = composeExtractive(terms, result.hits, script, { question });
     if (!citations.length) return notCovered(script, 'extractive');
     return { answered: true, answer, citations, mode: 'extractive', topScore: result.hits[0]?.score ?? 0 };

@@ -1,4 +1,4 @@
-import { cutWords } from '../retrieval/tokenize.js';
+import { plainTokenizer, type Tokenizer } from '../retrieval/tokenize.js';
 import { toSimplified } from '../text/script.js';
 
 /**
@@ -44,7 +44,7 @@ export function isStopword(word: string): boolean {
 }
 
 /** Content words of a text in reading order (Simplified; single Han chars merged into runs). */
-export function contentWords(text: string): string[] {
+export function contentWords(text: string, tokenizer: Tokenizer = plainTokenizer()): string[] {
   const simp = toSimplified(text);
   const words: string[] = [];
   let run = '';
@@ -52,7 +52,7 @@ export function contentWords(text: string): string[] {
     if (run.length >= 2) words.push(run);
     run = '';
   };
-  for (const seg of cutWords(simp)) {
+  for (const seg of tokenizer.cutWords(simp)) {
     if (!seg.isWord) {
       flush();
       continue;
@@ -78,14 +78,14 @@ export function contentWords(text: string): string[] {
 const INTERROGATIVE = /什么|哪些|哪个|哪种|哪类|哪里|多少|多久|怎么|怎样|如何|是否|几/u;
 const FOCUS_WEIGHT = 1.5;
 
-export function queryTerms(text: string): QueryTerms {
+export function queryTerms(text: string, tokenizer: Tokenizer = plainTokenizer()): QueryTerms {
   const han = new Set<string>();
   const latin = new Set<string>();
   const weights = new Map<string, number>();
   const simp = toSimplified(text);
   const q = simp.match(INTERROGATIVE);
-  const focus = q?.index !== undefined ? new Set(contentWords(simp.slice(q.index + q[0].length))) : new Set<string>();
-  for (const w of contentWords(simp)) {
+  const focus = q?.index !== undefined ? new Set(contentWords(simp.slice(q.index + q[0].length), tokenizer)) : new Set<string>();
+  for (const w of contentWords(simp, tokenizer)) {
     if (HAN.test(w)) {
       han.add(w);
       if (focus.has(w)) weights.set(w, FOCUS_WEIGHT);

@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { HashedNgramEmbeddings, type EmbeddingsProvider } from '../retrieval/embeddings.js';
-import { buildEnglishLexicon, LEXICON_SOURCE, lexiconFromJson, lexiconToJson, type EnglishLexicon } from '../retrieval/english-lexicon.js';
-import { loadGlossary } from '../retrieval/glossary.js';
-import { indexTerms } from '../retrieval/tokenize.js';
+import { buildDictionaryLexicons, LEXICON_SOURCE, lexiconFromJson, lexiconToJson, type EnglishLexicon, type RelatedWords } from '../retrieval/english-lexicon.js';
+import { loadGlossary, tokenizerFor } from '../retrieval/glossary.js';
+import type { Tokenizer } from '../retrieval/tokenize.js';
 import { HybridRetriever, type HybridOptions } from '../retrieval/hybrid.js';
 import type { Chunk } from '../retrieval/types.js';
 import { VectorIndex } from '../retrieval/vector-index.js';
@@ -14,7 +14,7 @@ import { ingestFolder, type SkippedFile } from './ingest.js';
 import { errorSummary } from '../log/errors.js';
 
 /** Bump when the on-disk layout or the chunking changes, so old indexes are rebuilt. */
-const INDEX_FORMAT = 4;
+const INDEX_FORMAT = 5;
 
 export interface KnowledgeStatus {
   documents: { docId: string; title: string; chunks: number }[];
@@ -56,7 +56,7 @@ export interface KnowledgeBase {
   status: KnowledgeStatus;
 }
 
-/** Files whose content defines the index: the handbook plus the cleaning rules. */
+/** Files whose content defines the index: the handbook, the cleaning rules and the glossary (its words shape segmentation). */
 function indexInputs(knowledgeDir: string): string[] {
   const handbook = path.join(knowledgeDir, 'handbook');
   const files = existsSync(handbook)
@@ -66,7 +66,7 @@ function indexInputs(knowledgeDir: string): string[] {
         .filter((f) => statSync(f).isFile())
         .sort()
     : [];
-  return [...files, path.join(knowledgeDir, 'cleaning.yaml')];
+  return [...files, path.join(knowledgeDir, 'cleaning.yaml'), path.join(knowledgeDir, 'glossary.yaml')];
 }
 
 export function contentHash(knowledgeDir: string, embeddingsId: string): string {
@@ -94,10 +94,10 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<
   if (!options.rebuild) {
     const stored = readStoredIndex(indexDir, hash, embeddings);
     if (stored) {
-      const { manifest, chunks, vectors, lexicon } = stored;
+      const { manifest, chunks, vectors, lexicon, related } = stored;
       options.log?.debug({ chunks: chunks.length }, 'knowledge index loaded');
       return {
-        retriever: new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon }, options.retrieval),
+        retriever: new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon, related }, options.retrieval),
         status: { ...statusFrom(manifest, chunks.length), rebuilt: false },
       };
     }
@@ -114,7 +114,7 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<
   const vectorList = chunks.length ? await embeddings.embedDocuments(chunks.map((c) => c.normText)) : [];
   const vectors = vectorList.length ? VectorIndex.build(vectorList) : null;
   progress('matching English dictionary words');
-  const lexicon = handbookLexicon(chunks, options.log);
+  const { english: lexicon, related } = handbookLexicon(chunks, tokenizerFor(glossary), options.log);
   progress('writing the index');
   const buildMs = Math.round(performance.now() - started);
   const manifest: Manifest = {
@@ -127,22 +127,22 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<
     builtAt: new Date().toISOString(),
     buildMs,
   };
-  writeIndexAtomically(indexDir, manifest, chunks, vectors, embeddings.exportState?.(), lexicon);
+  writeIndexAtomically(indexDir, manifest, chunks, vectors, embeddings.exportState?.(), lexicon, related);
   return {
-    retriever: new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon }, options.retrieval),
+    retriever: new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon, related }, options.retrieval),
     status: { ...statusFrom(manifest, chunks.length), rebuilt: true },
   };
 }
 
-/** The dictionary's English for the words this handbook uses; without the dictionary, none. */
-export function handbookLexicon(chunks: Chunk[], log?: Logger): EnglishLexicon {
+/** The dictionary's English for the words this handbook uses, and its neighbours for words it does not; without the dictionary, none. */
+export function handbookLexicon(chunks: Chunk[], tokenizer: Tokenizer, log?: Logger): { english: EnglishLexicon; related: RelatedWords } {
   const vocabulary = new Set<string>();
-  for (const c of chunks) for (const t of indexTerms(c.normText)) vocabulary.add(t);
+  for (const c of chunks) for (const t of tokenizer.indexTerms(c.normText)) vocabulary.add(t);
   try {
-    return buildEnglishLexicon((w) => vocabulary.has(w));
+    return buildDictionaryLexicons((w) => vocabulary.has(w));
   } catch (err) {
-    log?.warn({ err: errorSummary(err) }, 'English dictionary unavailable: English questions use the glossary only');
-    return new Map();
+    log?.warn({ err: errorSummary(err) }, 'CC-CEDICT unavailable: questions use the glossary only');
+    return { english: new Map(), related: new Map() };
   }
 }
 
@@ -163,7 +163,7 @@ function readStoredIndex(
   indexDir: string,
   hash: string,
   embeddings: EmbeddingsProvider,
-): { manifest: Manifest; chunks: Chunk[]; vectors: VectorIndex | null; lexicon: EnglishLexicon } | null {
+): { manifest: Manifest; chunks: Chunk[]; vectors: VectorIndex | null; lexicon: EnglishLexicon; related: RelatedWords } | null {
   const manifestFile = path.join(indexDir, 'manifest.json');
   if (!existsSync(manifestFile)) return null;
   try {
@@ -175,7 +175,8 @@ function readStoredIndex(
     if (existsSync(stateFile)) embeddings.importState?.(JSON.parse(readFileSync(stateFile, 'utf8')));
     const vectors = chunks.length && manifest.dimensions ? VectorIndex.read(vectorFile, manifest.dimensions, chunks.length) : null;
     const lexicon = lexiconFromJson(JSON.parse(readFileSync(path.join(indexDir, 'lexicon.json'), 'utf8')));
-    return { manifest, chunks, vectors, lexicon };
+    const related = lexiconFromJson(JSON.parse(readFileSync(path.join(indexDir, 'related.json'), 'utf8')));
+    return { manifest, chunks, vectors, lexicon, related };
   } catch {
     return null;
   }
@@ -188,6 +189,7 @@ function writeIndexAtomically(
   vectors: VectorIndex | null,
   embeddingsState: unknown,
   lexicon: EnglishLexicon,
+  related: RelatedWords,
 ): void {
   const parent = path.dirname(indexDir);
   mkdirSync(parent, { recursive: true });
@@ -197,6 +199,7 @@ function writeIndexAtomically(
     writeFileSync(path.join(tmp, 'chunks.json'), JSON.stringify(chunks));
     writeFileSync(path.join(tmp, 'embeddings-state.json'), JSON.stringify(embeddingsState ?? null));
     writeFileSync(path.join(tmp, 'lexicon.json'), JSON.stringify(lexiconToJson(lexicon)));
+    writeFileSync(path.join(tmp, 'related.json'), JSON.stringify(lexiconToJson(related)));
     if (vectors) vectors.write(path.join(tmp, 'vectors.hnsw'));
     writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2));
     const old = `${indexDir}.old-${randomBytes(4).toString('hex')}`;

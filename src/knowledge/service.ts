@@ -32,6 +32,11 @@ export class KnowledgeService implements Retriever {
     return this.current.status;
   }
 
+  /** The current index's segmenter (it knows the loaded glossary's words). */
+  get tokenizer() {
+    return this.current.retriever.tokenizer;
+  }
+
   expandQuery(query: string) {
     return this.current.retriever.expandQuery(query);
   }

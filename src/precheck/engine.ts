@@ -3,10 +3,10 @@ import type { CreditLineLookup } from '../credit/lookup.js';
 import { errorSummary } from '../log/errors.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { HandbookCitation, HandbookCiter } from '../retrieval/types.js';
-import { detectScript, toTraditional } from '../text/script.js';
-import { CHECKS, type CheckHit } from './checks.js';
+import { detectScript, toSimplified, toTraditional } from '../text/script.js';
+import { CHECKS, type CheckHit } from './checks/index.js';
 import { gatherFacts, type ContractFacts } from './facts.js';
-import { loadRules, type CompiledMatcher, type CompiledRule } from './rules.js';
+import { loadOwnCompanies, loadRules, type CompiledMatcher, type CompiledRule } from './rules.js';
 import type { Sentence } from './text.js';
 import { SEVERITY_ORDER, verdictOf, type Finding, type PrecheckResult, type Severity } from './types.js';
 
@@ -16,11 +16,25 @@ export interface PrecheckerOptions {
   /** Already loaded rules (tests); wins over rulesPath. */
   rules?: CompiledRule[];
   citer?: HandbookCiter;
+  /**
+   * Handbook passages for a topic, best first (preferred over `citer`): the first passage with a
+   * sentence about the rule (`citeIf`) is cited, quoting that sentence.
+   */
+  handbookPassages?: (topic: string) => Promise<HandbookPassage[]>;
   creditLookup?: CreditLineLookup;
   /** Optional model review; its findings are marked `model` and can never remove rule findings. */
   llmReview?: (contractText: string) => Promise<unknown[]>;
   llmTimeoutMs?: number;
   log?: Logger;
+  /** Our own company names (contract.yaml `ownCompanies` when not given): the customer is the other party. */
+  ownCompanies?: readonly string[];
+}
+
+export interface HandbookPassage {
+  docId: string;
+  title: string;
+  section: string;
+  text: string;
 }
 
 export interface CheckOptions {
@@ -42,17 +56,18 @@ const MAX_EVIDENCE = 240;
 export function createPrechecker(options: PrecheckerOptions = {}): Prechecker {
   const rules = options.rules ?? loadRules(options.rulesPath);
   const log = options.log ?? silentLogger;
+  const ownCompanies = options.ownCompanies ?? (options.rules ? [] : loadOwnCompanies(options.rulesPath));
   return {
     rules,
     async check(text, opts = {}) {
       const started = performance.now();
-      const facts = gatherFacts(text);
+      const facts = gatherFacts(text, { ownCompanies });
       const findings = runRules(rules, facts, { creditLookup: options.creditLookup, now: opts.now ?? new Date() });
 
       const script = opts.outputScript === 'auto' || !opts.outputScript ? scriptOf(text) : opts.outputScript;
       if (script === 'zh-Hant') for (const f of findings) localise(f);
 
-      await attachCitations(findings, rules, log, options.citer);
+      await attachCitations(findings, rules, log, options.handbookPassages ? passageCiter(options.handbookPassages, rules) : options.citer);
 
       let modelReviewError: string | undefined;
       if (options.llmReview && !opts.skipModelReview) {
@@ -123,14 +138,16 @@ export function runRules(rules: readonly CompiledRule[], facts: ContractFacts, c
       const def = CHECKS[rule.check!]!;
       hits = def.run({ facts, creditLookup: ctx.creditLookup, now: ctx.now }, def.params.parse(rule.params ?? {}));
     } else if (rule.kind === 'absent') {
-      hits = rule.matchers.some((m) => matchingSentences(m, facts).length > 0) ? [] : [{ start: 0, end: 0 }];
+      // A clause title or a blank form field states nothing: it does not fill the clause.
+      hits = rule.matchers.some((m) => matchingSentences(m, facts).some((s) => rule.blanksCount || !s.unfilled)) ? [] : [{ start: 0, end: 0 }];
     } else {
       const seen = new Set<number>();
       hits = [];
       for (const m of rule.matchers) {
         for (const s of matchingSentences(m, facts)) {
-          if (seen.has(s.index)) continue;
-          seen.add(s.index);
+          const key = s.restated ? -1 - s.start : s.index;
+          if (seen.has(key)) continue;
+          seen.add(key);
           hits.push({ start: s.start, end: s.end });
         }
       }
@@ -178,6 +195,15 @@ function matchingSentences(m: CompiledMatcher, facts: ContractFacts): Sentence[]
       const clause = clauseText(facts, s.clause);
       if (m.unlessClause.some((re) => re.test(clause))) continue;
     }
+    out.push(s);
+  }
+  // Table cells restated with their headers (`合计 金额 12,000 元`) are read like sentences.
+  for (const s of facts.statements) {
+    if (s.start < tailFrom || !m.any.some((re) => re.test(s.text))) continue;
+    const context = `${text.clauses[s.clause]?.heading ?? ''}\n${s.text}`;
+    if (m.with.length && !m.with.some((re) => re.test(context))) continue;
+    if (m.withAlso.length && !m.withAlso.some((re) => re.test(context))) continue;
+    if (m.unless.some((re) => re.test(s.text))) continue;
     out.push(s);
   }
   return out;
@@ -239,25 +265,57 @@ function toFinding(rule: CompiledRule, hit: CheckHit, original: string): Finding
   };
 }
 
+/** Pinyin glosses the handbook scraper left behind (`銷(xiāo)售`) and broken-encoding runs. */
+const PINYIN_GLOSS = /\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)/g;
+const GARBLED = /\?{2,}|\uFFFD/;
+
+/**
+ * Turns a passage search into a citer per topic: the first passage (best first) that has a clean
+ * sentence matching one of the topic's rules' `citeIf` is cited with that sentence as the quote.
+ */
+function passageCiter(search: (topic: string) => Promise<HandbookPassage[]>, rules: readonly CompiledRule[]): HandbookCiter {
+  return async (topic) => {
+    const patterns = rules.filter((r) => r.handbookTopic === topic).flatMap((r) => r.citeIf);
+    for (const p of await search(topic)) {
+      const clean = p.text.replace(PINYIN_GLOSS, '');
+      for (const sentence of clean.split(/(?<=[。；;！？!?\n])/)) {
+        const quote = sentence.trim();
+        if (quote.length < 6 || GARBLED.test(quote) || !patterns.some((re) => re.test(toSimplified(quote)))) continue;
+        return { docId: p.docId, title: p.title, section: p.section, quote: quote.length > 160 ? `${quote.slice(0, 160)}…` : quote };
+      }
+    }
+    return null;
+  };
+}
+
+/**
+ * A handbook passage is cited only when it is about the rule (it matches the rule's `citeIf`), with
+ * scraper debris removed; a garbled passage or one about something else is not cited at all.
+ */
 async function attachCitations(findings: Finding[], rules: readonly CompiledRule[], log: Logger, citer?: HandbookCiter): Promise<void> {
   if (!citer) return;
   const topics = new Map<string, Promise<HandbookCitation | null>>();
   const byId = new Map(rules.map((r) => [r.id, r]));
+  const citable = (rule: CompiledRule | undefined): rule is CompiledRule => !!rule?.handbookTopic && rule.citeIf.length > 0;
   for (const f of findings) {
-    const topic = byId.get(f.rule)?.handbookTopic;
-    if (!topic || topics.has(topic)) continue;
+    const rule = byId.get(f.rule);
+    if (!citable(rule) || topics.has(rule.handbookTopic!)) continue;
     topics.set(
-      topic,
-      citer(topic).catch((e: unknown) => {
+      rule.handbookTopic!,
+      citer(rule.handbookTopic!).catch((e: unknown) => {
         log.warn({ err: errorSummary(e), rule: f.rule }, 'handbook citation lookup failed');
         return null;
       }),
     );
   }
   for (const f of findings) {
-    const topic = byId.get(f.rule)?.handbookTopic;
-    const citation = topic ? await topics.get(topic) : null;
-    if (citation) f.citation = citation;
+    const rule = byId.get(f.rule);
+    if (!citable(rule)) continue;
+    const citation = await topics.get(rule.handbookTopic!);
+    if (!citation) continue;
+    const quote = citation.quote.replace(PINYIN_GLOSS, '');
+    if (GARBLED.test(quote) || !rule.citeIf.some((re) => re.test(toSimplified(quote)))) continue;
+    f.citation = { ...citation, quote };
   }
 }
 

@@ -1,21 +1,43 @@
 import { findAmounts, type Amount } from './amounts.js';
-import { distinctParties, extractCustomer, extractParties, type Customer, type Party } from './parties.js';
-import { prepare, type PreparedText } from './text.js';
+import { findOptionLists, unchosenRanges, type OptionList } from './model/options.js';
+import { findTables, type Table } from './model/tables.js';
+import { extractCustomer, inferRoles, readParties, type Customer, type Party, type PartyRegions } from './parties.js';
+import { normalizeAligned, prepare, type PreparedText, type Sentence } from './text.js';
 
-/** What the computed checks share: segmented text, parties and the contract value. */
+/**
+ * The clause-level reading every rule works on: headings, clauses and sentences (text.ts), the
+ * head with its declaration lines and the signature block, tables restated with their headers,
+ * and model-form option lists, of which only the chosen option stays in the sentences.
+ */
 export interface ContractFacts {
+  /** Sentences exclude options that were not chosen. */
   text: PreparedText;
+  /** Table cells restated as sentences (`合计 金额 12,000 元`); offsets are the row's. */
+  statements: Sentence[];
+  tables: Table[];
+  optionLists: OptionList[];
+  regions: PartyRegions;
   parties: Party[];
+  /** Labels declared with a blank or a placeholder and never named. */
+  blankPartyLabels: string[];
   customer?: Customer;
+  /** Our side of the contract: named like one of our companies, else the seller. */
+  us?: Party;
   /** The stated total (合同总价 / 总计 …), absolute offsets. */
   contractValue?: Amount;
 }
 
-/** Words that introduce the contract's total; the first amount right after one is the value. */
-const TOTAL_WORDS = /((?:合同|合约|协议)(?:总价款?|总金额|总额|金额|价款|价格)|总价款|价款总额|含税总价|总价|总金额|总计|合计|共计|总额)/g;
+export interface FactOptions {
+  /** Our own company names: the customer is the other party. */
+  ownCompanies?: readonly string[];
+}
 
-export function findContractValue(text: PreparedText): Amount | undefined {
-  for (const s of text.sentences) {
+/** Words that introduce the contract's total; the first amount right after one is the value. */
+const TOTAL_WORDS =
+  /((?:合同|合约|协议)(?:总价款?|总金额|总额|金额|价款|价格)|总价款|价款总额|含税总价|总价|总金额|总计|合计|共计|总额|货款总计|年度服务费|服务费总额)/g;
+
+export function findContractValue(sentences: readonly Sentence[]): Amount | undefined {
+  for (const s of sentences) {
     TOTAL_WORDS.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = TOTAL_WORDS.exec(s.text))) {
@@ -23,16 +45,155 @@ export function findContractValue(text: PreparedText): Amount | undefined {
       // Only an amount that follows closely (`合同总价人民币 204,000.00 元`), figures first.
       const near = findAmounts(s.text.slice(after, after + 40)).filter((a) => a.start <= 16);
       const pick = near.find((a) => !a.inWords) ?? near[0];
-      if (pick) return { ...pick, start: s.start + after + pick.start, end: s.start + after + pick.end };
+      if (!pick) continue;
+      // A restated table cell has no offsets of its own: it points at its row.
+      if (s.restated) return { ...pick, start: s.start, end: s.end };
+      return { ...pick, start: s.start + after + pick.start, end: s.start + after + pick.end };
     }
   }
   return undefined;
 }
 
-export function gatherFacts(original: string): ContractFacts {
+const CLAUSE_HEADING = /^[ \t]*(第[一二三四五六七八九十百零〇两\d]+[条章]|[一二三四五六七八九十壹贰叁参肆伍陆柒捌玖拾]+[、.]|\d+[、.](?!\d))/;
+const LABEL_LINE = /^[ \t]*(甲方|乙方|丙方|买方|卖方|供方|需方|采购方|供货方|供应方|出卖人|买受人|委托方|受托方|委托人|受托人|承租人|出租人)[^:：\n]{0,12}[:：]/;
+const SIGNATURE_CUE = /盖章|签字|签章|签名|签署|授权代表|法定代表人|委托代理人|\(公章\)|签约日期|签订日期/;
+
+/**
+ * The head ends at the first numbered clause that is not itself a list of the parties; the
+ * signature block starts at the first line in the last 40 % that signs or names a party, with
+ * no numbered clause after it.
+ */
+export function findRegions(text: PreparedText): PartyRegions {
+  const { norm, clauses } = text;
+  let headEnd = norm.length;
+  for (const c of clauses) {
+    const body = norm.slice(c.start, c.end);
+    if (c.start === 0 || !CLAUSE_HEADING.test(body)) continue;
+    const lines = body.split('\n').filter((l) => l.trim());
+    if (lines.slice(1).some((l) => LABEL_LINE.test(l)) && /当事人|双方|主体|签约方|基本信息|各方/.test(lines[0] ?? '')) continue;
+    headEnd = c.start;
+    break;
+  }
+  if (headEnd === norm.length) headEnd = Math.max(300, Math.floor(norm.length * 0.3));
+  let tailStart = norm.length;
+  const from = Math.floor(norm.length * 0.6);
+  let pos = norm.length;
+  // Walk back line by line while no numbered clause is met.
+  while (pos > from) {
+    const prevNl = norm.lastIndexOf('\n', pos - 1);
+    const lineStart = prevNl + 1;
+    const line = norm.slice(lineStart, pos);
+    if (CLAUSE_HEADING.test(line) && !/^[ \t]*\d+[、.]/.test(line)) break;
+    if (SIGNATURE_CUE.test(line) || LABEL_LINE.test(line)) tailStart = lineStart;
+    if (prevNl === -1) break;
+    pos = prevNl;
+  }
+  return { headEnd, tailStart: Math.max(tailStart, headEnd) };
+}
+
+export function gatherFacts(original: string, options: FactOptions = {}): ContractFacts {
   const text = prepare(original);
+  const optionLists = findOptionLists(text.norm);
+  // Options not chosen, and lists whose choice is left blank (with the sentence that leads into
+  // them), are not agreed terms.
+  const notAgreed = [...unchosenRanges(optionLists), ...blankChoiceRanges(optionLists, text.norm)];
+  if (notAgreed.length) text.sentences = withoutRanges(text.sentences, notAgreed, text.norm);
+  const tables = findTables(text.norm);
+  markUnfilled(text, tables);
+  const statements: Sentence[] = tables.flatMap((t) =>
+    t.statements.map((st) => ({ index: -1, clause: clauseAt(text, st.start), start: st.start, end: st.end, text: st.text, restated: true as const })),
+  );
+  const regions = findRegions(text);
+  const reading = readParties(text.norm, regions);
+  inferRoles(text.norm, reading.parties);
   // Names are matched in the normalised text but reported as written.
-  const all = extractParties(text.norm).map((p) => ({ ...p, name: original.slice(p.start, p.end) }));
-  const customer = extractCustomer(text.norm, all);
-  return { text, parties: distinctParties(all), customer, contractValue: findContractValue(text) };
+  const parties = reading.parties.map((p) => ({ ...p, name: original.slice(p.start, p.end) }));
+  const own = options.ownCompanies ?? [];
+  const customer = extractCustomer(text.norm, parties, own);
+  const us = parties.find((p) => isOurs(p.name, own)) ?? (own.length === 0 ? parties.find((p) => p.role === 'seller') : undefined);
+  return {
+    text,
+    statements,
+    tables,
+    optionLists,
+    regions,
+    parties,
+    blankPartyLabels: reading.blankLabels,
+    customer,
+    ...(us ? { us } : {}),
+    contractValue: findContractValue(text.sentences) ?? findContractValue(statements),
+  };
+}
+
+/** A blank-choice list from the start of the sentence that introduces it to its end. */
+function blankChoiceRanges(lists: readonly OptionList[], norm: string): { start: number; end: number }[] {
+  return lists
+    .filter((l) => l.chosen.length === 0)
+    .map((l) => {
+      let start = l.start;
+      while (start > 0 && !/[。；;\n]/.test(norm[start - 1]!)) start--;
+      return { start, end: l.end };
+    });
+}
+
+/** A fill-in blank: underscores, or a placeholder the form prints for a value. */
+const BLANK = /_{3,}|(?<![A-Za-z])X{3,}(?![A-Za-z])|×{3,}|(?<=[\s:：])\/(?=[\s；;，,。)]|$)/u;
+/** What a filled-in value shows: a figure or a date. */
+const FILLED = /\d(?![\d.,]*\s*%)|[零壹贰叁肆伍陆柒捌玖拾佰仟]{2,}/u;
+
+function markUnfilled(text: PreparedText, tables: Table[]): void {
+  const emptyTables = tables.filter((t) => t.rows.every((r) => r.cells.slice(1).every((c) => c.trim() === '' || BLANK.test(c))));
+  for (const s of text.sentences) {
+    const heading = text.clauses[s.clause]?.heading ?? '';
+    const stripped = s.text.replace(/^\s*(第[一二三四五六七八九十百零〇两\d]+[条章节款]|[一二三四五六七八九十]+[、.]|\d+[、.](?!\d)|[(][一二三四五六七八九十\d]+[)])\s*/u, '');
+    const title = heading !== '' && s.text.trim() === heading && !/[:：]/.test(s.text);
+    const blankField = BLANK.test(s.text) && !FILLED.test(stripped);
+    const inEmptyTable = emptyTables.some((t) => s.start >= t.start && s.end <= t.end);
+    if (title || blankField || inEmptyTable) s.unfilled = true;
+  }
+  // A lead-in (`支付方式如下：`) states only what follows it in its clause.
+  for (let i = text.sentences.length - 1; i >= 0; i--) {
+    const s = text.sentences[i]!;
+    if (!/[:：]\s*$/.test(s.text)) continue;
+    const next = text.sentences[i + 1];
+    if (!next || next.clause !== s.clause || next.unfilled) s.unfilled = true;
+  }
+}
+
+/** Names compared without spaces and in Simplified script, so both scripts match one configured name. */
+function isOurs(name: string, own: readonly string[]): boolean {
+  const n = normalizeAligned(name).replace(/\s/g, '');
+  return own.some((c) => {
+    const o = normalizeAligned(c).replace(/\s/g, '');
+    return o.length >= 2 && (n.includes(o) || o.includes(n));
+  });
+}
+
+function clauseAt(text: PreparedText, offset: number): number {
+  let k = 0;
+  for (const c of text.clauses) if (c.start <= offset) k = c.index;
+  return k;
+}
+
+/** Sentences with the given ranges cut out; a sentence may keep the part before and after a cut. */
+function withoutRanges(sentences: Sentence[], ranges: { start: number; end: number }[], norm: string): Sentence[] {
+  const sorted = [...ranges].sort((a, b) => a.start - b.start);
+  const out: Sentence[] = [];
+  for (const s of sentences) {
+    let pieces = [{ start: s.start, end: s.end }];
+    for (const r of sorted) {
+      if (r.end <= s.start || r.start >= s.end) continue;
+      pieces = pieces.flatMap((p) => [
+        ...(r.start > p.start ? [{ start: p.start, end: Math.min(p.end, r.start) }] : []),
+        ...(r.end < p.end ? [{ start: Math.max(p.start, r.end), end: p.end }] : []),
+      ]);
+    }
+    for (const p of pieces) {
+      let { start, end } = p;
+      while (start < end && /\s/.test(norm[start]!)) start++;
+      while (end > start && /\s/.test(norm[end - 1]!)) end--;
+      if (end > start) out.push({ index: out.length, clause: s.clause, start, end, text: norm.slice(start, end) });
+    }
+  }
+  return out;
 }

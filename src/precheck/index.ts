@@ -1,5 +1,5 @@
 /** Contract pre-check (/precheck): public surface for the bot core, adapters and the CLI. */
-export { createPrechecker, type Prechecker, type PrecheckerOptions, type CheckOptions } from './engine.js';
+export { createPrechecker, type Prechecker, type PrecheckerOptions, type CheckOptions, type HandbookPassage } from './engine.js';
 export {
   precheckFile,
   precheckUpload,

@@ -2,13 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { IncomingFile } from '../core/types.js';
-import {
-  extractText,
-  isSupportedDocument,
-  NoTextFoundError,
-  SUPPORTED_EXTENSIONS,
-  UnsupportedDocumentError,
-} from '../knowledge/loaders.js';
+import { isSupportedDocument, NoTextFoundError, SUPPORTED_EXTENSIONS, UnsupportedDocumentError } from '../knowledge/loaders.js';
+import { looksLikeContract } from './contract-likeness.js';
+import { readContractDocument, ScannedPdfError } from './read/index.js';
 import { createPrechecker, type CheckOptions, type Prechecker } from './engine.js';
 import type { PrecheckResult } from './types.js';
 import { InputError } from '../errors/input-error.js';
@@ -16,7 +12,7 @@ import { InputError } from '../errors/input-error.js';
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 export const MAX_TEXT_CHARS = 200_000;
 
-export type PrecheckInputProblem = 'too-large' | 'too-long' | 'unsupported' | 'no-text' | 'empty' | 'unreadable';
+export type PrecheckInputProblem = 'too-large' | 'too-long' | 'unsupported' | 'no-text' | 'empty' | 'unreadable' | 'not-contract';
 
 /** A problem with what the user sent; the message is meant to be shown to them as is. */
 export class PrecheckInputError extends InputError {
@@ -58,8 +54,16 @@ export async function contractTextFromBytes(fileName: string, data: Uint8Array):
   }
   let text: string;
   try {
-    text = await extractText(fileName, data);
+    ({ text } = await readContractDocument(fileName, data));
   } catch (e) {
+    if (e instanceof ScannedPdfError) {
+      throw new PrecheckInputError(
+        'no-text',
+        e.ocrTried
+          ? 'No text found — send the .docx or paste the text (the PDF is a scan and OCR could not read it). / 未找到文字：该 PDF 是扫描件，文字识别（OCR）未能读出文字——请发送 .docx 或直接粘贴文本。'
+          : 'No text found — send the .docx or paste the text (the PDF is a scan without a text layer, and OCR is not installed here). / 未找到文字：该 PDF 是扫描件（没有文字层），本机未安装文字识别（OCR）——请发送 .docx 或直接粘贴文本。',
+      );
+    }
     if (e instanceof NoTextFoundError) {
       throw new PrecheckInputError('no-text', 'No text found — send the .docx or paste the text. / 未找到文字（可能是扫描件）——请发送 .docx 或直接粘贴文本。');
     }
@@ -73,6 +77,16 @@ export async function contractTextFromBytes(fileName: string, data: Uint8Array):
   }
   assertTextWithinLimit(text);
   return text;
+}
+
+/** `/precheck 你好`: text without any of a contract's parts gets an explanation, not a report. */
+export function assertLooksLikeContract(text: string): void {
+  if (!looksLikeContract(text)) {
+    throw new PrecheckInputError(
+      'not-contract',
+      'This does not look like a contract (no parties, clauses, price or signature found) — paste the whole contract or attach the file. / 这段文字看起来不是合同（没有找到当事人、条款、价款或签字栏）——请粘贴完整合同或上传合同文件。',
+    );
+  }
 }
 
 export function sha256(data: Uint8Array | string): string {
@@ -94,6 +108,7 @@ function checkerOr(p?: Prechecker): Prechecker {
 
 export async function precheckText(text: string, prechecker?: Prechecker, opts?: CheckOptions): Promise<PrecheckedDocument> {
   assertTextWithinLimit(text);
+  assertLooksLikeContract(text);
   return { result: await checkerOr(prechecker).check(text, opts), text, fileHash: sha256(text) };
 }
 
@@ -103,6 +118,7 @@ export async function precheckUpload(file: IncomingFile, prechecker?: Prechecker
     throw new PrecheckInputError('too-large', `"${file.name}" is larger than the 10 MB limit. / 文件超过 10 MB 上限。`);
   }
   const text = await contractTextFromBytes(file.name, file.data);
+  assertLooksLikeContract(text);
   return {
     result: await checkerOr(prechecker).check(text, opts),
     text,

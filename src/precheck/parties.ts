@@ -1,5 +1,9 @@
 /**
- * Who the contract is between. Works on normalised (Simplified) text; offsets index the
+ * Who the contract is between, read from where contracts say it: the declaration lines at the
+ * head (`甲方（采购方）：厦门…有限公司`, `本合同由 A 公司（以下简称甲方）与 B 公司…签订`) and the
+ * signature block (`甲方（盖章）：…    乙方（盖章）：…`). A label followed by a blank or a
+ * placeholder (`____`, `XXX`, `某某公司`, `（盖章）`) names nobody. Prose that mentions 卖方 or
+ * 买方 is never a declaration. Works on normalised (Simplified, half-width) text; offsets index the
  * original too, because normalisation keeps the length.
  */
 
@@ -13,101 +17,221 @@ export interface Party {
   end: number;
 }
 
+/** A label seen in a declaration line or the signature block, named or left blank. */
+export interface PartySlot {
+  label: string;
+  named: boolean;
+  start: number;
+}
+
 export interface Customer {
   name?: string;
   uscc?: string;
 }
 
-const BUYER_WORDS = /采购方|采购人|买方|需方|购买方|购货方|订购方|买受人|委托方|委托人|发包方|定作人|承租人|客户|甲方/;
-const SELLER_WORDS = /供货方|供应方|供应商|卖方|供方|销售方|销货方|出卖人|承包方|受托方|受托人|承揽人|出租人|服务方|乙方/;
+export interface PartyReading {
+  /** Named parties, one per label, declarations first. */
+  parties: Party[];
+  /** Labels that appear in declarations or the signature block but are never named. */
+  blankLabels: string[];
+}
+
+const BUYER_WORDS = /采购方|采购人|买方|需方|购买方|购货方|订购方|买受人|委托方|委托人|发包方|定作人|承租人|客户|用户|订货方|需求方/;
+const SELLER_WORDS = /供货方|供应方|供应商|卖方|供方|销售方|销货方|出卖人|承包方|受托方|受托人|承揽人|出租人|服务方|服务商|提供方/;
 
 const LABEL =
-  '甲方|乙方|丙方|买方|卖方|采购方|采购人|供货方|供应方|供应商|供方|需方|购买方|购货方|销货方|销售方|订购方|委托方|委托人|受托方|受托人|发包方|承包方|定作人|承揽人|出租人|承租人|服务方|出卖人|买受人';
+  '甲方|乙方|丙方|买方|卖方|采购方|采购人|供货方|供应方|供应商|供方|需方|购买方|购货方|销货方|销售方|订购方|订货方|委托方|委托人|受托方|受托人|发包方|承包方|定作人|承揽人|出租人|承租人|服务方|服务商|出卖人|买受人|用户|客户';
 
-/** `甲方（采购方）：厦门…有限公司` at the start of a line; the name runs to a wide gap or line end. */
-const PARTY_LINE = new RegExp(
-  `^[ \\t]*(${LABEL})[ \\t]*(?:[（(]([^）)\\n]{0,12})[)）])?[ \\t]*[:：][ \\t]*([^\\n]*)`,
+/** `甲方（采购方）：…` at the start of a line or of a column (after a wide gap). */
+const LABELLED = new RegExp(
+  `(?:^|[ \\t]{2,}|\\t|\\|)[ \\t]*(${LABEL})[ \\t]*(?:[(]([^)\\n]{0,12})[)])?[ \\t]*(?:名称|全称)?[ \\t]*[:：]([^\\n]*)`,
   'gmu',
 );
 
-/** `本合同由甲方XX有限公司与乙方…` — names inline need an organisation suffix to be trusted. */
-const PARTY_INLINE = new RegExp(
-  `(${LABEL})[（(]?[^）)，,。\\n]{0,6}[)）]?[:：]?\\s*([\\p{Script=Han}A-Za-z0-9（）()·]{2,40}?(?:有限责任公司|股份有限公司|有限公司|公司|集团|研究院|研究所|医院|大学|学院|学校|中心|工厂|厂|商行|事务所|合作社))`,
+/** `A 公司（以下简称"甲方"）`: a name declared with the label that stands for it. */
+const SHORT_FOR = new RegExp(
+  `([\\p{Script=Han}A-Za-z0-9()·&\\-]{2,60}?)\\s*[(]\\s*(?:以下|下文)?(?:简称|称)(?:为)?\\s*[:：]?\\s*["“”'「」『』]?(${LABEL})`,
   'gu',
 );
 
-const NOT_A_NAME = /^(盖章|签字|签章|签名|公章|授权代表|法定代表人|日期|住所|地址)/;
+/** `本合同由甲方 X 公司与乙方 Y 公司签订`: an inline name needs an organisation suffix to be trusted. */
+const INLINE = new RegExp(
+  `(${LABEL})(?:[(][^)\\n]{0,6}[)])?[:：]?\\s*([\\p{Script=Han}A-Za-z0-9()·]{2,40}?(?:有限责任公司|股份有限公司|有限公司|公司|集团|研究院|研究所|医院|大学|学院|学校|中心|工厂|厂|商行|事务所|合作社))`,
+  'gu',
+);
 
-function roleOf(label: string, qualifier: string | undefined): PartyRole {
-  // The qualifier (`甲方（供货方）`) says more than the label itself.
-  if (qualifier) {
-    if (SELLER_WORDS.test(qualifier) && !BUYER_WORDS.test(qualifier)) return 'seller';
-    if (BUYER_WORDS.test(qualifier)) return 'buyer';
-  }
-  if (label === '甲方') return 'buyer';
-  if (label === '乙方') return 'seller';
-  if (BUYER_WORDS.test(label)) return 'buyer';
-  if (SELLER_WORDS.test(label)) return 'seller';
-  return 'unknown';
-}
+const ORGANISATION = /(公司|集团|研究院|研究所|医院|大学|学院|学校|中心|工厂|厂|商行|商店|事务所|合作社|店|局|委员会|政府|部|处|院|所|社|会)$/u;
+
+/** Words that only a sentence has: a label followed by these is a clause, not a declaration. */
+const SENTENCE_WORDS = /应|须|需|负责|承担|保证|同意|有权|按照|根据|依照|向|于|在|将|对|如|若|的|不得|可以|已|为了|提供|支付|收到|交付/u;
+
+/** A blank to fill in: underscores, XXX, ××, 某某, `（盖章）`, `[公司名称]`. */
+const PLACEHOLDER = /_{2,}|X{2,}|x{3,}|×{2,}|＿|…|某某|某公司|[\[【][^\]】]*[\]】]|^[(][^)]*[)]$|填写|待定|^[\s._\-—·*○〇□]+$/u;
+
+const NOT_A_NAME = /^(盖章|签字|签章|签名|公章|授权代表|法定代表人|委托代理人|代理人|日期|住所|地址|电话|传真|开户|账号|帐号|税号|邮编|联系人)/u;
 
 function cleanName(raw: string): string {
   // A wide gap separates columns (`甲方（盖章）：A公司    乙方（盖章）：B公司`).
-  const firstColumn = raw.split(/\s{2,}|\t/)[0] ?? '';
-  return firstColumn.replace(/[（(](盖章|签章|签字|公章)[)）]/g, '').replace(/[，,。；;]+$/, '').trim();
+  const firstColumn = raw.split(/\s{2,}|\t|\|/)[0] ?? '';
+  return firstColumn
+    .replace(/[(][^)]*(章|印|签|全称)[^)]*[)]/g, '')
+    .replace(/[，,。；;]+$/, '')
+    .trim();
 }
 
-function isName(name: string): boolean {
-  if (name.length < 2) return false;
-  if (new RegExp(`^(${LABEL})`).test(name)) return false;
-  if (NOT_A_NAME.test(name)) return false;
-  return /[\p{Script=Han}A-Za-z]{2,}/u.test(name);
+/** Whether a cleaned name names someone. `strict` (outside the head and signature block) wants an organisation. */
+function isName(name: string, strict: boolean): boolean {
+  if (name.length < 2 || name.length > 60) return false;
+  if (new RegExp(`^(${LABEL})`).test(name) || NOT_A_NAME.test(name) || PLACEHOLDER.test(name)) return false;
+  if (!/[\p{Script=Han}A-Za-z]{2,}/u.test(name)) return false;
+  // A bare suffix (`有限公司`) is what is left of a placeholder.
+  if (/^(有限责任公司|股份有限公司|有限公司|公司|集团)$/u.test(name)) return false;
+  if (/[，,。；;：:]/.test(name)) return false;
+  if (ORGANISATION.test(name) && !/[，,。；;]/.test(name)) return true;
+  if (strict) return false;
+  return !SENTENCE_WORDS.test(name) && name.length <= 30;
 }
 
-export function extractParties(norm: string): Party[] {
-  const parties: Party[] = [];
-  for (const m of norm.matchAll(PARTY_LINE)) {
+export interface PartyRegions {
+  /** End of the head of the contract (its declarations), exclusive. */
+  headEnd: number;
+  /** Start of the signature block. */
+  tailStart: number;
+}
+
+export function readParties(norm: string, regions: PartyRegions = defaultRegions(norm)): PartyReading {
+  const found: Party[] = [];
+  const slots: PartySlot[] = [];
+  const inDeclarations = (at: number) => at < regions.headEnd || at >= regions.tailStart;
+  LABELLED.lastIndex = 0;
+  for (let m = LABELLED.exec(norm); m; m = LABELLED.exec(norm)) {
     const [whole, label, qualifier, rest] = m;
+    // The next column of the same line (`甲方：A    乙方：B`) is read on the next turn.
+    const gap = /\s{2,}|\t|\|/.exec(rest ?? '');
+    if (gap) LABELLED.lastIndex = m.index + whole.length - (rest ?? '').length + gap.index;
+    const labelAt = m.index! + whole.indexOf(label!);
+    const declared = inDeclarations(labelAt);
     const name = cleanName(rest ?? '');
-    if (!isName(name)) continue;
-    if (qualifier && /盖章|签章|签字/.test(qualifier) && parties.some((p) => p.label === label)) continue;
-    const start = m.index! + whole.indexOf(name, whole.length - (rest ?? '').length);
-    parties.push({ label: label!, role: roleOf(label!, qualifier), name, start, end: start + name.length });
+    if (declared) slots.push({ label: label!, named: false, start: labelAt });
+    if (!isName(name, !declared)) continue;
+    const start = m.index! + whole.length - (rest ?? '').length + (rest ?? '').indexOf(name);
+    found.push({ label: label!, role: roleOf(label!, qualifier), name, start, end: start + name.length });
+    if (declared) slots[slots.length - 1]!.named = true;
   }
-  if (parties.length < 2) {
-    for (const m of norm.matchAll(PARTY_INLINE)) {
+  for (const m of norm.slice(0, regions.headEnd).matchAll(SHORT_FOR)) {
+    const label = m[2]!;
+    const name = m[1]!.replace(/^(本合同|本协议|本合约)?(由|系|是|经)?/, '').replace(/^(与|和|及|同)/, '');
+    const at = m.index! + m[0].indexOf(name);
+    slots.push({ label, named: isName(name, false), start: at });
+    if (isName(name, false)) found.push({ label, role: roleOf(label, undefined), name, start: at, end: at + name.length });
+  }
+  const named = new Set(found.map((p) => p.label));
+  if (named.size < 2) {
+    // An inline declaration sentence (`本合同由买方 A 公司与卖方 B 公司签订`) at the head.
+    for (const m of norm.slice(0, regions.headEnd).matchAll(INLINE)) {
       const [whole, label, name] = m;
-      if (!isName(name!) || parties.some((p) => p.name === name)) continue;
+      if (!isName(name!, true) || found.some((p) => p.name === name)) continue;
       const start = m.index! + whole.lastIndexOf(name!);
-      parties.push({ label: label!, role: roleOf(label!, undefined), name: name!, start, end: start + name!.length });
+      found.push({ label: label!, role: roleOf(label!, undefined), name: name!, start, end: start + name!.length });
     }
   }
-  return parties;
+  const parties = distinctParties(found);
+  const blankLabels = [...new Set(slots.filter((s) => !parties.some((p) => p.label === s.label)).map((s) => s.label))];
+  return { parties, blankLabels };
 }
 
-/** Distinct contracting parties (the signature block repeats the names). */
+/** Without a structural reading: the first 30 % is the head and the last 30 % the signature block. */
+function defaultRegions(norm: string): PartyRegions {
+  return { headEnd: Math.max(400, Math.floor(norm.length * 0.3)), tailStart: Math.floor(norm.length * 0.7) };
+}
+
+/** Named parties (kept for callers that only need the names). */
+export function extractParties(norm: string, regions?: PartyRegions): Party[] {
+  return readParties(norm, regions).parties;
+}
+
+function roleOf(label: string, qualifier: string | undefined): PartyRole {
+  // `甲方（供货方）`: the qualifier says more than the label; `出卖人（甲方）`: the label does.
+  const q = qualifier?.replace(/甲方|乙方|丙方/g, '') ?? '';
+  if (q) {
+    if (SELLER_WORDS.test(q) && !BUYER_WORDS.test(q)) return 'seller';
+    if (BUYER_WORDS.test(q)) return 'buyer';
+  }
+  if (SELLER_WORDS.test(label)) return 'seller';
+  if (BUYER_WORDS.test(label)) return 'buyer';
+  return 'unknown';
+}
+
+/** Distinct contracting parties (the signature block repeats the names); the first naming wins. */
 export function distinctParties(parties: Party[]): Party[] {
   const seen = new Map<string, Party>();
-  for (const p of parties) if (!seen.has(p.label)) seen.set(p.label, p);
+  for (const p of [...parties].sort((a, b) => a.start - b.start)) {
+    const known = seen.get(p.label);
+    if (!known) seen.set(p.label, p);
+    else if (known.role === 'unknown' && p.role !== 'unknown') known.role = p.role;
+  }
   return [...seen.values()];
+}
+
+const SELLS = '供应|供货|销售|出售|出卖|提供|交付|发货|交货';
+const BUYS = '购买|采购|订购|订货|购进|买入|求购';
+const PAYS = '支付|付清|结清';
+
+/**
+ * Roles of 甲方/乙方 when the labels do not say: who sells to whom (`乙方向甲方供应…`,
+ * `甲方向乙方采购…`) and who pays the price (`甲方应于…支付货款`).
+ */
+export function inferRoles(norm: string, parties: Party[]): void {
+  const pending = parties.filter((p) => p.role === 'unknown');
+  if (pending.length === 0) return;
+  const votes = new Map<string, number>();
+  const vote = (label: string, role: PartyRole, weight = 1) => votes.set(`${label}:${role}`, (votes.get(`${label}:${role}`) ?? 0) + weight);
+  for (const p of parties) {
+    const l = p.label;
+    // The label as the subject: `乙方向甲方供应` is 乙方 selling, not 甲方.
+    const subject = `(?<![向给为与和对由])${l}`;
+    const sells = new RegExp(`${subject}(?:同意|愿意|负责|应|将)?(?:向[^，,。；;]{1,8})?(?:${SELLS})`, 'gu');
+    const buys = new RegExp(`${subject}(?:同意|愿意|拟|应|将)?(?:向[^，,。；;]{1,8})?(?:${BUYS})`, 'gu');
+    const pays = new RegExp(`${subject}[^，,。；;]{0,12}(?:${PAYS}|付款)`, 'gu');
+    vote(l, 'seller', [...norm.matchAll(sells)].length);
+    vote(l, 'buyer', [...norm.matchAll(buys)].length + [...norm.matchAll(pays)].length);
+  }
+  for (const p of pending) {
+    const sell = votes.get(`${p.label}:seller`) ?? 0;
+    const buy = votes.get(`${p.label}:buyer`) ?? 0;
+    if (sell > buy) p.role = 'seller';
+    else if (buy > sell) p.role = 'buyer';
+  }
+  // The usual convention when nothing says otherwise: 甲方 buys, 乙方 sells.
+  const taken = new Set(parties.map((p) => p.role));
+  for (const p of parties.filter((x) => x.role === 'unknown')) {
+    if (p.label === '甲方') p.role = taken.has('buyer') ? 'seller' : 'buyer';
+    else if (p.label === '乙方') p.role = taken.has('seller') ? 'buyer' : 'seller';
+    taken.add(p.role);
+  }
 }
 
 const USCC = /统一社会信用代码\s*[:：]?\s*([0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{18})(?![0-9A-Za-z])/gu;
 
 /**
- * The customer is the buying side. Its 统一社会信用代码 is the first code written after the
- * customer's name and before the next party's line.
+ * The customer is the other side from us: a party named like one of our own companies is us;
+ * otherwise we are the seller and the customer is the buyer. Its 统一社会信用代码 is the first code
+ * written after the customer's name and before the next party's line.
  */
-export function extractCustomer(norm: string, parties: Party[] = extractParties(norm)): Customer | undefined {
+export function extractCustomer(norm: string, parties: Party[] = extractParties(norm), ownCompanies: readonly string[] = []): Customer | undefined {
   const ordered = [...parties].sort((a, b) => a.start - b.start);
-  const buyer = ordered.find((p) => p.role === 'buyer') ?? ordered.find((p) => p.role === 'unknown');
-  if (!buyer) return undefined;
-  const next = ordered.find((p) => p.start > buyer.start && p.label !== buyer.label);
-  const windowEnd = next ? next.start : Math.min(norm.length, buyer.end + 400);
+  const ours = (p: Party) => ownCompanies.some((c) => c.length >= 2 && (p.name.includes(c) || c.includes(p.name)));
+  const us = ordered.find(ours);
+  const customer = us
+    ? ordered.find((p) => p !== us && p.label !== us.label && !ours(p))
+    : (ordered.find((p) => p.role === 'buyer') ?? ordered.find((p) => p.role === 'unknown'));
+  if (!customer) return undefined;
+  const next = ordered.find((p) => p.start > customer.start && p.label !== customer.label);
+  const windowEnd = next ? next.start : Math.min(norm.length, customer.end + 400);
   let uscc: string | undefined;
-  for (const m of norm.slice(buyer.end, windowEnd).matchAll(USCC)) {
+  for (const m of norm.slice(customer.end, windowEnd).matchAll(USCC)) {
     uscc = m[1]!.toUpperCase();
     break;
   }
-  return uscc ? { name: buyer.name, uscc } : { name: buyer.name };
+  return uscc ? { name: customer.name, uscc } : { name: customer.name };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DataFileError, parseDataFile } from '../data-files/data-file.js';
 import { z } from 'zod';
-import { CHECKS } from './checks.js';
+import { CHECKS } from './checks/index.js';
 
 /**
  * Pre-check rules are policy, so they live in `knowledge/rules/contract.yaml` and are
@@ -50,6 +50,8 @@ const ruleSchema = z
     suggestion: z.string().min(1),
     basis: z.string().min(1),
     handbookTopic: z.string().min(1).optional(),
+    /** A handbook passage is cited only when it matches one of these (it is about the rule); none given, none cited. */
+    citeIf: regexList.optional(),
     /** Pattern rule: a finding for every sentence the matchers hit. */
     match: matchersSchema.optional(),
     /** Absence rule: one finding when no sentence satisfies the matchers. */
@@ -59,6 +61,8 @@ const ruleSchema = z
     params: z.record(z.string(), z.unknown()).optional(),
     /** Pattern rules: at most this many findings, so a long contract does not flood the reply. */
     maxFindings: z.number().int().min(1).max(50).default(5),
+    /** Absence rules: a blank form line (`甲方（盖章）：______`) fills the clause too (signature lines are blanks by design). */
+    blanksCount: z.boolean().default(false),
   })
   .superRefine((rule, ctx) => {
     const kinds = (['match', 'absent', 'check'] as const).filter((k) => rule[k] !== undefined);
@@ -90,6 +94,8 @@ const ruleSchema = z
 const rulesFileSchema = z
   .strictObject({
     version: z.literal(1),
+    /** Our own company names as they appear in contracts; the customer is the other party. */
+    ownCompanies: z.array(z.string().min(2)).default([]),
     rules: z.array(ruleSchema).min(1),
   })
   .superRefine((file, ctx) => {
@@ -113,9 +119,10 @@ export interface CompiledMatcher {
   within: 'all' | 'tail';
 }
 
-export type CompiledRule = Omit<RuleSpec, 'match' | 'absent'> & {
+export type CompiledRule = Omit<RuleSpec, 'match' | 'absent' | 'citeIf'> & {
   kind: 'match' | 'absent' | 'check';
   matchers: CompiledMatcher[];
+  citeIf: RegExp[];
 };
 
 /** Rules-file problems carry file:line like every other knowledge file. */
@@ -135,10 +142,20 @@ function compileMatcher(m: Matcher): CompiledMatcher {
 
 export function parseRules(file: string, source: string): CompiledRule[] {
   const parsed = { data: parseDataFile(file, source, rulesFileSchema) };
-  return parsed.data.rules.map(({ match, absent, ...rest }) => {
+  return parsed.data.rules.map(({ match, absent, citeIf, ...rest }) => {
     const kind = match ? 'match' : absent ? 'absent' : 'check';
-    return { ...rest, kind, matchers: (match ?? absent ?? []).map(compileMatcher) };
+    return { ...rest, kind, matchers: (match ?? absent ?? []).map(compileMatcher), citeIf: (citeIf ?? []).map((r) => new RegExp(r, 'u')) };
   });
+}
+
+/** `ownCompanies` of the rules file (the customer is never one of these). */
+export function loadOwnCompanies(file: string = DEFAULT_RULES_PATH): string[] {
+  try {
+    return parseDataFile(file, readFileSync(file, 'utf8'), rulesFileSchema).ownCompanies;
+  } catch {
+    // loadRules has already reported a broken file; without names the roles decide.
+    return [];
+  }
 }
 
 export function loadRules(file: string = DEFAULT_RULES_PATH): CompiledRule[] {

@@ -34,6 +34,13 @@ export interface Sentence {
   end: number;
   /** Normalised text. */
   text: string;
+  /** A table cell restated with its column header: `text` is not a slice of the contract. */
+  restated?: true;
+  /**
+   * States nothing yet: a clause title alone (`第四条 交货时间、地点`), a form field left blank
+   * (`交货地点：______`), or an empty table. Absence rules do not count it as the clause.
+   */
+  unfilled?: true;
 }
 
 /** Full-width ASCII forms and the ideographic space, so `２０％` and `20%` match alike. */

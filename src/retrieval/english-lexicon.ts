@@ -111,9 +111,9 @@ export function glossKeys(meaning: string): string[] {
 }
 
 /** English word or phrase → the handbook words CC-CEDICT translates it with. */
-export function buildEnglishLexicon(inHandbook: (word: string) => boolean): EnglishLexicon {
+export function buildEnglishLexicon(inHandbook: (word: string) => boolean, rows: CedictRow[] = readCedict()): EnglishLexicon {
   const lexicon: EnglishLexicon = new Map();
-  for (const [, simplified, , meanings] of readCedict()) {
+  for (const [, simplified, , meanings] of rows) {
     if ([...simplified].length < 2 || !inHandbook(simplified)) continue;
     for (const meaning of Array.isArray(meanings) ? meanings : [meanings]) {
       for (const key of glossKeys(meaning)) {
@@ -163,4 +163,49 @@ export function lexiconToJson(lexicon: EnglishLexicon): Record<string, string[]>
 
 export function lexiconFromJson(json: unknown): EnglishLexicon {
   return new Map(json && typeof json === 'object' ? Object.entries(json as Record<string, string[]>) : []);
+}
+
+/** Chinese word the handbook does not use → handbook words that share its dictionary glosses. */
+export type RelatedWords = Map<string, string[]>;
+
+/** A gloss shared by more handbook words than this is too general to make two words neighbours ("to do"). */
+const MAX_WORDS_PER_GLOSS = 6;
+/** How much shared, specific glossing makes a neighbour: one gloss shared with at most two words. */
+const MIN_RELATEDNESS = 0.5;
+const MAX_RELATED = 3;
+
+/**
+ * Neighbours in CC-CEDICT for words nobody listed: a chat word the handbook never uses meets the
+ * handbook words glossed the same way (合约 "contract" → 合同, 模棱两可 "ambiguous" → 含糊,
+ * 夸张 "exaggerate" → 夸大). Each shared gloss counts 1 / (handbook words it has), so a specific
+ * gloss counts more than a vague one; only the closest few neighbours are kept. They are senses
+ * of a dictionary, not curated synonyms: retrieval weighs them below the glossary's.
+ */
+export function buildRelatedWords(inHandbook: (word: string) => boolean, lexicon: EnglishLexicon, rows: CedictRow[] = readCedict()): RelatedWords {
+  const scores = new Map<string, Map<string, number>>();
+  for (const [, simplified, , meanings] of rows) {
+    if ([...simplified].length < 2 || inHandbook(simplified)) continue;
+    for (const meaning of Array.isArray(meanings) ? meanings : [meanings]) {
+      for (const key of glossKeys(meaning)) {
+        const words = lexicon.get(key);
+        if (!words || words.length > MAX_WORDS_PER_GLOSS) continue;
+        const score = scores.get(simplified) ?? new Map<string, number>();
+        for (const w of words) if (w !== simplified) score.set(w, (score.get(w) ?? 0) + 1 / words.length);
+        scores.set(simplified, score);
+      }
+    }
+  }
+  const related: RelatedWords = new Map();
+  for (const [word, score] of scores) {
+    const best = [...score].filter(([, s]) => s >= MIN_RELATEDNESS).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, MAX_RELATED);
+    if (best.length) related.set(word, best.map(([w]) => w));
+  }
+  return related;
+}
+
+/** Both dictionary resources in one pass over CC-CEDICT (reading it is the slow part). */
+export function buildDictionaryLexicons(inHandbook: (word: string) => boolean): { english: EnglishLexicon; related: RelatedWords } {
+  const rows = readCedict();
+  const english = buildEnglishLexicon(inHandbook, rows);
+  return { english, related: buildRelatedWords(inHandbook, english, rows) };
 }

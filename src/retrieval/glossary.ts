@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { loadDataFile } from '../data-files/data-file.js';
 import { normalise } from '../text/normalise.js';
-import type { EnglishLexicon } from './english-lexicon.js';
-import { registerDomainWords } from './tokenize.js';
+import type { EnglishLexicon, RelatedWords } from './english-lexicon.js';
+import { Tokenizer } from './tokenize.js';
 
 export const glossarySchema = z.object({
   synonyms: z.array(z.array(z.string().min(1)).min(2, 'a synonym group needs at least two words')).default([]),
@@ -18,6 +18,8 @@ export interface Glossary {
   stopwords: Set<string>;
   /** English → handbook words from a general dictionary, for English words the curated list lacks. */
   lexicon: EnglishLexicon;
+  /** Chinese words the handbook lacks → handbook words with the same dictionary glosses (weighed below synonyms). */
+  related: RelatedWords;
 }
 
 export function loadGlossary(file: string): Glossary {
@@ -37,8 +39,29 @@ export function buildGlossary(data: z.infer<typeof glossarySchema>): Glossary {
   const english = Object.entries(data.english)
     .map(([k, v]) => [k.toLowerCase().trim(), v.map(normalise)] as [string, string[]])
     .sort((a, b) => b[0].length - a[0].length);
-  registerDomainWords([...synonyms.keys(), ...english.flatMap(([, zh]) => zh)]);
-  return { synonyms, english, stopwords: new Set(data.stopwords.map(normalise)), lexicon: new Map() };
+  return { synonyms, english, stopwords: new Set(data.stopwords.map(normalise)), lexicon: new Map(), related: new Map() };
 }
 
-export const EMPTY_GLOSSARY: Glossary = { synonyms: new Map(), english: [], stopwords: new Set(), lexicon: new Map() };
+/** The words a segmenter must keep whole for this glossary: its Chinese terms. */
+export function glossaryWords(glossary: Glossary): string[] {
+  return [...glossary.synonyms.keys(), ...glossary.english.flatMap(([, zh]) => zh)];
+}
+
+/**
+ * A segmenter that knows this glossary's words. Tokenizers are immutable once built, so one built
+ * for the same word list is shared (building jieba's dictionary takes ~0.1 s); a glossary with a
+ * word removed gets a fresh one without it.
+ */
+const tokenizers = new Map<string, Tokenizer>();
+export function tokenizerFor(glossary: Glossary): Tokenizer {
+  const words = [...new Set(glossaryWords(glossary))].sort();
+  const key = words.join('\n');
+  let tokenizer = tokenizers.get(key);
+  if (!tokenizer) {
+    if (tokenizers.size >= 4) tokenizers.delete(tokenizers.keys().next().value!);
+    tokenizers.set(key, (tokenizer = new Tokenizer(words)));
+  }
+  return tokenizer;
+}
+
+export const EMPTY_GLOSSARY: Glossary = { synonyms: new Map(), english: [], stopwords: new Set(), lexicon: new Map(), related: new Map() };

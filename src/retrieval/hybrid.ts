@@ -1,9 +1,10 @@
 import { normalise } from '../text/normalise.js';
+import { unanswerableKind } from './answerability.js';
 import { Bm25Index } from './bm25.js';
 import type { EmbeddingsProvider } from './embeddings.js';
 import { englishNouns } from './english-lexicon.js';
-import type { Glossary } from './glossary.js';
-import { indexTerms, isEnglishQuestion, queryTerms, subWords, topicWords, translateQuestionEnglish, type EnglishTranslation, type WeightedTerm } from './tokenize.js';
+import { tokenizerFor, type Glossary } from './glossary.js';
+import { isEnglishQuestion, queryTerms, translateQuestionEnglish, type EnglishTranslation, type Tokenizer, type WeightedTerm } from './tokenize.js';
 import type { Chunk, Retriever, SearchHit, SearchOptions, SearchResult } from './types.js';
 import type { VectorIndex } from './vector-index.js';
 
@@ -26,8 +27,11 @@ interface TopicUnit {
   forms: string[];
   /** How sure the question is about this unit: dictionary translations pick among several senses. */
   confidence: number;
+  /** Names a thing (a noun): unknown to the handbook, it says the question is about something else. */
+  noun: boolean;
 }
 
+const MODIFIER_CONFIDENCE = 0.5;
 /** A general-dictionary translation may be the wrong sense: it counts for this much of a curated one. */
 const DICTIONARY_CONFIDENCE = 0.6;
 
@@ -41,17 +45,34 @@ export interface HybridOptions {
   minCoverage?: number;
   /** `score`: weighted sum of normalised scores; `rrf`: reciprocal-rank fusion. */
   fusion?: 'score' | 'rrf';
+  /** Weight of a noun the handbook never uses, relative to the rarest word it does use. */
+  unknownNounWeight?: number;
+  /** Weight of any other word the handbook never uses (a colloquial verb or adjective). */
+  unknownWordWeight?: number;
+  /** How much a word met only through its dictionary neighbours counts (of a word met as itself). */
+  relatedConfidence?: number;
+  /** Coverage factor for a passage that meets none of the question's nouns. */
+  nounlessFactor?: number;
+  /** Weight of a passage's coverage of the question when reranking the leading candidates (fused scores are ≤ ~1.15). */
+  coverageWeight?: number;
 }
 
-/** Weight of a question word the handbook never uses, relative to the rarest word it does use. */
-const UNKNOWN_WORD_WEIGHT = 0.6;
+/** How many leading candidates are reranked by coverage. */
+const RERANK_DEPTH = 10;
 
 export const DEFAULT_HYBRID: Required<HybridOptions> = {
   mode: 'hybrid',
   rrfK: 10,
   denseWeight: 0.15,
-  minCoverage: 0.5,
+  // minCoverage and the last four are fitted on the tune, extra and blind question sets by
+  // scripts/fit-answerability.ts (logistic loss with a margin); the held-out sets were not used.
+  minCoverage: 0.45,
   fusion: 'score',
+  unknownNounWeight: 0.6,
+  unknownWordWeight: 0.7,
+  relatedConfidence: 0.3,
+  nounlessFactor: 0.75,
+  coverageWeight: 2,
 };
 
 /**
@@ -62,6 +83,8 @@ export const DEFAULT_HYBRID: Required<HybridOptions> = {
 export class HybridRetriever implements Retriever {
   private readonly bm25: Bm25Index;
   private readonly options: Required<HybridOptions>;
+  /** The segmenter that knows this retriever's glossary words (answering segments with it too). */
+  readonly tokenizer: Tokenizer;
 
   constructor(
     readonly chunks: Chunk[],
@@ -71,13 +94,15 @@ export class HybridRetriever implements Retriever {
     options: HybridOptions = {},
   ) {
     this.options = { ...DEFAULT_HYBRID, ...options };
+    this.tokenizer = tokenizerFor(glossary);
+    const indexTerms = (text: string) => this.tokenizer.indexTerms(text);
     // Headings say what a passage is about: their terms count twice (a simple field boost).
     this.bm25 = new Bm25Index(chunks.map((c) => [...indexTerms(c.normText), ...indexTerms(normalise(c.section))]));
   }
 
   /** The weighted terms a query is searched with (own words, glossary synonyms and translations). */
   expandQuery(query: string): WeightedTerm[] {
-    return queryTerms(normalise(query), this.glossary, query);
+    return queryTerms(this.tokenizer, normalise(query), this.glossary, query);
   }
 
   withOptions(options: HybridOptions): HybridRetriever {
@@ -97,7 +122,7 @@ export class HybridRetriever implements Retriever {
     const norm = normalise(query);
     // Translated once: both the search terms and the relevance units are made from it.
     const english = translateQuestionEnglish(query, this.glossary);
-    const terms = queryTerms(norm, this.glossary, query, english);
+    const terms = queryTerms(this.tokenizer, norm, this.glossary, query, english);
     const mode = this.options.mode;
 
     // The lexical ranking is always computed: relevance is judged on it whatever the mode.
@@ -124,15 +149,25 @@ export class HybridRetriever implements Retriever {
       }
     }
 
-    const ranked = [...fused].sort((a, b) => b[1] - a[1]).slice(0, k);
-    const diagnostics = this.relevance(this.topicTerms(query, norm, terms, english), lexicalRanking.slice(0, 3).map((l) => l.id), dense[0]?.similarity ?? 0);
-    const relevant = ranked.length > 0 && diagnostics.coverage >= this.options.minCoverage;
+    // Rerank the leading candidates by how much of the question each covers: BM25 rewards a
+    // passage that repeats one of the question's words, coverage one that holds all of them.
+    const candidates = [...fused].sort((a, b) => b[1] - a[1]).slice(0, Math.max(k, RERANK_DEPTH));
+    const units = this.topicTerms(query, norm, terms, english);
+    const coverage = this.coverageOf(units, candidates.map(([id]) => id));
+    const ranked = candidates
+      .map(([id, score]): [number, number] => [id, score + this.options.coverageWeight * (coverage.perPassage.get(id) ?? 0)])
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, k);
+    const best = Math.max(0, ...ranked.slice(0, 3).map(([id]) => coverage.perPassage.get(id) ?? 0));
+    const diagnostics: RelevanceDiagnostics = { ...coverage.diagnostics, coverage: best, topSimilarity: dense[0]?.similarity ?? 0 };
+    const unanswerable = unanswerableKind(query) ?? undefined;
+    const relevant = ranked.length > 0 && diagnostics.coverage >= this.options.minCoverage && !unanswerable;
     const hits: SearchHit[] = ranked.map(([id, score], i) => ({
       rank: i + 1,
       chunk: this.chunks[id]!,
       score: Math.round(score * 10000) / 10000,
     }));
-    return { result: { query, relevant, hits }, diagnostics };
+    return { result: { query, relevant, hits, ...(unanswerable ? { unanswerable } : {}) }, diagnostics };
   }
 
   private lexicalRanking(terms: WeightedTerm[]): { id: number; score: number }[] {
@@ -159,8 +194,9 @@ export class HybridRetriever implements Retriever {
    */
   private topicTerms(query: string, norm: string, terms: WeightedTerm[], english: EnglishTranslation): TopicUnit[] {
     const units = new Map<string, TopicUnit>();
-    const add = (word: string, forms: string[], confidence = 1) => units.has(word) || units.set(word, { word, forms, confidence });
-    for (const w of topicWords(query, this.glossary)) add(w, [w]);
+    const add = (word: string, forms: string[], confidence = 1, noun = true) => units.has(word) || units.set(word, { word, forms, confidence, noun });
+    // An adjective qualifies what is asked about (常见 in 哪些常见风险) rather than naming it: it counts half.
+    for (const { word, tag } of this.tokenizer.taggedTopicWords(query, this.glossary.stopwords)) add(word, [word], /^a/.test(tag) ? MODIFIER_CONFIDENCE : 1, /^n/.test(tag) || tag === 'eng');
     for (const t of terms) if (t.weight >= 1 && /\p{Script=Han}/u.test(t.term) && !norm.includes(t.term)) add(t.term, [t.term]);
     if (isEnglishQuestion(query)) {
       for (const { english: word, chinese } of english.dictionary) add(word, chinese, DICTIONARY_CONFIDENCE);
@@ -177,32 +213,45 @@ export class HybridRetriever implements Retriever {
    * synonyms is. Unknown words weigh as much as the rarest handbook word, so a question about
    * hiking or pizza cannot score on its one generic word.
    */
-  private relevance(own: TopicUnit[], topIds: number[], topSimilarity: number): RelevanceDiagnostics {
-    if (!own.length || !topIds.length) return { coverage: 0, topSimilarity, knownTerms: 0 };
+  private coverageOf(own: TopicUnit[], ids: number[]): { perPassage: Map<number, number>; diagnostics: Omit<RelevanceDiagnostics, 'coverage' | 'topSimilarity'> } {
+    const perPassage = new Map<number, number>();
+    if (!own.length || !ids.length) return { perPassage, diagnostics: { knownTerms: 0 } };
     const maxIdf = this.bm25.idf('\u0000never-a-term');
-    const words = own.map(({ forms, confidence }) => {
+    const { unknownNounWeight, unknownWordWeight, relatedConfidence } = this.options;
+    const words = own.map(({ forms, confidence, noun }) => {
       const variants = (t: string) => [t, ...(this.glossary.synonyms.get(t) ?? [])].filter((v) => this.bm25.has(v));
+      // Words the handbook does not know at all weigh about as much as its rarer words: enough that an
+      // off-topic question made of them fails, not so much that one colloquial word sinks a real one.
+      // A noun names the thing asked about, so an unknown one counts more than an unknown verb.
+      const unknown = maxIdf * (noun ? unknownNounWeight : unknownWordWeight);
+      let present = [...new Set(forms.flatMap(variants))];
       // A compound the handbook never uses whole (老客户) stands for its head, the known word it
       // ends with (客户): Chinese compounds are head-final, and 增值税 is not a kind of 增值.
-      let present = [...new Set(forms.flatMap(variants))];
-      if (!present.length) present = forms.flatMap((term) => subWords(term).filter((w) => term.endsWith(w)).flatMap(variants));
-      // Words the handbook does not know at all weigh a little more than its common words: enough that
-      // an off-topic question made of them fails, not so much that one colloquial word sinks a real one.
-      return { present, idf: present.length ? confidence * Math.max(...present.map((v) => this.bm25.idf(v))) : maxIdf * UNKNOWN_WORD_WEIGHT };
+      if (!present.length) present = forms.flatMap((term) => this.tokenizer.subWords(term).filter((w) => term.endsWith(w)).flatMap(variants));
+      if (present.length) return { present, idf: confidence * Math.max(...present.map((v) => this.bm25.idf(v))), credit: 1 };
+      // A word nobody listed may still meet the handbook words the dictionary glosses the same way
+      // (合约 → 合同); a dictionary sense is a guess, so it earns only part of an unknown word's weight.
+      const related = [...new Set(forms.flatMap((f) => this.glossary.related.get(f) ?? []).flatMap(variants))];
+      return { present: related, idf: unknown, credit: related.length ? relatedConfidence : 0 };
     });
     const total = words.reduce((sum, w) => sum + w.idf, 0);
     // Per passage, not across passages: a covered question has its words together in one place,
     // while an unrelated one ("哪个国家是世界杯冠军") only finds stray words scattered over several.
-    let best = 0;
-    for (const id of topIds) {
-      const found = words.reduce((sum, w) => sum + (w.present.some((v) => this.bm25.contains(id, v)) ? w.idf : 0), 0);
-      best = Math.max(best, found);
+    // The nouns name what is asked about (推荐 a 电影 is not 产品推荐): a passage that meets none of
+    // the question's nouns, only its verbs, covers it at a discount.
+    const hasNouns = own.some((u) => u.noun);
+    for (const id of ids) {
+      const inPassage = words.map((w) => w.credit > 0 && w.present.some((v) => this.bm25.contains(id, v)));
+      const found = words.reduce((sum, w, i) => sum + (inPassage[i] ? w.idf * w.credit : 0), 0);
+      const nounMet = !hasNouns || own.some((u, i) => u.noun && inPassage[i]);
+      perPassage.set(id, total ? (nounMet ? found : found * this.options.nounlessFactor) / total : 0);
     }
     return {
-      coverage: total ? best / total : 0,
-      topSimilarity,
-      knownTerms: words.filter((w) => w.present.length).length,
-      words: words.map((w, i) => ({ word: own[i]!.word, weight: Math.round(w.idf * 100) / 100, present: w.present })),
+      perPassage,
+      diagnostics: {
+        knownTerms: words.filter((w) => w.present.length && w.credit === 1).length,
+        words: words.map((w, i) => ({ word: own[i]!.word, weight: Math.round(w.idf * 100) / 100, present: w.present })),
+      },
     };
   }
 

@@ -4,25 +4,10 @@ import { toSimplified } from '../text/script.js';
 import { englishTokens, translateEnglish } from './english-lexicon.js';
 import type { Glossary } from './glossary.js';
 
-/**
- * jieba (with its standard dictionary plus the glossary's domain words) rather than ICU's
- * Intl.Segmenter: ICU splits common business words such as 合规, 资质, 售后, 录入 into single
- * characters, which loses both precision and the word-level relevance signal.
- */
-const jieba = Jieba.withDict(dict);
-const registered = new Set<string>();
 const HAN = /\p{Script=Han}/u;
 const WORDLIKE = /[\p{L}\p{N}]/u;
 const INTERROGATIVE = /什么|哪些|哪个|哪种|哪类|哪里|多少|多久|怎么|怎样|如何|几/u;
 const FOCUS_WEIGHT = 1.5;
-
-/** Teaches the segmenter domain words (glossary terms) so they stay whole. */
-export function registerDomainWords(words: Iterable<string>): void {
-  const fresh = [...words].filter((w) => HAN.test(w) && [...w].length >= 2 && !registered.has(w));
-  if (!fresh.length) return;
-  for (const w of fresh) registered.add(w);
-  jieba.loadDict(Buffer.from(fresh.map((w) => `${w} 2000 n`).join('\n')));
-}
 
 /**
  * Parts of speech (jieba's ICTCLAS tags) that never name a topic: pronouns (那边, 我们), adverbs
@@ -32,60 +17,101 @@ export function registerDomainWords(words: Iterable<string>): void {
  * look uncovered.
  */
 const FUNCTION_TAGS = /^(?:r\w*|d\w*|c\w*|p\w*|u\w*|m\w*|q\w*|f|t\w*|s|y|e|o|h|k|x)$/;
-/**
- * The question's own topic words: dictionary words only (no HMM guessing, which invents
- * "words" such as 前要 from 签单前要先查), two characters or more, no function words or stopwords.
- */
-export function topicWords(question: string, glossary: Glossary): string[] {
-  const text = toSimplified(question.normalize('NFKC')).toLowerCase();
-  // In an English question its words are weighed through their translations (see hybrid.ts).
-  const english = isEnglishQuestion(text);
-  return jieba
-    .tag(text, false)
-    .map(({ word, tag }) => ({ word: word.trim(), tag }))
-    .filter(({ word, tag }) => WORDLIKE.test(word) && [...word].length >= 2 && !FUNCTION_TAGS.test(tag))
-    .filter(({ word }) => !glossary.stopwords.has(word) && !(english && /^[a-z0-9'-]+$/.test(word)))
-    // 几类 / 几天 ask "how many X" and 一张 / 一首 count things: numeral + measure word is no topic.
-    .filter(({ word }) => !/^[一二两三四五六七八九十几]\p{Script=Han}$/u.test(word))
-    .map(({ word }) => word);
-}
-
-/** More Latin letters than Han characters. */
-export function isEnglishQuestion(text: string): boolean {
-  return (text.match(/[a-z]/gi) ?? []).length > (text.match(/\p{Script=Han}/gu) ?? []).length;
-}
-
-/** Words of any text in reading order (precise mode); punctuation and spaces come back as non-words. */
-export function cutWords(text: string): { word: string; isWord: boolean }[] {
-  return jieba.cut(text, true).map((w) => ({ word: w, isWord: WORDLIKE.test(w) }));
-}
-
-/** Shorter dictionary words inside a word (老客户 → 客户), for words the handbook never uses whole. */
-export function subWords(word: string): string[] {
-  return jieba.cutForSearch(word, false).filter((w) => w !== word && [...w].length >= 2);
-}
-
-/** Word segments of normalised text (search mode: long words also yield their sub-words). */
-export function segmentWords(norm: string): string[] {
-  return jieba.cutForSearch(norm, true).filter((w) => WORDLIKE.test(w));
-}
 
 /**
- * Index terms for normalised (Simplified, lower-case, no whitespace) text: the words the
- * segmenter finds, plus character bigrams of every Han run. Words give precision;
- * bigrams keep recall when the segmenter splits a domain term differently in question and text.
+ * A word segmenter that owns its dictionary: jieba's standard dictionary plus the domain words it
+ * was built with (the glossary's). Each knowledge base builds its own, so a reloaded glossary
+ * starts from a clean dictionary and words removed from it are gone; nothing is process-wide.
+ *
+ * jieba rather than ICU's Intl.Segmenter: ICU splits common business words such as 合规, 资质,
+ * 售后, 录入 into single characters, which loses both precision and the word-level relevance signal.
  */
-export function indexTerms(norm: string): string[] {
-  const terms: string[] = segmentWords(norm);
-  for (const run of norm.match(/\p{Script=Han}+/gu) ?? []) {
-    const chars = [...run];
-    for (let i = 0; i + 1 < chars.length; i++) terms.push(`${chars[i]}${chars[i + 1]}`);
+export class Tokenizer {
+  private readonly jieba: Jieba;
+  readonly domainWords: ReadonlySet<string>;
+
+  constructor(domainWords: Iterable<string> = []) {
+    const words = [...new Set([...domainWords].filter((w) => HAN.test(w) && [...w].length >= 2))].sort();
+    this.domainWords = new Set(words);
+    this.jieba = Jieba.withDict(dict);
+    if (words.length) this.jieba.loadDict(Buffer.from(words.map((w) => `${w} 2000 n`).join('\n')));
   }
-  return terms;
+
+  /**
+   * The question's own topic words: dictionary words only (no HMM guessing, which invents
+   * "words" such as 前要 from 签单前要先查), two characters or more, no function words or stopwords.
+   */
+  topicWords(question: string, stopwords: ReadonlySet<string> = new Set()): string[] {
+    return this.taggedTopicWords(question, stopwords).map(({ word }) => word);
+  }
+
+  /** Topic words with their part of speech (a noun names a thing; a verb or adjective says how it is asked). */
+  taggedTopicWords(question: string, stopwords: ReadonlySet<string> = new Set()): { word: string; tag: string }[] {
+    const text = toSimplified(question.normalize('NFKC')).toLowerCase();
+    // In an English question its words are weighed through their translations (see hybrid.ts).
+    const english = isEnglishQuestion(text);
+    return this.jieba
+      .tag(text, false)
+      .map(({ word, tag }) => ({ word: word.trim(), tag }))
+      // jieba's tags come from a general corpus (好处 an adverb, 合同 an adjective): a domain word is a
+      // thing the handbook talks about, and Latin words inside a Chinese question (CRM, Excel) name things.
+      .map(({ word, tag }) => (this.domainWords.has(word) ? { word, tag: 'n' } : !english && /^[a-z][a-z0-9-]+$/.test(word) ? { word, tag: 'eng' } : { word, tag }))
+      .filter(({ word, tag }) => WORDLIKE.test(word) && [...word].length >= 2 && !FUNCTION_TAGS.test(tag))
+      .filter(({ word }) => !stopwords.has(word) && !(english && /^[a-z0-9'-]+$/.test(word)))
+      // 几类 / 几天 ask "how many X" and 一张 / 一首 count things: numeral + measure word is no topic.
+      .filter(({ word }) => !/^[一二两三四五六七八九十几]\p{Script=Han}$/u.test(word));
+  }
+
+  /** Words with their part-of-speech tags (dictionary words only). */
+  tag(text: string): { word: string; tag: string }[] {
+    return this.jieba.tag(text, false);
+  }
+
+  /** Words of any text in reading order (precise mode); punctuation and spaces come back as non-words. */
+  cutWords(text: string): { word: string; isWord: boolean }[] {
+    return this.jieba.cut(text, true).map((w) => ({ word: w, isWord: WORDLIKE.test(w) }));
+  }
+
+  /** Shorter dictionary words inside a word (老客户 → 客户), for words the handbook never uses whole. */
+  subWords(word: string): string[] {
+    return this.jieba.cutForSearch(word, false).filter((w) => w !== word && [...w].length >= 2);
+  }
+
+  /** Word segments of normalised text (search mode: long words also yield their sub-words). */
+  segmentWords(norm: string): string[] {
+    return this.jieba.cutForSearch(norm, true).filter((w) => WORDLIKE.test(w));
+  }
+
+  /**
+   * Index terms for normalised (Simplified, lower-case, no whitespace) text: the words the
+   * segmenter finds, plus character bigrams of every Han run. Words give precision;
+   * bigrams keep recall when the segmenter splits a domain term differently in question and text.
+   */
+  indexTerms(norm: string): string[] {
+    const terms: string[] = this.segmentWords(norm);
+    for (const run of norm.match(/\p{Script=Han}+/gu) ?? []) {
+      const chars = [...run];
+      for (let i = 0; i + 1 < chars.length; i++) terms.push(`${chars[i]}${chars[i + 1]}`);
+    }
+    return terms;
+  }
+}
+
+/** The segmenter with jieba's dictionary only, for callers without a glossary (answer text, tests). */
+let plain: Tokenizer | undefined;
+export function plainTokenizer(): Tokenizer {
+  return (plain ??= new Tokenizer());
+}
+
+/** More Latin words than Han characters ("python怎么读取excel文件" is a Chinese question naming two things). */
+export function isEnglishQuestion(text: string): boolean {
+  return (text.match(/[a-z]+/gi) ?? []).length > (text.match(/\p{Script=Han}/gu) ?? []).length;
 }
 
 /** Dictionary translations are guesses among several senses: they weigh less than the curated glossary's. */
 const DICTIONARY_WEIGHT = 0.6;
+/** Dictionary neighbours of a Chinese word (shared glosses) are looser still: below curated synonyms (0.6). */
+export const RELATED_WEIGHT = 0.35;
 
 /**
  * The English words of a question in Chinese: the curated glossary first (longest phrases win and
@@ -128,6 +154,7 @@ export interface WeightedTerm {
  * its words (0.6), and Chinese terms for its English words (1.0). Stopwords are dropped.
  */
 export function queryTerms(
+  tokenizer: Tokenizer,
   norm: string,
   glossary: Glossary,
   original = norm,
@@ -140,13 +167,13 @@ export function queryTerms(
   };
   const addPhrase = (phrase: string, weight: number) => {
     add(phrase, weight);
-    for (const t of indexTerms(phrase)) add(t, weight * 0.8);
+    for (const t of tokenizer.indexTerms(phrase)) add(t, weight * 0.8);
   };
 
-  const words = segmentWords(norm);
+  const words = tokenizer.segmentWords(norm);
   // In 「…有哪些原则」「…受到什么处罚」 the words after the interrogative name what is asked for.
   const asked = INTERROGATIVE.exec(norm);
-  const focus = asked ? new Set(segmentWords(norm.slice(asked.index + asked[0].length))) : new Set<string>();
+  const focus = asked ? new Set(tokenizer.segmentWords(norm.slice(asked.index + asked[0].length))) : new Set<string>();
   for (const w of words) {
     if (glossary.stopwords.has(w)) continue;
     if (HAN.test(w) || /\d/.test(w)) add(w, focus.has(w) ? FOCUS_WEIGHT : 1);
@@ -163,6 +190,9 @@ export function queryTerms(
   for (const zh of english.curated) for (const t of zh) addPhrase(t, 1);
   for (const { chinese } of english.dictionary) for (const t of chinese) addPhrase(t, DICTIONARY_WEIGHT);
   for (const w of english.untranslated) if (w.length > 2) add(w, 0.7);
+
+  // Dictionary neighbours of the question's words the handbook does not use (合约 → 合同).
+  for (const w of words) for (const r of glossary.related.get(w) ?? []) add(r, RELATED_WEIGHT);
 
   // Synonyms of any matched glossary word (including words found only inside longer segments).
   for (const [word, others] of glossary.synonyms) {

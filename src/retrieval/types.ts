@@ -1,3 +1,5 @@
+import type { UnanswerableKind } from './answerability.js';
+
 /** A citable piece of a handbook document. */
 export interface Chunk {
   /** Stable id: `${docId}#${ordinal}`. */
@@ -28,6 +30,8 @@ export interface SearchResult {
   query: string;
   /** The found / nothing-relevant signal. */
   relevant: boolean;
+  /** Set when the question asks for something no policy text holds (a venue, a phone number, *my* bonus…). */
+  unanswerable?: UnanswerableKind;
   hits: SearchHit[];
 }
 
