@@ -61,7 +61,15 @@ export async function startService(app: App, metrics: BotMetrics, log: Logger): 
   if (config.feishuEnabled) {
     const { createFeishuAdapter } = await import('./platforms/feishu/index.js');
     const { feishuProbe } = await import('./platforms/feishu/health.js');
-    health.add('feishu', cachedProbe(feishuProbe(config), config.HEALTH_PROBE_TTL_MS));
+    const tokenProbe = cachedProbe(feishuProbe(config), config.HEALTH_PROBE_TTL_MS);
+    let connection: () => { connected: boolean; detail?: string } | null = () => null;
+    // The API must answer, and in long-connection mode the WebSocket must be up as well.
+    health.add('feishu', async () => {
+      const api = await tokenProbe();
+      const ws = connection();
+      if (!ws) return api;
+      return ws.connected ? { ...api, connection: 'up' } : { ...api, ok: false, connection: 'down', detail: ws.detail ?? api.detail };
+    });
     await startPlatform(`feishu (${config.FEISHU_MODE})`, async () => {
       const feishu = createFeishuAdapter({
         config,
@@ -71,6 +79,7 @@ export async function startService(app: App, metrics: BotMetrics, log: Logger): 
         dedupe: app.dedupe,
         onApiError: (method) => metrics.platformApiErrors.inc({ platform: 'feishu', method }),
       });
+      connection = () => feishu.connection();
       await feishu.start();
       return () => feishu.stop();
     });

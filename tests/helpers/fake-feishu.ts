@@ -289,6 +289,11 @@ export class FakeFeishu {
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 
+  /** Cuts every long connection, as a network outage would; the server stays up. */
+  dropConnections(): void {
+    for (const s of this.allSockets) s.terminate();
+  }
+
   /** Long connections that are ready for events. */
   get wsConnections(): number {
     return this.sockets.size;
