@@ -55,8 +55,8 @@ const MAX_EVIDENCE = 240;
 
 export function createPrechecker(options: PrecheckerOptions = {}): Prechecker {
   const rules = options.rules ?? loadRules(options.rulesPath);
-  const log = options.log ?? silentLogger;
   const ownCompanies = options.ownCompanies ?? (options.rules ? [] : loadOwnCompanies(options.rulesPath));
+  const log = options.log ?? silentLogger;
   return {
     rules,
     async check(text, opts = {}) {

@@ -42,9 +42,14 @@ const SELLER_WORDS = /供货方|供应方|供应商|卖方|供方|销售方|销�
 const LABEL =
   '甲方|乙方|丙方|买方|卖方|采购方|采购人|供货方|供应方|供应商|供方|需方|购买方|购货方|销货方|销售方|订购方|订货方|委托方|委托人|受托方|受托人|发包方|承包方|定作人|承揽人|出租人|承租人|服务方|服务商|出卖人|买受人|用户|客户';
 
+/** Forms space out short labels (`甲  方：`); the spaced form is read as the label. */
+const SPACED_LABEL = LABEL.split('|')
+  .map((l) => (l.length === 2 ? `${l[0]}[ \\t]*${l[1]}` : l))
+  .join('|');
+
 /** `甲方（采购方）：…` at the start of a line or of a column (after a wide gap). */
 const LABELLED = new RegExp(
-  `(?:^|[ \\t]{2,}|\\t|\\|)[ \\t]*(${LABEL})[ \\t]*(?:[(]([^)\\n]{0,12})[)])?[ \\t]*(?:名称|全称)?[ \\t]*[:：]([^\\n]*)`,
+  `(?:^|[ \\t]{2,}|\\t|\\|)[ \\t]*(${SPACED_LABEL})[ \\t]*(?:[(]([^)\\n]{0,12})[)])?[ \\t]*(?:名称|全称)?[ \\t]*[:：]([^\\n]*)`,
   'gmu',
 );
 
@@ -105,17 +110,18 @@ export function readParties(norm: string, regions: PartyRegions = defaultRegions
   const inDeclarations = (at: number) => at < regions.headEnd || at >= regions.tailStart;
   LABELLED.lastIndex = 0;
   for (let m = LABELLED.exec(norm); m; m = LABELLED.exec(norm)) {
-    const [whole, label, qualifier, rest] = m;
+    const [whole, spacedLabel, qualifier, rest] = m;
+    const label = spacedLabel!.replace(/[ \t]/g, '');
     // The next column of the same line (`甲方：A    乙方：B`) is read on the next turn.
     const gap = /\s{2,}|\t|\|/.exec(rest ?? '');
     if (gap) LABELLED.lastIndex = m.index + whole.length - (rest ?? '').length + gap.index;
-    const labelAt = m.index! + whole.indexOf(label!);
+    const labelAt = m.index + whole.indexOf(spacedLabel!);
     const declared = inDeclarations(labelAt);
     const name = cleanName(rest ?? '');
-    if (declared) slots.push({ label: label!, named: false, start: labelAt });
+    if (declared) slots.push({ label, named: false, start: labelAt });
     if (!isName(name, !declared)) continue;
-    const start = m.index! + whole.length - (rest ?? '').length + (rest ?? '').indexOf(name);
-    found.push({ label: label!, role: roleOf(label!, qualifier), name, start, end: start + name.length });
+    const start = m.index + whole.length - (rest ?? '').length + (rest ?? '').indexOf(name);
+    found.push({ label, role: roleOf(label, qualifier), name, start, end: start + name.length });
     if (declared) slots[slots.length - 1]!.named = true;
   }
   for (const m of norm.slice(0, regions.headEnd).matchAll(SHORT_FOR)) {

@@ -108,6 +108,14 @@ describe('parties: declaration lines and the signature block; placeholders are b
     expect(await rules(sale({ head }))).not.toContain('parties.missing');
   });
 
+  it('spaced-out labels (`甲  方：`) are labels', () => {
+    const parties = gatherFacts(sale({ head: '甲  方：杭州西湖文旅发展有限公司\n乙  方：合肥蓝途信息技术有限公司' })).parties;
+    expect(parties.map((p) => [p.label, p.name])).toEqual([
+      ['甲方', '杭州西湖文旅发展有限公司'],
+      ['乙方', '合肥蓝途信息技术有限公司'],
+    ]);
+  });
+
   it('prose that mentions 卖方 is no party', () => {
     const text = '合同\n第一条 卖方：应保证货物来自正规渠道。\n第二条 买方：应按时收货。';
     expect(gatherFacts(text).parties).toEqual([]);
