@@ -71,18 +71,18 @@ export class BotCore {
       name: 'help',
       summary: '列出所有命令 · List what the bot can do',
       usage: '/help',
-      handle: async (args, ctx) => {
+      handle: async (args) => {
         const script = detectScript(args || '帮助');
         const reply = helpReply(this.listCommands(), script);
-        if (ctx.origin.platform === 'slack') {
-          reply.blocks.push({
-            type: 'context',
-            text:
-              script === 'en'
-                ? `In Slack every command is also /${COMMAND_FAMILY} <command>, e.g. /${COMMAND_FAMILY} remind list (Slack keeps /remind for itself).`
-                : `在 Slack 里每个命令也可以写成 /${COMMAND_FAMILY} <命令>，例如 /${COMMAND_FAMILY} remind list（/remind 是 Slack 自带命令）。`,
-          });
-        }
+        // The family form works everywhere; where a chat app reserves a short name (Slack's own
+        // /remind) it is the only form that reaches the bot.
+        reply.blocks.push({
+          type: 'context',
+          text:
+            script === 'en'
+              ? `Every command also works as /${COMMAND_FAMILY} <command>, e.g. /${COMMAND_FAMILY} remind list — in Slack, where /remind belongs to Slack, use that form.`
+              : `每个命令也可以写成 /${COMMAND_FAMILY} <命令>，例如 /${COMMAND_FAMILY} remind list；在 Slack 里 /remind 是 Slack 自带命令，请用这种写法。`,
+        });
         return reply;
       },
     });
