@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { App } from './app.js';
 import type { AppConfig } from './config/config.js';
-import { cachedProbe, HealthChecks } from './server/health.js';
+import { cachedProbe, HealthChecks, type PartStatus } from './server/health.js';
 import type { BotMetrics } from './ops/metrics.js';
 import { channelIdProblem } from './schedule/reminders.js';
 import { HttpServer } from './server/http.js';
@@ -45,7 +45,9 @@ export async function startService(app: App, metrics: BotMetrics, log: Logger): 
   if (config.slackEnabled) {
     const { createSlackAdapter } = await import('./platforms/slack/index.js');
     const { slackProbe } = await import('./platforms/slack/health.js');
-    health.add('slack', cachedProbe(slackProbe(config), config.HEALTH_PROBE_TTL_MS));
+    const authProbe = cachedProbe(slackProbe(config), config.HEALTH_PROBE_TTL_MS);
+    let slackConnection: () => { connected: boolean; detail?: string } | null = () => null;
+    health.add('slack', async () => withConnection(await authProbe(), slackConnection()));
     await startPlatform(config.SLACK_APP_TOKEN ? 'slack (socket mode)' : 'slack (http)', async () => {
       const slack = createSlackAdapter({
         config,
@@ -54,6 +56,7 @@ export async function startService(app: App, metrics: BotMetrics, log: Logger): 
         log,
         onApiError: (method) => metrics.platformApiErrors.inc({ platform: 'slack', method }),
       });
+      slackConnection = () => slack.connection();
       await slack.start();
       return () => slack.stop();
     });
@@ -63,13 +66,7 @@ export async function startService(app: App, metrics: BotMetrics, log: Logger): 
     const { feishuProbe } = await import('./platforms/feishu/health.js');
     const tokenProbe = cachedProbe(feishuProbe(config), config.HEALTH_PROBE_TTL_MS);
     let connection: () => { connected: boolean; detail?: string } | null = () => null;
-    // The API must answer, and in long-connection mode the WebSocket must be up as well.
-    health.add('feishu', async () => {
-      const api = await tokenProbe();
-      const ws = connection();
-      if (!ws) return api;
-      return ws.connected ? { ...api, connection: 'up' } : { ...api, ok: false, connection: 'down', detail: ws.detail ?? api.detail };
-    });
+    health.add('feishu', async () => withConnection(await tokenProbe(), connection()));
     await startPlatform(`feishu (${config.FEISHU_MODE})`, async () => {
       const feishu = createFeishuAdapter({
         config,
@@ -129,6 +126,12 @@ export async function startService(app: App, metrics: BotMetrics, log: Logger): 
       if (port !== null) await server.close();
     },
   };
+}
+
+/** The API answers, and a WebSocket mode (Slack Socket Mode, Feishu long connection) is connected. */
+function withConnection(api: PartStatus, socket: { connected: boolean; detail?: string } | null): PartStatus {
+  if (!socket) return api;
+  return socket.connected ? { ...api, connection: 'up' } : { ...api, ok: false, connection: 'down', detail: socket.detail ?? api.detail };
 }
 
 /** Reminders that will not post: switched off, or aimed at something that is not a channel id. */

@@ -55,6 +55,8 @@ export interface SlackAdapter {
   start(): Promise<void>;
   /** Disconnects, then waits (up to 10 s) for answers already acknowledged to be sent. */
   stop(): Promise<void>;
+  /** Socket Mode: whether the WebSocket is up now (for /healthz); HTTP mode has none to report. */
+  connection(): { connected: boolean; detail?: string } | null;
 }
 
 /** Bolt's own default request body limit. */
@@ -210,10 +212,19 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     }
   }
 
+  // Bolt builds the Socket Mode receiver itself (from socketMode, appToken and the client options
+  // with SLACK_API_URL); its client announces every state change, which is all /healthz needs.
+  let socketState: { connected: boolean; detail?: string } = { connected: false, detail: 'socket mode not started' };
+  const socketClient = socketMode ? (app as unknown as { receiver?: { client?: NodeJS.EventEmitter } }).receiver?.client : undefined;
+  socketClient?.on('connected', () => (socketState = { connected: true }));
+  socketClient?.on('reconnecting', () => (socketState = { connected: false, detail: 'socket mode connection lost; reconnecting' }));
+  socketClient?.on('disconnected', () => (socketState = { connected: false, detail: 'socket mode disconnected' }));
+
   return {
     mode: socketMode ? 'socket' : 'http',
     port,
     app,
+    connection: () => (socketMode ? socketState : null),
     async start() {
       try {
         await app.init();
@@ -233,7 +244,10 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
       log.info({ mode: 'http', path: SLACK_EVENTS_PATH }, 'slack adapter mounted');
     },
     async stop() {
-      if (socketMode) await app.stop().catch(() => undefined);
+      if (socketMode) {
+        await app.stop().catch(() => undefined);
+        socketState = { connected: false, detail: 'socket mode stopped' };
+      }
       if (ownServer) await ownServer.close();
       await inFlight.drain(STOP_GRACE_MS);
     },
