@@ -11,6 +11,7 @@
 import path from 'node:path';
 import { ConfigError, incompletePlatforms, loadConfig, type AppConfig } from './config/config.js';
 import { exitCodeFor, InputError } from './errors/input-error.js';
+import { errorSummary } from './log/errors.js';
 import { createLogger } from './log/logger.js';
 import { staleBuildWarning } from './ops/build-freshness.js';
 
@@ -74,7 +75,7 @@ async function runServiceMode(config: AppConfig): Promise<void> {
   try {
     service = await startService(app, metrics, log);
   } catch (err) {
-    log.error({ err: (err as Error).message }, 'service failed to start');
+    log.error({ err: errorSummary(err) }, 'service failed to start');
     process.stderr.write(`${(err as Error).message}\n`);
     await app.close();
     process.exit(1);

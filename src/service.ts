@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { App } from './app.js';
 import type { AppConfig } from './config/config.js';
+import { errorSummary } from './log/errors.js';
 import { cachedProbe, HealthChecks, type PartStatus } from './server/health.js';
 import type { BotMetrics } from './ops/metrics.js';
 import { channelIdProblem } from './schedule/reminders.js';
@@ -38,7 +39,7 @@ export async function startService(app: App, metrics: BotMetrics, log: Logger): 
       platforms.push(name);
     } catch (err) {
       failed.push(name);
-      log.error({ platform: name, err: (err as Error).message }, 'platform failed to start — check its credentials');
+      log.error({ platform: name, err: errorSummary(err) }, 'platform failed to start — check its credentials');
     }
   }
 
@@ -114,7 +115,7 @@ export async function startService(app: App, metrics: BotMetrics, log: Logger): 
   } catch (err) {
     // Webhook modes cannot work without the server; long-connection modes can, without /healthz.
     if (platforms.some((p) => p.includes('http') || p.includes('webhook'))) throw err;
-    log.warn({ port: config.PORT, err: (err as Error).message }, 'HTTP server not started; /healthz and /metrics unavailable');
+    log.warn({ port: config.PORT, err: errorSummary(err) }, 'HTTP server not started; /healthz and /metrics unavailable');
   }
 
   return {

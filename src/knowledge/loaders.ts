@@ -1,22 +1,22 @@
 import path from 'node:path';
+import { InputError } from '../errors/input-error.js';
 
 /** The document kinds the bot reads: handbook files and uploaded contracts alike. */
 export const SUPPORTED_EXTENSIONS = ['.txt', '.md', '.html', '.htm', '.docx', '.pdf'] as const;
 
-export class UnsupportedDocumentError extends Error {
+/** A file of a kind the bot cannot read; the message lists the kinds it can. */
+export class UnsupportedDocumentError extends InputError {
   constructor(public readonly fileName: string) {
     super(
       `Unsupported file type "${path.extname(fileName) || fileName}". Supported: ${SUPPORTED_EXTENSIONS.join(', ')}`,
     );
-    this.name = 'UnsupportedDocumentError';
   }
 }
 
 /** A PDF (usually a scan) with no text layer. */
-export class NoTextFoundError extends Error {
+export class NoTextFoundError extends InputError {
   constructor(public readonly fileName: string) {
     super(`No text found in "${fileName}" — send the .docx or paste the text.`);
-    this.name = 'NoTextFoundError';
   }
 }
 

@@ -8,8 +8,9 @@ import { readContractDocument, ScannedPdfError } from './read/index.js';
 import { createPrechecker, type CheckOptions, type Prechecker } from './engine.js';
 import type { PrecheckResult } from './types.js';
 import { InputError } from '../errors/input-error.js';
+import { MAX_UPLOAD_BYTES } from '../core/limits.js';
 
-export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+export const MAX_FILE_BYTES = MAX_UPLOAD_BYTES;
 export const MAX_TEXT_CHARS = 200_000;
 
 export type PrecheckInputProblem = 'too-large' | 'too-long' | 'unsupported' | 'no-text' | 'empty' | 'unreadable' | 'not-contract';

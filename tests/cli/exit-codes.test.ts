@@ -6,6 +6,7 @@ import { runCli } from '../../src/cli/commands.js';
 import { ConfigError } from '../../src/config/config.js';
 import { DataFileError } from '../../src/data-files/data-file.js';
 import { exitCodeFor, InputError } from '../../src/errors/input-error.js';
+import { NoTextFoundError, UnsupportedDocumentError } from '../../src/knowledge/loaders.js';
 import { PrecheckInputError } from '../../src/precheck/input.js';
 import { ReminderError } from '../../src/schedule/registry.js';
 
@@ -16,6 +17,8 @@ describe('exit codes: every bad input is 2, anything else 1', () => {
       new DataFileError('x.yaml', [{ line: 3, message: 'bad' }]),
       new PrecheckInputError('empty', 'nothing to check'),
       new ReminderError('reminder text is empty'),
+      new UnsupportedDocumentError('contract.xls'),
+      new NoTextFoundError('scan.pdf'),
     ]) {
       expect(err).toBeInstanceOf(InputError);
       expect(exitCodeFor(err)).toBe(2);

@@ -5,7 +5,7 @@ import type { ChatPort, PostTarget, Reply } from '../../core/types.js';
 import { errorSummary } from '../../log/errors.js';
 import type { HttpServer } from '../../server/http.js';
 import { InFlight } from '../shared/in-flight.js';
-import { MAX_UPLOAD_BYTES } from '../shared/uploads.js';
+import { MAX_UPLOAD_BYTES } from '../../core/limits.js';
 import { FeishuApi, resolveDomain, sdkLogger, type RetryPolicy } from './api.js';
 import { createCardActionHandler } from './card-actions.js';
 import { createMessageHandler, type BotIdentity, type IdClaimer } from './messages.js';

@@ -6,7 +6,7 @@ import type { ChatPort, Origin, PostTarget, Reply } from '../../core/types.js';
 import { errorSummary } from '../../log/errors.js';
 import { HttpServer, readBodyWithin } from '../../server/http.js';
 import { InFlight } from '../shared/in-flight.js';
-import { MAX_UPLOAD_BYTES } from '../shared/uploads.js';
+import { MAX_UPLOAD_BYTES } from '../../core/limits.js';
 import { downloadSlackFiles, type FileDownloadResult, type SlackFileRef } from './files.js';
 import { createSlackHandlers } from './handlers.js';
 import { countApiErrors } from './api-errors.js';

@@ -1,6 +1,6 @@
 import type { IncomingFile } from '../../core/types.js';
 import type { SkipReason } from '../shared/texts.js';
-import { MAX_UPLOAD_BYTES } from '../shared/uploads.js';
+import { MAX_UPLOAD_BYTES } from '../../core/limits.js';
 
 /** The parts of a Slack file object we use (events, message shortcuts). */
 export interface SlackFileRef {

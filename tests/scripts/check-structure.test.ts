@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkStructure, isKnown, MAX_LINES, type Problem } from '../scripts/check-structure.js';
+import { checkStructure, isKnown, MAX_LINES, type Problem } from '../../scripts/check-structure.js';
 
 const roots: string[] = [];
 afterAll(() => {
@@ -40,15 +40,26 @@ describe('the structure check', () => {
     expect(checkStructure(root)).toEqual([]);
   });
 
-  it('finds an import loop between files, even through type-only and dynamic imports', () => {
+  it('finds an import loop between files, through static, dynamic and re-export imports', () => {
     const root = tree({
-      'core/a.ts': "import type { B } from './b.js';\nexport type A = B;\n",
-      'core/b.ts': "export async function b() { return import('./c.js'); }\nexport type B = 1;\n",
-      'core/c.ts': "export { type A } from './a.js';\n",
+      'core/a.ts': "import { b } from './b.js';\nexport const a = b;\n",
+      'core/b.ts': "export async function b() { return import('./c.js'); }\n",
+      'core/c.ts': "export { a } from './a.js';\n",
     });
     const problems = checkStructure(root);
     expect(kinds(problems)).toEqual(['cycle']);
     expect(problems[0]!.message).toContain('src/core/a.ts, src/core/b.ts, src/core/c.ts');
+    expect(isKnown(problems[0]!)).toBe(false);
+  });
+
+  it('reports a loop closed only by `import type` as a warning: the compiler erases it', () => {
+    const root = tree({
+      'core/a.ts': "import type { B } from './b.js';\nexport type A = B | 1;\nexport const one = 1;\n",
+      'core/b.ts': "import { one } from './a.js';\nexport type B = typeof one;\n",
+    });
+    const problems = checkStructure(root);
+    expect(kinds(problems)).toEqual(['type-cycle']);
+    expect(isKnown(problems[0]!)).toBe(true);
   });
 
   it('finds a folder loop within one layer that no single file loop shows', () => {
