@@ -4,10 +4,11 @@ import { detectScript, toSimplified, type Script } from '../text/script.js';
 import { composeExtractive } from './extractive.js';
 import { passageSentences } from './sentences.js';
 import { looksLikeFollowUp, previousTopicTurn, withCarriedTerms } from './followup.js';
-import { condenseQuestion, createChatModel, LlmFailure, llmAnswer, type ChatModel } from './llm.js';
+import { condenseQuestion, createChatModel, LlmFailure, llmAnswer, rewriteQueries, type ChatModel } from './llm.js';
 import { ConversationMemory, type Turn } from './memory.js';
 import { modelNotCoveredText, notCoveredText } from './messages.js';
 import { loadPromptTemplates, type PromptTemplates } from './prompts.js';
+import { unanswerableKind } from '../retrieval/answerability.js';
 import { plainTokenizer, Tokenizer } from '../retrieval/tokenize.js';
 import { contentWords, mergeTerms, queryTerms, weightedTerms } from './terms.js';
 import type { Answerer, AskOptions, AskResult } from './types.js';
@@ -107,7 +108,9 @@ export function createAnswerer(deps: AnswererDeps): ConfiguredAnswerer {
   function extractive(question: string, query: string, result: SearchResult, script: Script): AskResult {
     if (!result.relevant || !result.hits.length) return notCovered(script, 'extractive');
     const terms = mergeTerms(queryTerms(query, tokenizerNow()), expandQuery ? weightedTerms(expandQuery(query)) : { han: [], latin: [] });
-    const { answer, citations } = composeExtractive(terms, result.hits, script, { question });
+    const describe = (retriever as { englishTopics?: (q: string) => { english: string; chinese: string[] }[] }).englishTopics;
+    const topics = script === 'en' && typeof describe === 'function' ? describe.call(retriever, query) : [];
+    const { answer, citations } = composeExtractive(terms, result.hits, script, { question, topics });
     if (!citations.length) return notCovered(script, 'extractive');
     return { answered: true, answer, citations, mode: 'extractive', topScore: result.hits[0]?.score ?? 0 };
   }
@@ -125,6 +128,19 @@ export function createAnswerer(deps: AnswererDeps): ConfiguredAnswerer {
     try {
       if (history.length) query = await condenseQuestion(m, t, history, question, timeoutMs);
       result = await search(query);
+      // A question that asks for what no policy holds (a venue, a phone number, *my* bonus) is refused without the model.
+      if (result.unanswerable) return { query, result: notCovered(script, 'llm') };
+      if (!result.relevant) {
+        // Multi-query: words the index does not know may still be the handbook's rules in other words.
+        // A rewrite only searches; the answer prompt then judges whether the passages answer (NOT_COVERED).
+        for (const rewritten of await rewriteQueries(m, t, query, timeoutMs)) {
+          const again = await search(rewritten);
+          if (again.relevant && !again.unanswerable && again.hits.length) {
+            result = again;
+            break;
+          }
+        }
+      }
       if (!result.relevant || !result.hits.length) return { query, result: notCovered(script, 'llm') };
       const hits = result.hits.slice(0, PASSAGES_FOR_LLM);
       const out = await llmAnswer(m, t, question === query ? question : `${question}\n(${query})`, hits, script, timeoutMs, onPartial);
@@ -153,7 +169,10 @@ export function createAnswerer(deps: AnswererDeps): ConfiguredAnswerer {
       const history = conversationId ? memory.history(conversationId) : [];
       let query = q;
       let result: AskResult;
-      if (model && templates) {
+      // What no policy text holds (a venue, a phone number, *my* bonus) is refused before any search or model call.
+      if (unanswerableKind(q)) {
+        result = notCovered(script, model && templates ? 'llm' : 'extractive');
+      } else if (model && templates) {
         ({ query, result } = await askWithModel(q, history, script, model, templates, options?.onPartial));
       } else {
         const resolved = await resolveWithoutModel(q, history);

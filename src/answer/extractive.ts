@@ -2,7 +2,7 @@ import { toSimplified } from '../text/script.js';
 import type { Citation } from '../retrieval/types.js';
 import type { Chunk, SearchHit } from '../retrieval/types.js';
 import { toScript, type Script } from '../text/script.js';
-import { answerIntro } from './messages.js';
+import { answerIntro, englishLead } from './messages.js';
 import { passageSentences, type Sentence } from './sentences.js';
 import { charBigrams, jaccard, type QueryTerms } from './terms.js';
 
@@ -21,6 +21,8 @@ export interface ExtractOptions {
   maxChars?: number;
   /** The question itself, to prefer sentences that hold the kind of answer it asks for. */
   question?: string;
+  /** For English questions: what the question is about, as English words with the Chinese terms searched for them. */
+  topics?: { english: string; chinese: string[] }[];
 }
 
 /**
@@ -32,6 +34,8 @@ const ANSWER_TYPES: { asks: RegExp; holds: RegExp }[] = [
   { asks: /多久|多长时间|多长|几天|几周|几个月|how long|how often|多频繁|频率/iu, holds: /\d+\s*(?:个)?(?:天|日|周|星期|月|年|小时)|[一二三四五六七八九十两]+(?:个)?(?:天|日|周|星期|月|年|小时)|时长|期限|周期|定期|[月季年]度|每(?:月|周|年|季度)|不少于|不超过/u },
   { asks: /多少|几成|比例|how much|how many|额度/iu, holds: /\d|[一二三四五六七八九十百千万]+(?:元|%|倍)|百分之|额度|比例/u },
   { asks: /谁|哪个部门|找谁|who|whom/iu, holds: /经理|部门|顾问|助理|律师|法务|财务|主管|负责人|小组|团队/u },
+  // 「可以…吗」「能不能」「行不行」 ask for permission: the sentence that allows or forbids answers it.
+  { asks: /可以.{0,12}[吗么]|可不可以|能不能|能否|能.{0,12}[吗么]|行不行|行吗|允许|让不让|算不算违规|没事吧|\b(?:can|may|could) (?:i|we|sales|a|the)\b|\ballowed\b|\bok to\b|\bokay to\b/iu, holds: /禁止|严禁|不得|不能|不可|不准|不允许|必须|应当|须|只能|允许|可以/u },
 ];
 
 /** The kind of expression the question asks for, if it asks for one. */
@@ -124,8 +128,10 @@ export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: 
     const strongest = chosen.filter((x) => x.hitIndex === c.hitIndex).sort((a, b) => b.score - a.score)[0];
     citations.push(citationFor(n, c.chunk, strongest.sentence, script));
   }
-  const lines = chosen.map((c) => `- ${toScript(c.sentence.text, script)} [${numberOf.get(c.hitIndex)}]`);
-  return { answer: `${answerIntro(script)}\n${lines.join('\n')}`, citations };
+  const lines = chosen.map((c) => `- ${toScript(c.sentence.text, quoteScript(script))} [${numberOf.get(c.hitIndex)}]`);
+  const kinds = citations.map((c) => c.kind ?? 'handbook');
+  const lead = script === 'en' ? englishLead(options.topics ?? [], kinds, citations) : answerIntro(script, kinds);
+  return { answer: `${lead}\n${lines.join('\n')}`, citations };
 }
 
 /** The sentence of `chunk` that best matches `terms`, as a citation quote (used by LLM mode too). */
@@ -136,14 +142,21 @@ export function bestSentence(chunk: Chunk, terms: QueryTerms): Sentence | undefi
   return [...pool].sort((a, b) => b.score - a.score || a.sentence.start - b.sentence.start)[0].sentence;
 }
 
+/** Chinese sources are quoted in the reader's script; English readers get them in Simplified (one script, not the scraper's mix). */
+export function quoteScript(script: Script): Script {
+  return script === 'en' ? 'zh-Hans' : script;
+}
+
 export function citationFor(n: number, chunk: Chunk, sentence: Sentence | undefined, script: Script): Citation {
   const raw = sentence?.text ?? chunk.text;
+  const shown = quoteScript(script);
   return {
     n,
     docId: chunk.docId,
-    title: toScript(chunk.title, script),
-    section: toScript(chunk.section, script),
-    quote: shortQuote(toScript(raw, script)),
+    title: toScript(chunk.title, shown),
+    section: toScript(chunk.section, shown),
+    quote: shortQuote(toScript(raw, shown)),
+    ...(chunk.kind && chunk.kind !== 'handbook' ? { kind: chunk.kind } : {}),
   };
 }
 

@@ -155,6 +155,22 @@ export async function condenseQuestion(
   return line.replace(/^(standalone question|question|问题)\s*[:：]\s*/i, '').replace(/^["“「']|["”」']$/g, '').trim() || question;
 }
 
+const MAX_REWRITES = 3;
+
+/**
+ * Multi-query: the question rewritten by the model into the handbook's vocabulary, up to three
+ * queries; none when the model says the question is not about the handbook's subjects.
+ */
+export async function rewriteQueries(model: ChatModel, templates: PromptTemplates, question: string, timeoutMs: number): Promise<string[]> {
+  const text = await callModel(model, [userMessage(fillTemplate(templates.rewrite, { question }))], timeoutMs);
+  if (/^\W*NONE\b/i.test(text)) return [];
+  return text
+    .split('\n')
+    .map((l) => l.replace(/^\s*(?:[-*•]|\d+[.)、])\s*/, '').replace(/^["“「']|["”」']$/g, '').trim())
+    .filter((l) => l && l.length <= 100 && l !== question)
+    .slice(0, MAX_REWRITES);
+}
+
 export type LlmAnswer =
   | { kind: 'answer'; answer: string; citations: Citation[] }
   | { kind: 'not-covered' };
@@ -175,7 +191,8 @@ export async function llmAnswer(
   ];
   const raw = await callModel(model, messages, timeoutMs, onPartial && showWhileWriting(onPartial, script));
   if (/^\W*NOT_COVERED\b/.test(raw)) return { kind: 'not-covered' };
-  const checked = checkCitations(raw, hits.length);
+  // Only supported claims reach the user: a sentence without a valid citation is dropped, not shown uncited.
+  const checked = checkCitations(supportedSentences(raw, hits.length), hits.length);
   if (!checked.used.length) throw new LlmFailure('no valid citations in the model answer');
   const text = script === 'en' ? checked.text : toScript(checked.text, script);
   const citations = checked.used.map((passage, i) => {
@@ -232,4 +249,29 @@ function sentencesCiting(text: string, n: number): string[] {
     .split(/(?<=[。！？!?；;\n])/u)
     .filter((s) => s.includes(`[${n}]`))
     .map((s) => s.replace(CITATION_GROUP, ' ').replace(/\[\d+\]/g, ' '));
+}
+
+/** A sentence or list line, with what ends it. */
+const CLAIM = /[^。！？!?；;\n]+(?:[。！？!?；;]+|\n|$)|\n/gu;
+
+/**
+ * The model's sentences that cite at least one passage that was given (1..passageCount). A
+ * citation standing alone after its sentence ("…处罚。[2]") belongs to that sentence. An English
+ * sentence ends at ". " as well.
+ */
+export function supportedSentences(text: string, passageCount: number): string {
+  const pieces = (text.match(CLAIM) ?? []).flatMap((p) => p.split(/(?<=[a-z0-9)\]][.!?]\s+)(?=[A-Z"“])/u));
+  const merged: string[] = [];
+  for (const piece of pieces) {
+    // "[2]" or "[2]。" on its own continues the previous sentence.
+    if (merged.length && /^\s*(?:[[【]\s*\d[\d\s,，、]*[\]】]\s*)+[。.]?\s*$/u.test(piece) && !/\n$/.test(merged.at(-1)!)) merged[merged.length - 1] += piece;
+    else merged.push(piece);
+  }
+  const valid = (piece: string) =>
+    [...piece.matchAll(CITATION_GROUP)].some((m) => m[1]!.split(/[,，、]/).some((n) => Number(n.trim()) >= 1 && Number(n.trim()) <= passageCount));
+  return merged
+    .filter((p) => p.trim() === '' || valid(p))
+    .join('')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }

@@ -1,3 +1,4 @@
+import type { SourceKind } from '../retrieval/types.js';
 import type { Script } from '../text/script.js';
 
 /** Fixed answer text per reader script. Written out per script rather than converted, so wording stays natural. */
@@ -30,8 +31,23 @@ export function notCoveredText(script: Script): string {
   return TEXT[script].notCovered;
 }
 
-export function answerIntro(script: Script): string {
-  return TEXT[script].intro;
+/** What each kind of source is called in an answer's lead, per script. */
+const SOURCE_NAMES: Record<Script, Record<SourceKind, string>> = {
+  'zh-Hans': { handbook: '手册', case: '案例库', 'contract-rule': '合同预审规则', 'credit-policy': '信用政策' },
+  'zh-Hant': { handbook: '手冊', case: '案例庫', 'contract-rule': '合約預審規則', 'credit-policy': '信用政策' },
+  en: { handbook: 'the handbook', case: 'the case library', 'contract-rule': 'the contract pre-check rules', 'credit-policy': 'the credit policy' },
+};
+
+/** The lead of an extractive answer, naming the kinds of source it cites (handbook when none is given). */
+export function answerIntro(script: Script, kinds: SourceKind[] = ['handbook']): string {
+  const names = [...new Set(kinds.length ? kinds : (['handbook'] as SourceKind[]))].map((k) => SOURCE_NAMES[script][k]);
+  if (names.length === 1 && names[0] === SOURCE_NAMES[script].handbook) return TEXT[script].intro;
+  if (script === 'en') {
+    const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0];
+    return `According to ${list} (quoted in the original Chinese):`;
+  }
+  const list = names.length > 1 ? `${names.slice(0, -1).join('、')}和${names.at(-1)}` : names[0];
+  return script === 'zh-Hant' ? `根據${list}：` : `根据${list}：`;
 }
 
 export function modelNotCoveredText(script: Script): string {
@@ -42,4 +58,25 @@ export function languageName(script: Script): string {
   if (script === 'zh-Hans') return '简体中文 (Simplified Chinese)';
   if (script === 'zh-Hant') return '繁體中文 (Traditional Chinese)';
   return 'English (quote the handbook in its original Chinese where useful)';
+}
+
+/**
+ * The English lead of an extractive answer: what the question is about (its English words with the
+ * handbook terms they were searched as, so the reader can find them in the quotes), and where the
+ * quotes come from. The quotes themselves stay in Simplified Chinese: no offline translation.
+ */
+export function englishLead(
+  topics: { english: string; chinese: string[] }[],
+  kinds: SourceKind[],
+  citations: { title: string; section: string }[],
+): string {
+  const names = [...new Set(kinds.length ? kinds : (['handbook'] as SourceKind[]))].map((k) => SOURCE_NAMES.en[k]);
+  const sources = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]!;
+  const about = topics
+    .filter((t) => t.chinese.length)
+    .slice(0, 3)
+    .map((t) => `${t.english} (${t.chinese.slice(0, 2).join('/')})`);
+  const where = citations[0] ? ` The first quote is from ${citations[0].title} › ${citations[0].section}.` : '';
+  const subject = about.length ? `On ${about.join(', ')}, ${sources}` : `${sources[0]!.toUpperCase()}${sources.slice(1)}`;
+  return `${subject} ${names.length > 1 ? 'say' : 'says'} the following (quoted in Simplified Chinese, numbered by source).${where}`;
 }

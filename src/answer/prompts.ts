@@ -7,12 +7,15 @@ export interface PromptTemplates {
   answerSystem: string;
   answerUser: string;
   condense: string;
+  /** Rewrites a question into the handbook's vocabulary as search queries (multi-query). */
+  rewrite: string;
 }
 
 const FILES: Record<keyof PromptTemplates, string> = {
   answerSystem: 'answer.system.md',
   answerUser: 'answer.user.md',
   condense: 'condense.md',
+  rewrite: 'rewrite.md',
 };
 
 /** The repository's own prompts/ folder, for runs started from another working directory. */
@@ -40,6 +43,7 @@ export function loadPromptTemplates(dir: string): PromptTemplates {
     answerSystem: read(FILES.answerSystem),
     answerUser: read(FILES.answerUser),
     condense: read(FILES.condense),
+    rewrite: read(FILES.rewrite),
   };
   if (missing.length) throw new PromptsMissingError(missing);
   return templates;

@@ -70,7 +70,76 @@ function splitLong(text: string, s: number, e: number): [number, number][] {
 function isHeading(sentence: string, chunk: Chunk): boolean {
   if (/[，,。：:；;]/u.test(sentence)) return false;
   if (sentence.length <= 30 && /^第[一二三四五六七八九十百\d]+[章节条部分]/u.test(sentence)) return true;
-  return chunk.sectionPath.some((p) => p.trim() === sentence.trim()) || chunk.title.trim() === sentence.trim();
+  const bare = toSimplified(sentence.trim());
+  return chunk.sectionPath.some((p) => toSimplified(p.trim()) === bare || toSimplified(headingText(p)) === bare) || toSimplified(chunk.title.trim()) === bare;
+}
+
+/**
+ * Scraper debris inside a sentence: slide-deck part markers (02PART) and runs of slide numbers
+ * glued to the next word (01020304根据, 030201资金, 123销售; 123家 is a count). They end one sentence and start the next.
+ */
+const DEBRIS = /\d{2}\s*PART|\d{3,}(?=\p{Script=Han})(?![家个元万亿千百次人条项天年月日号件台套名位户份张周岁])/gu;
+
+/** 123, 01020304, 030201: consecutive numbers written together (slide numbering), not an amount or a year. */
+function isNumberingRun(digits: string): boolean {
+  for (const width of [1, 2]) {
+    if (digits.length % width || digits.length / width < 3) continue;
+    const n = digits.match(new RegExp(`\\d{${width}}`, 'g'))!.map(Number);
+    const step = n[1]! - n[0]!;
+    if (Math.abs(step) === 1 && n.every((v, i) => i === 0 || v - n[i - 1]! === step)) return true;
+  }
+  return false;
+}
+
+/** Splits a sentence at debris markers, dropping the markers; pieces stay exact slices. */
+function withoutDebris(s: { text: string; start: number }): { text: string; start: number }[] {
+  const out: { text: string; start: number }[] = [];
+  let from = 0;
+  for (const m of s.text.matchAll(DEBRIS)) {
+    if (!/PART/.test(m[0]) && !isNumberingRun(m[0])) continue;
+    out.push({ text: s.text.slice(from, m.index), start: s.start + from });
+    from = m.index + m[0].length;
+  }
+  out.push({ text: s.text.slice(from), start: s.start + from });
+  return out.map((p) => {
+    const lead = p.text.length - p.text.trimStart().length;
+    return { text: p.text.trim(), start: p.start + lead };
+  });
+}
+
+/** Characters the broken encoding of the scraped pages left behind (⒈, ⑵…): such a sentence is garbled. */
+const GARBLED = /[\u2460-\u24ff\ufffd]|\p{Script=Han}[a-z]\p{Script=Han}/u;
+/** Template placeholders left in the source ([X]天, [具体周期,如季度或年度]): never quoted. */
+const PLACEHOLDER = /[[［【][^\]］】]{0,30}[\]］】]/u;
+
+/** A section heading without its numbering (02 销售过程中的安全风险 → 销售过程中的安全风险). */
+function headingText(heading: string): string {
+  return heading.replace(/^\s*(?:第[一二三四五六七八九十百\d]+[章节条部分]|[一二三四五六七八九十]+\s*[、.．]|\d{1,3}\s*[.．、]?|\d{2}\s*PART)\s*/u, '').trim();
+}
+
+/**
+ * A sentence as it may be quoted: debris before it skipped, a heading glued to its text skipped
+ * (the citation names the section), placeholders refused. Stays an exact slice of the passage.
+ */
+function quotable(s: { text: string; start: number }, chunk: Chunk): { text: string; start: number } | null {
+  let { text, start } = s;
+  const skip = (n: number) => {
+    text = text.slice(n);
+    start += n;
+  };
+  const headings = chunk.sectionPath.flatMap((h) => [h.trim(), headingText(h)]).filter((h) => h.length >= 4).sort((a, b) => b.length - a.length);
+  // A list number and headings may be glued in turn (四、直销客户管理1.客户信息管理信息收集:…).
+  for (let round = 0; round < 3; round++) {
+    const marker = text.match(LIST_MARKER);
+    if (marker) skip(marker[0].length);
+    // Headings are displayed in the source's script; compare in Simplified.
+    const heading = headings.find((h) => toSimplified(text).startsWith(toSimplified(h)) && text.length - h.length >= 8);
+    if (!heading && !marker) break;
+    if (heading) skip(heading.length + (/^[:：]/.test(text.slice(heading.length)) ? 1 : 0));
+  }
+  if (PLACEHOLDER.test(text) || GARBLED.test(text)) return null;
+  if (text.replace(/[^\p{L}]/gu, '').length < 4) return null;
+  return { text, start };
 }
 
 /**
@@ -85,7 +154,9 @@ export function passageSentences(chunk: Chunk): Sentence[] {
   const hit = cache.get(key);
   if (hit && hit.source === chunk.text) return hit.sentences;
   const sentences = splitSentences(chunk.text)
-    .filter((s) => !isHeading(s.text, chunk))
+    .flatMap(withoutDebris)
+    .map((s) => quotable(s, chunk))
+    .filter((s): s is { text: string; start: number } => s !== null && !isHeading(s.text, chunk))
     .map((s) => ({ ...s, simp: toSimplified(s.text).toLowerCase() }));
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, { source: chunk.text, sentences });

@@ -11,10 +11,11 @@ import type { Chunk } from '../retrieval/types.js';
 import { VectorIndex } from '../retrieval/vector-index.js';
 import { loadCleaningRules } from './cleaning.js';
 import { ingestFolder, type SkippedFile } from './ingest.js';
+import { loadSourceDocuments, sourceFiles } from './sources.js';
 import { errorSummary } from '../log/errors.js';
 
 /** Bump when the on-disk layout or the chunking changes, so old indexes are rebuilt. */
-const INDEX_FORMAT = 5;
+const INDEX_FORMAT = 6;
 
 export interface KnowledgeStatus {
   documents: { docId: string; title: string; chunks: number }[];
@@ -56,7 +57,7 @@ export interface KnowledgeBase {
   status: KnowledgeStatus;
 }
 
-/** Files whose content defines the index: the handbook, the cleaning rules and the glossary (its words shape segmentation). */
+/** Files whose content defines the index: the handbook, the cleaning rules, the glossary (its words shape segmentation) and the other sources. */
 function indexInputs(knowledgeDir: string): string[] {
   const handbook = path.join(knowledgeDir, 'handbook');
   const files = existsSync(handbook)
@@ -66,7 +67,7 @@ function indexInputs(knowledgeDir: string): string[] {
         .filter((f) => statSync(f).isFile())
         .sort()
     : [];
-  return [...files, path.join(knowledgeDir, 'cleaning.yaml'), path.join(knowledgeDir, 'glossary.yaml')];
+  return [...files, path.join(knowledgeDir, 'cleaning.yaml'), path.join(knowledgeDir, 'glossary.yaml'), ...sourceFiles(knowledgeDir)];
 }
 
 export function contentHash(knowledgeDir: string, embeddingsId: string): string {
@@ -108,9 +109,13 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<
   progress('reading the handbook');
   const rules = loadCleaningRules(path.join(options.knowledgeDir, 'cleaning.yaml'));
   const { documents, skipped } = await ingestFolder(path.join(options.knowledgeDir, 'handbook'), rules);
-  for (const s of skipped) options.log?.warn({ file: s.file, reason: s.reason }, 'handbook file skipped');
-  const chunks = documents.flatMap((d) => d.chunks);
-  progress(`embedding ${chunks.length} passages from ${documents.length} documents`);
+  // One knowledge base: the handbook, then the case library and the rule explanations.
+  const sources = loadSourceDocuments(options.knowledgeDir);
+  skipped.push(...sources.skipped);
+  for (const s of skipped) options.log?.warn({ file: s.file, reason: s.reason }, 'knowledge file skipped');
+  const allDocuments = [...documents, ...sources.documents];
+  const chunks = allDocuments.flatMap((d) => d.chunks);
+  progress(`embedding ${chunks.length} passages from ${allDocuments.length} documents`);
   const vectorList = chunks.length ? await embeddings.embedDocuments(chunks.map((c) => c.normText)) : [];
   const vectors = vectorList.length ? VectorIndex.build(vectorList) : null;
   progress('matching English dictionary words');
@@ -122,7 +127,7 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<
     contentHash: hash,
     embeddings: embeddings.id,
     dimensions: vectors?.dimensions ?? 0,
-    documents: documents.map((d) => ({ docId: d.docId, title: d.title, chunks: d.chunks.length })),
+    documents: allDocuments.map((d) => ({ docId: d.docId, title: d.title, chunks: d.chunks.length })),
     skipped,
     builtAt: new Date().toISOString(),
     buildMs,

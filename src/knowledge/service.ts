@@ -37,6 +37,10 @@ export class KnowledgeService implements Retriever {
     return this.current.retriever.tokenizer;
   }
 
+  englishTopics(query: string) {
+    return this.current.retriever.englishTopics(query);
+  }
+
   expandQuery(query: string) {
     return this.current.retriever.expandQuery(query);
   }
@@ -47,8 +51,9 @@ export class KnowledgeService implements Retriever {
 
   /** The best passage supporting a topic, for citations outside Q&A (pre-check, digests). */
   async cite(topic: string): Promise<HandbookCitation | null> {
-    const { relevant, hits } = await this.search(topic, { k: 1 });
-    const top = hits[0];
+    // Only the handbook: a pre-check finding or a case must not cite a rule explanation or a case as its source.
+    const { relevant, hits } = await this.search(topic, { k: 5 });
+    const top = hits.find((h) => (h.chunk.kind ?? 'handbook') === 'handbook');
     if (!relevant || !top) return null;
     return {
       docId: top.chunk.docId,

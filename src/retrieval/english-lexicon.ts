@@ -61,8 +61,16 @@ export function englishTokens(text: string): { word: string; stop: boolean }[] {
  * word for ("pizza", "France") says the question is about something else; an untranslated verb or
  * adverb ("filled", "actually", "faster") only says how it is asked.
  */
+const nounCache = new Map<string, Set<string>>();
+const NOUN_CACHE_LIMIT = 500;
+
 export function englishNouns(text: string): Set<string> {
+  // Tagging costs milliseconds and one question is searched several times (answer, terms, lead).
+  const cached = nounCache.get(text);
+  if (cached) return cached;
+  if (nounCache.size >= NOUN_CACHE_LIMIT) nounCache.clear();
   const nouns = new Set<string>();
+  nounCache.set(text, nouns);
   for (const term of tagger()(text).terms().json() as { terms: { normal: string; tags: string[] }[] }[]) {
     for (const t of term.terms) if (t.tags.includes('Noun') && !t.tags.includes('Pronoun')) nouns.add(t.normal.toLowerCase());
   }

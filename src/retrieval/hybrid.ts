@@ -32,6 +32,8 @@ interface TopicUnit {
 }
 
 const MODIFIER_CONFIDENCE = 0.5;
+/** Credit for a passage that holds only the head of a compound the question uses (客户 for 老客户). */
+const HEAD_CREDIT = 0.5;
 /** A general-dictionary translation may be the wrong sense: it counts for this much of a curated one. */
 const DICTIONARY_CONFIDENCE = 0.6;
 
@@ -55,6 +57,8 @@ export interface HybridOptions {
   nounlessFactor?: number;
   /** Weight of a passage's coverage of the question when reranking the leading candidates (fused scores are ≤ ~1.15). */
   coverageWeight?: number;
+  /** Score factor for passages that are not from the handbook (cases, rule explanations). */
+  otherSourceWeight?: number;
 }
 
 /** How many leading candidates are reranked by coverage. */
@@ -68,11 +72,12 @@ export const DEFAULT_HYBRID: Required<HybridOptions> = {
   // scripts/fit-answerability.ts (logistic loss with a margin); the held-out sets were not used.
   minCoverage: 0.45,
   fusion: 'score',
-  unknownNounWeight: 0.6,
+  unknownNounWeight: 0.8,
   unknownWordWeight: 0.7,
   relatedConfidence: 0.3,
   nounlessFactor: 0.75,
   coverageWeight: 2,
+  otherSourceWeight: 0.6,
 };
 
 /**
@@ -105,6 +110,15 @@ export class HybridRetriever implements Retriever {
     return queryTerms(this.tokenizer, normalise(query), this.glossary, query);
   }
 
+  /** An English question's words with the Chinese terms they are searched as (curated first); none for Chinese. */
+  englishTopics(query: string): { english: string; chinese: string[] }[] {
+    if (!isEnglishQuestion(query)) return [];
+    const t = translateQuestionEnglish(query, this.glossary);
+    // Dictionary senses are guesses ("close" → 上门): named only when the glossary knows none of the words.
+    const curated = t.curated.map((chinese, i) => ({ english: t.curatedEnglish[i]!, chinese }));
+    return curated.length ? curated : t.dictionary.slice(0, 2);
+  }
+
   withOptions(options: HybridOptions): HybridRetriever {
     return new HybridRetriever(this.chunks, this.vectors, this.embeddings, this.glossary, { ...this.options, ...options });
   }
@@ -122,7 +136,7 @@ export class HybridRetriever implements Retriever {
     const norm = normalise(query);
     // Translated once: both the search terms and the relevance units are made from it.
     const english = translateQuestionEnglish(query, this.glossary);
-    const terms = queryTerms(this.tokenizer, norm, this.glossary, query, english);
+    const terms = queryTerms(this.tokenizer, norm, this.glossary, query, english, true);
     const mode = this.options.mode;
 
     // The lexical ranking is always computed: relevance is judged on it whatever the mode.
@@ -154,8 +168,10 @@ export class HybridRetriever implements Retriever {
     const candidates = [...fused].sort((a, b) => b[1] - a[1]).slice(0, Math.max(k, RERANK_DEPTH));
     const units = this.topicTerms(query, norm, terms, english);
     const coverage = this.coverageOf(units, candidates.map(([id]) => id));
+    // The handbook is the authority; a case or a rule explanation outranks it only when clearly closer.
+    const prior = (id: number) => (this.chunks[id]!.kind && this.chunks[id]!.kind !== 'handbook' ? this.options.otherSourceWeight : 1);
     const ranked = candidates
-      .map(([id, score]): [number, number] => [id, score + this.options.coverageWeight * (coverage.perPassage.get(id) ?? 0)])
+      .map(([id, score]): [number, number] => [id, prior(id) * (score + this.options.coverageWeight * (coverage.perPassage.get(id) ?? 0))])
       .sort((a, b) => b[1] - a[1])
       .slice(0, k);
     const best = Math.max(0, ...ranked.slice(0, 3).map(([id]) => coverage.perPassage.get(id) ?? 0));
@@ -225,14 +241,16 @@ export class HybridRetriever implements Retriever {
       // A noun names the thing asked about, so an unknown one counts more than an unknown verb.
       const unknown = maxIdf * (noun ? unknownNounWeight : unknownWordWeight);
       let present = [...new Set(forms.flatMap(variants))];
-      // A compound the handbook never uses whole (老客户) stands for its head, the known word it
-      // ends with (客户): Chinese compounds are head-final, and 增值税 is not a kind of 增值.
-      if (!present.length) present = forms.flatMap((term) => this.tokenizer.subWords(term).filter((w) => term.endsWith(w)).flatMap(variants));
-      if (present.length) return { present, idf: confidence * Math.max(...present.map((v) => this.bm25.idf(v))), credit: 1 };
+      // A compound stands for its head, the known word it ends with (老客户 → 客户): Chinese compounds
+      // are head-final, and 增值税 is not a kind of 增值. Never used whole, the compound counts as its
+      // head; used somewhere, a passage with only the head still covers it in part.
+      const heads = forms.flatMap((term) => this.tokenizer.subWords(term).filter((w) => term.endsWith(w)).flatMap(variants));
+      if (!present.length) present = heads;
+      if (present.length) return { present, heads, idf: confidence * Math.max(...present.map((v) => this.bm25.idf(v))), credit: 1 };
       // A word nobody listed may still meet the handbook words the dictionary glosses the same way
       // (合约 → 合同); a dictionary sense is a guess, so it earns only part of an unknown word's weight.
       const related = [...new Set(forms.flatMap((f) => this.glossary.related.get(f) ?? []).flatMap(variants))];
-      return { present: related, idf: unknown, credit: related.length ? relatedConfidence : 0 };
+      return { present: related, heads: [] as string[], idf: unknown, credit: related.length ? relatedConfidence : 0 };
     });
     const total = words.reduce((sum, w) => sum + w.idf, 0);
     // Per passage, not across passages: a covered question has its words together in one place,
@@ -241,8 +259,10 @@ export class HybridRetriever implements Retriever {
     // the question's nouns, only its verbs, covers it at a discount.
     const hasNouns = own.some((u) => u.noun);
     for (const id of ids) {
-      const inPassage = words.map((w) => w.credit > 0 && w.present.some((v) => this.bm25.contains(id, v)));
-      const found = words.reduce((sum, w, i) => sum + (inPassage[i] ? w.idf * w.credit : 0), 0);
+      const has = (v: string) => this.bm25.contains(id, v);
+      const inPassage = words.map((w) => w.credit > 0 && w.present.some(has));
+      const headOnly = words.map((w, i) => !inPassage[i] && w.heads.some(has));
+      const found = words.reduce((sum, w, i) => sum + (inPassage[i] ? w.idf * w.credit : headOnly[i] ? w.idf * HEAD_CREDIT : 0), 0);
       const nounMet = !hasNouns || own.some((u, i) => u.noun && inPassage[i]);
       perPassage.set(id, total ? (nounMet ? found : found * this.options.nounlessFactor) / total : 0);
     }

@@ -112,6 +112,7 @@ export function isEnglishQuestion(text: string): boolean {
 const DICTIONARY_WEIGHT = 0.6;
 /** Dictionary neighbours of a Chinese word (shared glosses) are looser still: below curated synonyms (0.6). */
 export const RELATED_WEIGHT = 0.35;
+const SYNONYM_WEIGHT = 0.6;
 
 /**
  * The English words of a question in Chinese: the curated glossary first (longest phrases win and
@@ -119,6 +120,8 @@ export const RELATED_WEIGHT = 0.35;
  */
 export interface EnglishTranslation {
   curated: string[][];
+  /** The English phrase behind each entry of `curated`. */
+  curatedEnglish: string[];
   dictionary: { english: string; chinese: string[] }[];
   untranslated: string[];
 }
@@ -126,10 +129,12 @@ export interface EnglishTranslation {
 export function translateQuestionEnglish(original: string, glossary: Glossary): EnglishTranslation {
   let rest = ` ${original.toLowerCase().replace(/[^a-z0-9\- ]+/g, ' ').replace(/\s+/g, ' ')} `;
   const curated: string[][] = [];
+  const curatedEnglish: string[] = [];
   for (const [phrase, zh] of glossary.english) {
     const needle = ` ${phrase} `;
     if (rest.includes(needle)) {
       curated.push(zh);
+      curatedEnglish.push(phrase);
       rest = rest.split(needle).join(' | ');
     }
   }
@@ -141,7 +146,7 @@ export function translateQuestionEnglish(original: string, glossary: Glossary): 
     dictionary.push(...found.translated);
     untranslated.push(...found.untranslated.filter((w) => !/^\d/.test(w)));
   }
-  return { curated, dictionary, untranslated };
+  return { curated, curatedEnglish, dictionary, untranslated };
 }
 
 export interface WeightedTerm {
@@ -159,6 +164,8 @@ export function queryTerms(
   glossary: Glossary,
   original = norm,
   english: EnglishTranslation = translateQuestionEnglish(original, glossary),
+  /** Ranking passages: members of a big group share its weight. Matching sentences: each keeps it. */
+  shareSynonymWeight = false,
 ): WeightedTerm[] {
   const weights = new Map<string, number>();
   const add = (term: string, weight: number) => {
@@ -197,7 +204,9 @@ export function queryTerms(
   // Synonyms of any matched glossary word (including words found only inside longer segments).
   for (const [word, others] of glossary.synonyms) {
     if (!norm.includes(word) && !weights.has(word)) continue;
-    for (const o of others) addPhrase(o, 0.6);
+    // A big synonym group must not outweigh the question's own words: its members share the weight.
+    const each = shareSynonymWeight ? SYNONYM_WEIGHT / Math.max(1, Math.sqrt(others.size / 2)) : SYNONYM_WEIGHT;
+    for (const o of others) addPhrase(o, each);
   }
   return [...weights].map(([term, weight]) => ({ term, weight }));
 }

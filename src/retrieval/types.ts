@@ -1,6 +1,9 @@
 import type { UnanswerableKind } from './answerability.js';
 
-/** A citable piece of a handbook document. */
+/** Where a passage comes from; answers say which kinds they cite. */
+export type SourceKind = 'handbook' | 'case' | 'contract-rule' | 'credit-policy';
+
+/** A citable piece of a knowledge document (handbook by default; a case, a contract rule, the credit policy). */
 export interface Chunk {
   /** Stable id: `${docId}#${ordinal}`. */
   id: string;
@@ -17,6 +20,8 @@ export interface Chunk {
   /** Character offsets into the cleaned document text. */
   start: number;
   end: number;
+  /** Absent on handbook passages (and indexes built before other sources were searched). */
+  kind?: SourceKind;
 }
 
 export interface SearchHit {
@@ -51,6 +56,8 @@ export interface Citation {
   title: string;
   section: string;
   quote: string;
+  /** Which kind of source is cited (absent: the handbook). */
+  kind?: SourceKind;
 }
 
 /** A handbook passage that supports a finding, for citations outside Q&A (pre-check, digests). */

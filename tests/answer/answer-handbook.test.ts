@@ -52,14 +52,14 @@ describe('extractive answers on the handbook', () => {
       const script = dq.lang;
       for (const c of r.citations) {
         const docChunks = kb.retriever.chunks.filter((ch) => ch.docId === c.docId);
-        expect(docChunks.some((ch) => toScript(ch.text, script).includes(c.quote)), c.quote).toBe(true);
+        expect(docChunks.some((ch) => toScript(ch.text, script === 'en' ? 'zh-Hans' : script).includes(c.quote)), c.quote).toBe(true);
       }
       const said = toSimplified(`${r.answer}\n${r.citations.map((c) => c.quote).join('\n')}`);
       goldInAnswer.set(dq.id, dq.gold!.some((g) => said.includes(g)));
       // Every answer cites a passage that holds the gold phrase, even when the quoted sentences don't.
       const cited = kb.retriever.chunks.filter((ch) => r.citations.some((c) => c.docId === ch.docId));
       expect(cited.some((ch) => dq.gold!.some((g) => toSimplified(ch.text).replace(/\s/g, '').includes(g))), r.answer).toBe(true);
-      if (script === 'en') expect(r.answer).toMatch(/^According to the handbook/);
+      if (script === 'en') expect(r.answer.split('\n')[0]).toMatch(/the handbook says the following \(quoted in Simplified Chinese/i);
     });
   }
 
@@ -76,6 +76,13 @@ describe('extractive answers on the handbook', () => {
       expect(r.citations).toEqual([]);
     });
   }
+
+  it('leads an English answer with what it is about, and a Chinese permission question with the rule that forbids', async () => {
+    const en = await answerer.ask('Is a salesperson allowed to pay a customer a kickback?');
+    expect(en.answer.split('\n')[0]).toMatch(/^On .*kickback \(回扣\)/);
+    const zh = await answerer.ask('我能不能私下给客户一点回扣');
+    expect(zh.answer.split('\n')[1]).toMatch(/禁止|不得|严禁/);
+  });
 
   it('resolves a follow-up about kickback penalties', async () => {
     await answerer.ask('可以给客户回扣吗？', 'hb-thread');

@@ -112,11 +112,57 @@ describe('LLM mode through @langchain/openai', () => {
     expect(r.answer).toMatch(/合规团队/);
   });
 
-  it('does not call the model when retrieval finds nothing relevant', async () => {
+  it('never asks the model for an answer when retrieval finds nothing relevant, even after rewriting', async () => {
+    server.respondWith(() => ({ content: 'NONE' }));
     const { answerer } = llmAnswerer();
     const r = await answerer.ask('周末去哪里爬山比较好？');
     expect(r.answered).toBe(false);
+    // One call: the rewrite, which said the question is not about the handbook.
+    expect(server.requests).toHaveLength(1);
+    expect(promptText(server.requests[0]!)).toMatch(/search queries/);
+  });
+
+  it('refuses a question that asks for what no policy holds without calling the model', async () => {
+    const { answerer } = llmAnswerer();
+    const r = await answerer.ask('法务部的律师电话是多少？');
+    expect(r.answered).toBe(false);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it('rewrites a question the index misses into the handbook vocabulary and answers from what that finds', async () => {
+    server.respondWith((body) => {
+      const prompt = promptText(body);
+      if (/search queries/.test(prompt)) return { content: '禁止给客户回扣\n收受回扣的处罚' };
+      return { content: '公司禁止给客户回扣 [1]。' };
+    });
+    const { answerer, retriever } = llmAnswerer();
+    const r = await answerer.ask('塞点茶水钱给采购行不行');
+    expect(retriever.queries).toContain('禁止给客户回扣');
+    expect(r.mode).toBe('llm');
+    expect(r.answered).toBe(true);
+    expect(r.citations.length).toBe(1);
+  });
+
+  it('keeps only sentences with a valid citation from a model that lies', async () => {
+    // The model invents a permission, cites a passage that does not exist, and adds an uncited claim.
+    server.respondWith(() => ({
+      content: '公司禁止给客户回扣 [1]。1000 元以下的回扣是允许的 [9]。小额红包一般没问题。违者会受到处罚 [2]。',
+    }));
+    const { answerer } = llmAnswerer();
+    const r = await answerer.ask('可以给客户回扣吗？');
+    expect(r.mode).toBe('llm');
+    expect(r.answer).toContain('公司禁止给客户回扣 [1]');
+    expect(r.answer).toContain('违者会受到处罚 [2]');
+    expect(r.answer).not.toMatch(/1000|允许|红包/);
+  });
+
+  it('falls back to extractive when a lying model cites nothing that was given', async () => {
+    server.respondWith(() => ({ content: '1000 元以下的回扣是允许的 [7]。小额红包没问题。' }));
+    const { answerer } = llmAnswerer();
+    const r = await answerer.ask('可以给客户回扣吗？');
+    expect(r.mode).toBe('extractive');
+    expect(r.answer).not.toMatch(/1000|允许/);
+    expect(toSimplified(r.answer)).toMatch(/回扣/);
   });
 
   it('answers in the question’s script even if the model drifts', async () => {
@@ -168,5 +214,16 @@ describe('LLM mode through @langchain/openai', () => {
     // The bundled prompts/ folder stands in for a missing PROMPTS_DIR.
     expect(answerer.preferredMode).toBe('llm');
     expect(warnings).toHaveLength(0);
+  });
+});
+
+describe('supported sentences', () => {
+  it('keeps cited sentences and lines, a citation after its full stop included, in Chinese and English', async () => {
+    const { supportedSentences } = await import('../../src/answer/llm.js');
+    expect(supportedSentences('甲规定 [1]。乙没有出处。丙规定。[2]', 2)).toBe('甲规定 [1]。丙规定。[2]');
+    expect(supportedSentences('- 第一条 [1]\n- 编造的一条\n- 第三条 [3]', 2)).toBe('- 第一条 [1]');
+    expect(supportedSentences('Kickbacks are banned [1]. Small ones are fine. Violations are punished [2].', 2)).toBe(
+      'Kickbacks are banned [1]. Violations are punished [2].',
+    );
   });
 });

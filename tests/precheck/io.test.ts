@@ -382,17 +382,15 @@ describe('/precheck command', () => {
   });
 });
 
-describe('precheck performance', () => {
-  it('checks a 200,000-character contract well under a second', async () => {
+// Speed is measured by `npm run bench`, not here: this checks the maximum size is accepted and read whole.
+describe('precheck at the maximum size', () => {
+  it('checks a 200,000-character contract', async () => {
     const parts = ['d1-clean.txt', 'd2-amount-kickback.txt', 'd3-deposit-ambiguous.txt', 'd4-missing-terms.txt'].map((f) => read('contracts', f));
     let text = '';
     for (let i = 0; text.length < MAX_TEXT_CHARS; i++) text += parts[i % parts.length];
     text = text.slice(0, MAX_TEXT_CHARS);
-    await prechecker.check(text.slice(0, 5000)); // warm-up (OpenCC dictionaries, regex compilation)
-    const started = performance.now();
     const r = await prechecker.check(text);
-    const ms = performance.now() - started;
-    console.log(`precheck of ${text.length} chars: ${ms.toFixed(1)} ms, ${r.stats.sentences} sentences, ${r.findings.length} findings`);
-    expect(ms).toBeLessThan(1000);
+    expect(r.stats.sentences).toBeGreaterThan(1000);
+    expect(r.findings.length).toBeGreaterThan(0);
   });
 });

