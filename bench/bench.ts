@@ -95,3 +95,25 @@ for (const scale of scales) {
   console.log('|---|---|---|---|');
   console.log(`| ${f(r.p50Ms)} | ${f(r.p99Ms)} | ${f(r.maxMs)} | ${r.failures} |`);
 }
+
+// ---- /admin dashboard with 100,000 stored questions ----
+{
+  const { benchDashboard } = await import('./dashboard.js');
+  const r = await benchDashboard(Number(process.env.BENCH_DASHBOARD_QUESTIONS ?? 100_000));
+  console.log(`\n## /admin dashboard (${r.questions.toLocaleString('en')} questions over 30 days, file database, 15 runs)\n`);
+  console.log('| queries p50 ms, no dashboard indexes | queries p50 ms | GET /admin p50 ms | GET /admin p95 ms | page size |');
+  console.log('|---|---|---|---|---|');
+  console.log(`| ${f(r.unindexedP50)} | ${f(r.queryP50)} | ${f(r.pageP50)} | ${f(r.pageP95)} | ${Math.round(r.pageBytes / 1024)} KB |`);
+}
+
+// ---- A document added from chat / CLI / dashboard: store + rebuild + swap ----
+{
+  const { benchDocumentAdd } = await import('./dashboard.js');
+  console.log('\n## Adding a document (store, rebuild the whole index, swap; 5 runs)\n');
+  console.log('| index built in | p50 ms | max ms | longest event-loop stall ms | chunks after |');
+  console.log('|---|---|---|---|---|');
+  for (const offThread of [true, false]) {
+    const r = await benchDocumentAdd(offThread);
+    console.log(`| ${offThread ? 'a worker thread (file database)' : "the bot's thread (in-memory database)"} | ${f(r.p50)} | ${f(r.max)} | ${f(r.maxStallMs)} | ${r.chunks} |`);
+  }
+}

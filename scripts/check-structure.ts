@@ -25,10 +25,10 @@ export const LAYERS: readonly { name: string; modules: readonly string[]; why: s
   { name: 'foundation', modules: ['text', 'log', 'errors', 'storage', 'data-files', 'server'], why: 'utilities with no knowledge of the bot' },
   { name: 'handbook', modules: ['retrieval', 'answer'], why: 'search and answers over the handbook; no chat concepts' },
   { name: 'core', modules: ['core'], why: 'the reply model, ports and router that every feature plugs into' },
-  { name: 'features', modules: ['knowledge', 'precheck', 'credit', 'schedule', 'analytics'], why: 'domain features registered with the core' },
+  { name: 'features', modules: ['knowledge', 'documents', 'precheck', 'credit', 'schedule', 'analytics'], why: 'domain features registered with the core' },
   { name: 'platform-kit', modules: ['platforms/shared'], why: 'what every chat adapter does alike' },
   { name: 'platforms', modules: ['platforms/slack', 'platforms/feishu', 'platforms/console'], why: 'adapters: translate in, render out' },
-  { name: 'app', modules: ['config', 'app.ts', 'cli', 'main.ts', 'ops', 'service.ts'], why: 'configuration, composition, and running it (service, metrics)' },
+  { name: 'app', modules: ['config', 'app.ts', 'cli', 'main.ts', 'admin', 'index-build.ts', 'index-worker.ts', 'ops', 'service.ts'], why: 'configuration, composition, and running it (service, metrics)' },
 ];
 
 /** Chat SDKs belong to their adapter and nowhere else. */

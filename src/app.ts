@@ -18,6 +18,14 @@ import { createLlmReview } from './precheck/llm-review.js';
 import { createLlmSummariser } from './schedule/llm-summary.js';
 import { openDatabase, type Db } from './storage/db.js';
 import type { BotMetrics } from './ops/metrics.js';
+import { createDocumentsFeature } from './documents/chat.js';
+import { storeDocumentSource } from './documents/source.js';
+import { SqliteDocumentStore, type DocumentStore } from './documents/store.js';
+import { KnowledgeUpdater } from './documents/updater.js';
+import { buildIndexOffThread } from './index-build.js';
+import { loadCleaningRules } from './knowledge/cleaning.js';
+import { syncDocuments } from './documents/sync.js';
+import type { FeishuDocsReader } from './platforms/feishu/docs.js';
 
 export interface App {
   config: AppConfig;
@@ -33,6 +41,8 @@ export interface App {
   credit: ReturnType<typeof createCreditFeature>;
   prechecker: Prechecker;
   scheduling: ReturnType<typeof createScheduling>;
+  /** Documents added at run time (chat, CLI, dashboard, Feishu sync) and the live re-index. */
+  documents: { store: DocumentStore; updater: KnowledgeUpdater };
   /** Starts the features' background work (the scheduler); main.ts calls it once platforms are up. */
   start(): Promise<void>;
   /** Stops every feature (last registered first), then closes the database. */
@@ -53,6 +63,8 @@ export interface AppOptions {
    * answer at most one question, and the preparation costs more than that question.
    */
   warmAnswers?: boolean;
+  /** Where added documents come from; default: this app's database. The CLI's throwaway apps read the real one. */
+  documentStore?: DocumentStore;
 }
 
 /**
@@ -62,12 +74,15 @@ export interface AppOptions {
  */
 export async function createApp(config: AppConfig, log: Logger, options: AppOptions = {}): Promise<App> {
   const db = openDatabase(options.dbFile ?? path.join(config.DATA_DIR, 'assistant.db'));
+  const documentStore = options.documentStore ?? new SqliteDocumentStore(db);
+  const revisionAtOpen = await documentStore.revision();
   const knowledge = await KnowledgeService.open({
     knowledgeDir: path.resolve(config.KNOWLEDGE_DIR),
     dataDir: path.resolve(config.DATA_DIR),
     embeddings: createEmbeddings(config),
     log,
     onProgress: options.onIndexProgress,
+    extraDocuments: storeDocumentSource(documentStore, log),
   });
   const answerer = createAnswerer({ retriever: knowledge, config, log, now: options.now });
   options.metrics?.instrumentAnswerer(answerer);
@@ -120,16 +135,29 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
     ...(now ? { clock: { now: () => new Date(now()) } } : {}),
   });
   const features: Feature[] = [credit, precheck, scheduling];
-  features.push(
-    createKnowledgeFeature({
-      knowledge,
-      adminIds: config.ADMIN_IDS,
-      afterReload: async () => {
-        answerer.warm(knowledge.retriever.chunks);
-        for (const feature of features) await feature.reload?.();
-      },
-    }),
-  );
+  const afterReload = async () => {
+    answerer.warm(knowledge.retriever.chunks);
+    for (const feature of features) await feature.reload?.();
+  };
+  // A file database can be read by a worker thread, which then builds the index off the answer path.
+  const dbFile = options.dbFile ?? path.join(config.DATA_DIR, 'assistant.db');
+  const offThread = dbFile !== ':memory:' && !options.documentStore ? () => buildIndexOffThread(config, path.resolve(dbFile)) : undefined;
+  const updater = new KnowledgeUpdater(knowledge, documentStore, afterReload, log, revisionAtOpen, offThread);
+  const documents = createDocumentsFeature({
+    store: documentStore,
+    knowledge,
+    updater,
+    cleaningRules: () => loadCleaningRules(path.join(config.KNOWLEDGE_DIR, 'cleaning.yaml')),
+    adminIds: config.ADMIN_IDS,
+    log,
+    ...feishuSync(config, log, documentStore, () => updater),
+    precheck: async (files, origin) => {
+      const command = core.listCommands().find((c) => c.name === 'precheck');
+      if (!command) throw new Error('pre-check is not available');
+      return command.handle('', { origin, files });
+    },
+  });
+  features.push(documents, createKnowledgeFeature({ knowledge, adminIds: config.ADMIN_IDS, afterReload, documents: documents.chat }));
   for (const feature of features) core.registerFeature(feature);
 
   return {
@@ -145,6 +173,7 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
     credit,
     prechecker,
     scheduling,
+    documents: { store: documentStore, updater },
     async start() {
       for (const feature of features) await feature.start?.();
     },
@@ -153,4 +182,21 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
       db.close();
     },
   };
+}
+
+/** Feishu Docs/Wiki sync into the document store, when spaces, folders or documents are configured. */
+function feishuSync(config: AppConfig, log: Logger, store: DocumentStore, updater: () => KnowledgeUpdater) {
+  if (!config.feishuSyncEnabled) return {};
+  // The Feishu SDK loads when the first sync runs, not with every app (CLI calls, Slack-only bots).
+  let reader: Promise<FeishuDocsReader> | undefined;
+  const readerOnce = () =>
+    (reader ??= Promise.all([import('./platforms/feishu/api.js'), import('./platforms/feishu/docs.js')]).then(
+      ([{ FeishuApi, resolveDomain }, { FeishuDocsReader }]) =>
+        new FeishuDocsReader(new FeishuApi({ appId: config.FEISHU_APP_ID!, appSecret: config.FEISHU_APP_SECRET!, domain: resolveDomain(config.FEISHU_DOMAIN), log }), {
+          wikiSpaces: config.FEISHU_SYNC_WIKI_SPACES,
+          folders: config.FEISHU_SYNC_FOLDERS,
+          documents: config.FEISHU_SYNC_DOCUMENTS,
+        }),
+    ));
+  return { sync: async () => syncDocuments(await readerOnce(), store, updater(), log), syncCron: config.FEISHU_SYNC_CRON };
 }

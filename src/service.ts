@@ -99,6 +99,10 @@ export async function startService(app: App, metrics: BotMetrics, log: Logger): 
       : { ok: false, detail: 'the index holds no passages — check knowledge/handbook', builtAt: s.builtAt, ageSeconds };
   });
 
+  // The knowledge admin pages (/admin) are served by the same server.
+  const { createAdminHandler } = await import('./admin/index.js');
+  server.mountPrefix('/admin', createAdminHandler(app));
+
   let schedulerStarted = false;
   if (config.SCHEDULER_ENABLED) {
     await app.start();

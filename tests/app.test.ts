@@ -41,7 +41,7 @@ describe('app lifecycle', () => {
     await own.start();
     expect(own.scheduling.scheduler.isRunning).toBe(true);
     await own.close();
-    expect(stopped).toEqual(['knowledge', 'schedule', 'precheck', 'credit']);
+    expect(stopped).toEqual(['knowledge', 'documents', 'schedule', 'precheck', 'credit']);
     expect(own.scheduling.scheduler.isRunning).toBe(false);
     expect(own.db.open).toBe(false);
   });
@@ -53,7 +53,7 @@ describe('the assembled bot', () => {
   });
 
   it('is a list of features, each registered with the core in one piece', () => {
-    expect(app.features.map((f) => f.name)).toEqual(['credit', 'precheck', 'schedule', 'knowledge']);
+    expect(app.features.map((f) => f.name)).toEqual(['credit', 'precheck', 'schedule', 'documents', 'knowledge']);
     const registered = new Set(app.core.listCommands().map((c) => c.name));
     for (const feature of app.features) for (const command of feature.commands ?? []) expect(registered.has(command.name), command.name).toBe(true);
   });

@@ -4,6 +4,7 @@ import type { KnowledgeService } from '../knowledge/service.js';
 import type { Prechecker } from '../precheck/index.js';
 import { createLogger } from '../log/logger.js';
 import { existsSync } from 'node:fs';
+import type { SqliteDocumentStore } from '../documents/store.js';
 import { exitCodeFor } from '../errors/input-error.js';
 import { parseCommandArgs, parseK, requireQuestion, UsageError } from './args.js';
 import { backupCommand } from './backup.js';
@@ -27,23 +28,35 @@ const USAGE = `usage: cli <command> [options]
   credit <file.json> [--json]
   schedule next [--json]
   digest preview --channel <id> [--json]
-  backup <file>                  online copy of the SQLite database (safe while the bot runs)`;
+  backup <file>                  online copy of the SQLite database (safe while the bot runs)
+  kb add <file> | kb list | kb remove <docId>  [--json]`;
 
 /** Progress of an index build on stderr, so a first run does not look hung (stdout may be JSON). */
 const indexProgress = (step: string) => process.stderr.write(`Building the handbook index: ${step}…\n`);
 
+/** Documents added from chat, the CLI or a sync live in the real database; read-only commands index them too. */
+async function addedDocuments(config: AppConfig): Promise<SqliteDocumentStore | undefined> {
+  const file = path.join(config.DATA_DIR, 'assistant.db');
+  if (!existsSync(file)) return undefined;
+  const [{ SqliteDocumentStore }, { openDatabase }] = await Promise.all([import('../documents/store.js'), import('../storage/db.js')]);
+  return new SqliteDocumentStore(openDatabase(file));
+}
+
 async function openKnowledge(config: AppConfig, rebuild = false): Promise<KnowledgeService> {
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
-  const [{ KnowledgeService }, { createEmbeddings }] = await Promise.all([
+  const [{ KnowledgeService }, { createEmbeddings }, { storeDocumentSource }] = await Promise.all([
     import('../knowledge/service.js'),
     import('../config/embeddings.js'),
+    import('../documents/source.js'),
   ]);
+  const store = await addedDocuments(config);
   const service = await KnowledgeService.open({
     onProgress: indexProgress,
     knowledgeDir: path.resolve(config.KNOWLEDGE_DIR),
     dataDir: path.resolve(config.DATA_DIR),
     embeddings: createEmbeddings(config),
     log,
+    extraDocuments: store ? storeDocumentSource(store, log) : undefined,
   });
   if (rebuild && !service.status.rebuilt) await service.reload(true);
   return service;
@@ -101,8 +114,8 @@ function printable(s: string): string {
 /** A throwaway app (in-memory database) for commands that read but must not record anything. */
 async function openApp(config: AppConfig, dbFile = ':memory:') {
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
-  const { createApp } = await import('../app.js');
-  return createApp(config, log, { dbFile, onIndexProgress: indexProgress, warmAnswers: false });
+  const [{ createApp }, documentStore] = await Promise.all([import('../app.js'), addedDocuments(config)]);
+  return createApp(config, log, { dbFile, documentStore, onIndexProgress: indexProgress, warmAnswers: false });
 }
 
 commands.ask = async (argv, io, config) => {

@@ -3,7 +3,10 @@
  * Bad input: one line on stderr and exit code 2.
  */
 import { staleBuildWarning } from '../ops/build-freshness.js';
-import { runCli } from './commands.js';
+import { kbCli } from './kb.js';
+import { registerCliCommand, runCli } from './commands.js';
+
+registerCliCommand('kb', kbCli);
 
 const stale = staleBuildWarning(import.meta.url);
 if (stale) process.stderr.write(`${stale}\n`);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseDotenv } from 'dotenv';
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { InputError } from '../errors/input-error.js';
 
@@ -60,6 +61,8 @@ export const envSchema = z.object({
   PROMPTS_DIR: z.string().default(inProject('prompts')),
   /** Platform user ids (any platform) allowed to run `kb reload`, e.g. `slack:U123,feishu:ou_abc`. */
   ADMIN_IDS: idList,
+  /** Opens the /admin dashboard (bearer token or login form); at least 16 characters. Unset: /admin refuses everyone. */
+  ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /** Salt for hashing user ids in analytics, so raw ids never sit in the stats tables. */
   ANALYTICS_SALT: z.string().default('compliance-assistant'),
 
@@ -83,6 +86,22 @@ export const envSchema = z.object({
   FEISHU_VERIFICATION_TOKEN: optionalString,
   FEISHU_DOMAIN: z.string().default('feishu'),
   FEISHU_MODE: z.enum(['ws', 'webhook']).default('ws'),
+  /** Feishu Docs/Wiki synced into the knowledge base: wiki space ids, drive folder tokens, docx document tokens. */
+  FEISHU_SYNC_WIKI_SPACES: idList,
+  FEISHU_SYNC_FOLDERS: idList,
+  FEISHU_SYNC_DOCUMENTS: idList,
+  /** When the sync runs (cron, Asia/Shanghai), besides start-up and `/kb sync`. */
+  FEISHU_SYNC_CRON: z
+    .string()
+    .default('20 * * * *')
+    .refine((v) => {
+      try {
+        new Cron(v, { paused: true }).stop();
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not a valid cron expression'),
 
   // Pre-check
   PRECHECK_STORE_TEXT: boolWithDefault(false),
@@ -108,6 +127,7 @@ export type AppConfig = z.infer<typeof envSchema> & {
   embeddingsEnabled: boolean;
   slackEnabled: boolean;
   feishuEnabled: boolean;
+  feishuSyncEnabled: boolean;
 };
 
 export class ConfigError extends InputError {
@@ -166,5 +186,8 @@ export function loadConfig(
     embeddingsEnabled: llmEndpoint && Boolean(c.EMBEDDINGS_MODEL),
     slackEnabled: Boolean(c.SLACK_BOT_TOKEN && (c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN)),
     feishuEnabled: Boolean(c.FEISHU_APP_ID && c.FEISHU_APP_SECRET),
+    feishuSyncEnabled:
+      Boolean(c.FEISHU_APP_ID && c.FEISHU_APP_SECRET) &&
+      c.FEISHU_SYNC_WIKI_SPACES.length + c.FEISHU_SYNC_FOLDERS.length + c.FEISHU_SYNC_DOCUMENTS.length > 0,
   };
 }

@@ -8,6 +8,7 @@ import type { SharedReplies } from './shared-replies.js';
 import { answerReply, errorReply, helpReply, textReply } from './replies.js';
 import { whoamiCommand } from './whoami.js';
 import type {
+  FileClaim,
   ActionDefinition,
   AnswerStream,
   ActionResult,
@@ -57,6 +58,7 @@ export class BotCore {
   private readonly actions = new Map<string, ActionDefinition>();
   private readonly forms = new Map<string, FormDefinition>();
   private readonly ports = new Map<Platform, ChatPort>();
+  private readonly fileClaims: FileClaim[] = [];
   private readonly now: () => number;
 
   constructor(private readonly deps: BotCoreDeps) {
@@ -100,11 +102,16 @@ export class BotCore {
   registerForm(def: FormDefinition): void {
     this.forms.set(def.id, def);
   }
-  /** Registers a feature's commands, actions and forms in one call. */
+  /** A feature that takes some senders' bare files (an admin's file goes to the knowledge-base preview). */
+  registerFileClaim(claim: FileClaim): void {
+    this.fileClaims.push(claim);
+  }
+  /** Registers a feature's commands, actions, forms and file claim in one call. */
   registerFeature(feature: Feature): void {
     for (const command of feature.commands ?? []) this.registerCommand(command);
     for (const action of feature.actions ?? []) this.registerAction(action);
     for (const form of feature.forms ?? []) this.registerForm(form);
+    if (feature.claimFile) this.registerFileClaim(feature.claimFile);
   }
 
   registerPort(port: ChatPort): void {
@@ -138,6 +145,10 @@ export class BotCore {
     const invocation = parseInvocation(msg.text, (name) => this.hasCommand(name));
     if (invocation) {
       return this.runCommand(invocation.name, invocation.args, msg, msg.files, msg.stream);
+    }
+    if (msg.files?.length && !msg.text.trim()) {
+      const claimed = this.fileClaims.map((claim) => claim(msg, msg.files!)).find(Boolean);
+      if (claimed) return this.runCommand(claimed.command, claimed.args, msg, msg.files);
     }
     if (msg.files?.length && !msg.text.trim() && this.hasCommand('precheck')) {
       // A bare file sent to the bot is almost always a contract to check.

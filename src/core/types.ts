@@ -218,4 +218,9 @@ export interface Feature {
   stop?(): Promise<void> | void;
   /** Re-reads what depends on the knowledge files, after `/kb reload`. */
   reload?(): Promise<void> | void;
+  /** Takes some senders' bare files (an admin's file goes to the knowledge-base preview); null leaves them to the pre-check. */
+  readonly claimFile?: FileClaim;
 }
+
+/** Which command a bare file (no text) should run for this sender, or null. */
+export type FileClaim = (origin: Origin, files: IncomingFile[]) => { command: string; args: string } | null;

@@ -53,10 +53,17 @@ export interface CleanedDocument {
   text: string;
 }
 
+/** Told what each rule took out (the knowledge-base upload preview shows it); `removed` is the text dropped. */
+export type CleaningReport = (ruleId: string, removed: string) => void;
+
 /** Applies the data-driven cleaning rules (see knowledge/cleaning.yaml for the why of each). */
-export function cleanDocument(raw: string, rules: CleaningRules): CleanedDocument {
+export function cleanDocument(raw: string, rules: CleaningRules, report?: CleaningReport): CleanedDocument {
   let text = raw.replace(/\r\n?/g, '\n');
-  for (const r of rules.inline) text = text.replace(new RegExp(r.pattern, ensureGlobal(r.flags ?? 'gu')), r.replace ?? '');
+  for (const r of rules.inline) {
+    const re = new RegExp(r.pattern, ensureGlobal(r.flags ?? 'gu'));
+    if (report) for (const m of text.matchAll(re)) if (m[0]) report(r.id, m[0]);
+    text = text.replace(re, r.replace ?? '');
+  }
 
   let title: string | null = null;
   for (const r of rules.titles) {
@@ -70,9 +77,18 @@ export function cleanDocument(raw: string, rules: CleaningRules): CleanedDocumen
   const dropLine = rules.lines.map((r) => new RegExp(r.pattern, withoutGlobal(r.flags ?? 'u')));
   const cutAt = rules.truncate.map((r) => new RegExp(r.pattern, withoutGlobal(r.flags ?? 'u')));
   const kept: string[] = [];
-  for (const line of text.split('\n')) {
-    if (cutAt.some((re) => re.test(line))) break;
-    if (dropLine.some((re) => re.test(line))) continue;
+  const lines = text.split('\n');
+  for (const [i, line] of lines.entries()) {
+    const cut = cutAt.findIndex((re) => re.test(line));
+    if (cut >= 0) {
+      report?.(rules.truncate[cut]!.id, lines.slice(i).join('\n'));
+      break;
+    }
+    const drop = dropLine.findIndex((re) => re.test(line));
+    if (drop >= 0) {
+      report?.(rules.lines[drop]!.id, line);
+      continue;
+    }
     kept.push(line);
   }
   text = kept.join('\n');

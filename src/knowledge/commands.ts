@@ -1,6 +1,6 @@
 import { hasId } from '../core/ids.js';
 import { textReply } from '../core/replies.js';
-import type { CommandDefinition, Feature, Reply } from '../core/types.js';
+import type { CommandContext, CommandDefinition, Feature, Reply } from '../core/types.js';
 import type { KnowledgeStatus } from './knowledge-base.js';
 import type { KnowledgeService } from './service.js';
 
@@ -10,6 +10,8 @@ export interface KbCommandDeps {
   /** Runs after a successful reload (warm caches, reload case library…). */
   afterReload?: (status: KnowledgeStatus) => void | Promise<void>;
   now?: () => number;
+  /** Document subcommands (add, list, remove, history, sync); null for anything else. */
+  documents?: { handle(sub: string, rest: string, ctx: CommandContext): Promise<Reply | null> };
 }
 
 /** The knowledge feature in the core: the `/kb` command. */
@@ -20,11 +22,17 @@ export function createKnowledgeFeature(deps: KbCommandDeps): Feature {
 /** `kb`: what the bot knows; `kb reload`: re-index without a restart (admins only). */
 export function createKbCommand(deps: KbCommandDeps): CommandDefinition {
   const now = deps.now ?? Date.now;
+  const usage = deps.documents
+    ? '/kb  ·  /kb list  ·  /kb add (with a file)  ·  /kb remove <docId>  ·  /kb history <docId>  ·  /kb sync  ·  /kb reload'
+    : '/kb  ·  /kb reload';
   return {
     name: 'kb',
-    summary: '知识库状态与重新索引 · Knowledge base status; `kb reload` re-indexes (admins)',
-    usage: '/kb  ·  /kb reload',
+    summary: '知识库：状态、文档增删、重新索引 · Knowledge base: status, documents, re-index (admins change it)',
+    usage,
     async handle(args, ctx) {
+      const [first = '', ...restWords] = args.trim().split(/\s+/);
+      const documentReply = await deps.documents?.handle(first.toLowerCase(), restWords.join(' '), ctx);
+      if (documentReply) return documentReply;
       const sub = args.trim().toLowerCase();
       if (sub === 'reload') {
         if (!hasId(deps.adminIds, ctx.origin.platform, ctx.origin.userId)) {
@@ -34,7 +42,7 @@ export function createKbCommand(deps: KbCommandDeps): CommandDefinition {
         await deps.afterReload?.(status);
         return statusReply(status, now(), `已重新索引：${status.documents.length} 份文档，${status.chunks} 个片段，用时 ${status.buildMs} ms。Reloaded.`);
       }
-      if (sub) return textReply('用法 Usage: /kb  ·  /kb reload');
+      if (sub) return textReply(`用法 Usage: ${usage}`);
       return statusReply(deps.knowledge.status, now());
     },
   };

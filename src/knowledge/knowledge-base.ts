@@ -9,8 +9,8 @@ import type { Tokenizer } from '../retrieval/tokenize.js';
 import { HybridRetriever, type HybridOptions } from '../retrieval/hybrid.js';
 import type { Chunk } from '../retrieval/types.js';
 import { VectorIndex } from '../retrieval/vector-index.js';
-import { loadCleaningRules } from './cleaning.js';
-import { ingestFolder, type SkippedFile } from './ingest.js';
+import { loadCleaningRules, type CleaningRules } from './cleaning.js';
+import { ingestFolder, type IngestResult, type SkippedFile } from './ingest.js';
 import { loadSourceDocuments, sourceFiles } from './sources.js';
 import { errorSummary } from '../log/errors.js';
 
@@ -40,6 +40,13 @@ interface Manifest {
   buildMs: number;
 }
 
+/** Documents kept outside the code tree (added from chat, the CLI or a Feishu sync), indexed with the handbook. */
+export interface ExtraDocumentSource {
+  /** Changes whenever the documents or their content change; part of the index's content hash. */
+  fingerprint(): Promise<string>;
+  ingest(rules: CleaningRules): Promise<IngestResult>;
+}
+
 export interface KnowledgeBaseOptions {
   knowledgeDir: string;
   dataDir: string;
@@ -50,6 +57,7 @@ export interface KnowledgeBaseOptions {
   rebuild?: boolean;
   /** Told each step of a (re)build, so a person waiting at a terminal sees it move. */
   onProgress?: (step: string) => void;
+  extraDocuments?: ExtraDocumentSource;
 }
 
 export interface KnowledgeBase {
@@ -89,7 +97,9 @@ export function contentHash(knowledgeDir: string, embeddingsId: string): string 
 export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<KnowledgeBase> {
   const embeddings = options.embeddings ?? new HashedNgramEmbeddings();
   const glossary = loadGlossary(path.join(options.knowledgeDir, 'glossary.yaml'));
-  const hash = contentHash(options.knowledgeDir, embeddings.id);
+  const baseHash = contentHash(options.knowledgeDir, embeddings.id);
+  const extraFingerprint = await options.extraDocuments?.fingerprint();
+  const hash = extraFingerprint ? createHash('sha256').update(`${baseHash}\n${extraFingerprint}`).digest('hex') : baseHash;
   const indexDir = path.join(options.dataDir, 'index');
 
   if (!options.rebuild) {
@@ -109,9 +119,14 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions): Promise<
   progress('reading the handbook');
   const rules = loadCleaningRules(path.join(options.knowledgeDir, 'cleaning.yaml'));
   const { documents, skipped } = await ingestFolder(path.join(options.knowledgeDir, 'handbook'), rules);
-  // One knowledge base: the handbook, then the case library and the rule explanations.
+  // One knowledge base: the handbook, documents added at run time, then the case library and the rule explanations.
   const sources = loadSourceDocuments(options.knowledgeDir);
   skipped.push(...sources.skipped);
+  if (options.extraDocuments) {
+    const extra = await options.extraDocuments.ingest(rules);
+    documents.push(...extra.documents);
+    skipped.push(...extra.skipped);
+  }
   for (const s of skipped) options.log?.warn({ file: s.file, reason: s.reason }, 'knowledge file skipped');
   const allDocuments = [...documents, ...sources.documents];
   const chunks = allDocuments.flatMap((d) => d.chunks);

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { EmbeddingsProvider } from '../retrieval/embeddings.js';
 import type { HybridOptions } from '../retrieval/hybrid.js';
 import type { HandbookCitation, Retriever, SearchOptions, SearchResult } from '../retrieval/types.js';
-import { loadKnowledgeBase, type KnowledgeBase, type KnowledgeStatus } from './knowledge-base.js';
+import { loadKnowledgeBase, type ExtraDocumentSource, type KnowledgeBase, type KnowledgeStatus } from './knowledge-base.js';
 
 /**
  * The live knowledge base: a Retriever whose index can be swapped (`kb reload`) without a
@@ -11,7 +11,16 @@ import { loadKnowledgeBase, type KnowledgeBase, type KnowledgeStatus } from './k
 export class KnowledgeService implements Retriever {
   private constructor(
     private current: KnowledgeBase,
-    private readonly options: { knowledgeDir: string; dataDir: string; embeddings?: EmbeddingsProvider; retrieval?: HybridOptions; log?: Logger; onProgress?: (step: string) => void },
+    private readonly options: {
+      knowledgeDir: string;
+      dataDir: string;
+      embeddings?: EmbeddingsProvider;
+      retrieval?: HybridOptions;
+      log?: Logger;
+      extraDocuments?: ExtraDocumentSource;
+      /** Told each step of a (re)build, for a progress line. */
+      onProgress?: (step: string) => void;
+    },
   ) {}
 
   static async open(options: KnowledgeService['options']): Promise<KnowledgeService> {

@@ -20,6 +20,7 @@ export interface HttpServerOptions {
  */
 export class HttpServer {
   private readonly routes = new Map<string, RequestHandler>();
+  private readonly prefixes: { prefix: string; handler: RequestHandler }[] = [];
   private readonly server: http.Server;
 
   private readonly options: HttpServerOptions;
@@ -34,6 +35,11 @@ export class HttpServer {
   /** Exact path match (query string ignored). */
   mount(path: string, handler: RequestHandler): void {
     this.routes.set(path, handler);
+  }
+
+  /** Everything at or below `prefix` (`/admin`, `/admin/…`) goes to one handler, e.g. a web app with its own router. */
+  mountPrefix(prefix: string, handler: RequestHandler): void {
+    this.prefixes.push({ prefix: prefix.replace(/\/$/, ''), handler });
   }
 
   get nodeServer(): http.Server {
@@ -67,7 +73,8 @@ export class HttpServer {
         res.end(body);
         return;
       }
-      const handler = this.routes.get(path);
+      const handler =
+        this.routes.get(path) ?? this.prefixes.find((p) => path === p.prefix || path.startsWith(`${p.prefix}/`))?.handler;
       if (!handler) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: 'not found' }));

@@ -2,6 +2,7 @@ import { createCipheriv, createHash, randomBytes, randomUUID } from 'node:crypto
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { FakeFeishuDocs } from './fake-feishu-docs.js';
 
 /**
  * A local stand-in for the Feishu open API (and its long-connection gateway) so the tests
@@ -236,6 +237,8 @@ export class FakeFeishu {
   /** card_id → the message it was converted from (`id_convert`). */
   readonly convertedFrom = new Map<string, string>();
   readonly resources = new Map<string, { data: Buffer; contentType: string }>();
+  /** Docs, wiki and drive: documents the knowledge-base sync reads. */
+  readonly docs = new FakeFeishuDocs();
   /** Frames the SDK sent back over the long connection (responses to events). */
   readonly wsResponses: Frame[] = [];
   private readonly failures: ScriptedFailure[] = [];
@@ -383,6 +386,7 @@ export class FakeFeishu {
     const token = auth?.replace(/^Bearer /, '');
     if (!token || !this.tokens.has(token)) return this.json(res, 401, { code: 99991663, msg: 'Invalid access token' });
 
+    if (this.docs.handle(method, path, Object.fromEntries(url.searchParams), (r, status, b) => this.json(r, status, b), res)) return;
     if (path === '/open-apis/bot/v3/info' && method === 'GET') {
       return this.json(res, 200, { code: 0, msg: 'ok', bot: { open_id: FAKE_BOT_OPEN_ID, app_name: '合规助手' } });
     }
