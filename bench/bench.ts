@@ -24,6 +24,20 @@ const queries = [
 const f = (x: number) => x.toFixed(x < 10 ? 2 : 0);
 const median = (xs: number[]) => percentile(xs, 50);
 
+// ---- Start-up of the compiled code (`npm run bench -- --startup` runs only this) ----
+{
+  const { benchStartup } = await import('./startup.js');
+  const r = await benchStartup();
+  console.log(`## Start-up (median of ${r.runs} runs; handbook index already built; load average ${r.load[0].toFixed(1)} → ${r.load[1].toFixed(1)} on ${(await import('node:os')).cpus().length} cores)\n`);
+  console.log('| what | compiled (dist/) | from sources (tsx) | ratio |');
+  console.log('|---|---|---|---|');
+  console.log(`| bot ready, Slack HTTP mode (node dist/main.js) | ${f(r.botReadyMs.compiled)} ms | ${f(r.botReadyMs.tsx)} ms | ${(r.botReadyMs.tsx / r.botReadyMs.compiled).toFixed(2)}× |`);
+  console.log(`| bot ready through \`npm start\` | ${f(r.botReadyMs.npmStart)} ms | | |`);
+  console.log(`| one-shot \`precheck <contract> --json\` | ${f(r.precheckMs.compiled)} ms | ${f(r.precheckMs.tsx)} ms | ${(r.precheckMs.tsx / r.precheckMs.compiled).toFixed(2)}× |`);
+  console.log(`| \`precheck\` of an empty file rejected | ${f(r.emptyFileRejectedMs)} ms | | |\n`);
+  if (process.argv.includes('--startup')) process.exit(0);
+}
+
 const scales = (args.scale ?? '1,100').split(',').map(Number);
 const engines = (args.engines?.split(',') ?? ENGINES) as Engine[];
 const runs = Math.max(1, Number(args.runs));

@@ -63,6 +63,8 @@ export interface KnowledgeBaseOptions {
   log?: Logger;
   /** Force a rebuild even when the stored index matches. */
   rebuild?: boolean;
+  /** Told each step of a (re)build, so a person waiting at a terminal sees it move. */
+  onProgress?: (step: string) => void;
   extraDocuments?: ExtraDocumentSource;
 }
 
@@ -107,6 +109,7 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions, build: Le
   // Added documents come from the bot's own store (not plain data a worker could open): they are
   // read and chunked here, and only indexed with the rest by the builder.
   const extra = options.extraDocuments ? await options.extraDocuments.ingest(loadCleaningRules(path.join(options.knowledgeDir, 'cleaning.yaml'))) : undefined;
+  options.onProgress?.('reading and indexing the handbook and the other sources');
   return completeBuild(options, { hash, files }, await build(options.knowledgeDir, extra, options.log));
 }
 
@@ -164,6 +167,7 @@ async function completeBuild(options: KnowledgeBaseOptions, inputs: { hash: stri
   const started = performance.now();
   const embeddings = options.embeddings ?? null;
   const { chunks, bm25, lexicon, related, glossary } = build;
+  if (embeddings) options.onProgress?.(`embedding ${chunks.length} passages`);
   const vectorList = embeddings && chunks.length ? await embeddings.embedDocuments(chunks.map((c) => c.normText)) : [];
   const vectors = vectorList.length ? VectorIndex.build(vectorList) : null;
   const buildMs = Math.round(build.buildMs + performance.now() - started);

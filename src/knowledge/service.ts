@@ -24,6 +24,8 @@ export class KnowledgeService implements Retriever {
       retrieval?: HybridOptions;
       log?: Logger;
       extraDocuments?: ExtraDocumentSource;
+      /** Told each step of a (re)build, for a progress line. */
+      onProgress?: (step: string) => void;
     },
   ) {}
 
