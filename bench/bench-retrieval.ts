@@ -1,38 +1,49 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import MiniSearch from 'minisearch';
-import { loadCleaningRules } from '../src/knowledge/cleaning.js';
-import { ingestText } from '../src/knowledge/ingest.js';
-import { normalise } from '../src/text/normalise.js';
 import { extractText } from '../src/knowledge/loaders.js';
-import { HashedNgramEmbeddings } from '../src/retrieval/embeddings.js';
-import { loadGlossary, tokenizerFor } from '../src/retrieval/glossary.js';
-import { HybridRetriever } from '../src/retrieval/hybrid.js';
-import { handbookLexicon } from '../src/knowledge/knowledge-base.js';
-import type { Chunk } from '../src/retrieval/types.js';
-import { VectorIndex } from '../src/retrieval/vector-index.js';
 
-export function percentile(values: number[], p: number): number {
-  if (!values.length) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[idx]!;
+export { percentile } from './percentile.js';
+
+export const ENGINES = ['ours', 'flexsearch', 'minisearch'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+export interface EngineRun {
+  engine: Engine;
+  phase: 'build' | 'restart';
+  chunks: number;
+  openMs: number;
+  firstQueryMs: number;
+  memoryMb: number;
+  peakMb: number;
+  p50: number;
+  p95: number;
+  recallAt5: number;
 }
 
-export interface ScaleResult {
+/** One engine at one scale: build, restart from its stored index, and memory without the chunk texts. */
+export interface EngineResult {
+  engine: Engine;
   scale: number;
   chunks: number;
   buildMs: number;
+  /** Load of the stored index plus the first answer, in a fresh process. */
+  restartMs: number;
   p50: number;
   p95: number;
-  miniBuildMs: number;
-  miniP50: number;
-  miniP95: number;
+  /** Resident memory of the loaded index in a fresh process, minus that of the parsed chunks. */
+  indexMb: number;
+  /** Peak resident memory of the build process. */
+  peakMb: number;
+  recallAt5: number;
+  /** Ours only: a forced `/kb reload` while questions keep coming (see bench-reload.ts). */
+  reload?: { reloadMs: number; answers: number; answerP50: number; answerMax: number; maxStallMs: number };
 }
 
 /**
  * Deterministic perturbation for synthetic corpora: copy i rotates each paragraph's sentences
- * by i and tags the title, so copies are distinct documents with the handbook's vocabulary.
+ * by i, so copies are distinct documents with the handbook's vocabulary.
  */
 function perturb(text: string, copy: number): string {
   if (copy === 0) return text;
@@ -46,66 +57,66 @@ function perturb(text: string, copy: number): string {
     .join('\n');
 }
 
-async function handbookTexts(knowledgeDir: string): Promise<{ name: string; raw: string }[]> {
+/** A knowledge folder holding `scale` perturbed copies of the handbook (as text files) and the real glossary and cleaning rules. */
+export async function writeCorpus(knowledgeDir: string, scale: number, into: string): Promise<void> {
+  const handbook = path.join(into, 'handbook');
+  mkdirSync(handbook, { recursive: true });
+  for (const f of ['cleaning.yaml', 'glossary.yaml']) copyFileSync(path.join(knowledgeDir, f), path.join(into, f));
   const dir = path.join(knowledgeDir, 'handbook');
-  const out: { name: string; raw: string }[] = [];
-  for (const name of readdirSync(dir).sort()) out.push({ name, raw: await extractText(name, readFileSync(path.join(dir, name))) });
-  return out;
+  for (const name of readdirSync(dir).sort()) {
+    const raw = await extractText(name, readFileSync(path.join(dir, name)));
+    const base = path.parse(name).name;
+    for (let copy = 0; copy < scale; copy++) writeFileSync(path.join(handbook, copy ? `${base}~${copy}.txt` : `${base}.txt`), perturb(raw, copy));
+  }
 }
 
-/** Index build (ingest + embed + HNSW + BM25) and query latency at a multiple of the handbook. */
-export async function benchScale(knowledgeDir: string, scale: number, queries: string[], rounds = 3): Promise<ScaleResult> {
-  const rules = loadCleaningRules(path.join(knowledgeDir, 'cleaning.yaml'));
-  const glossary = loadGlossary(path.join(knowledgeDir, 'glossary.yaml'));
-  const docs = await handbookTexts(knowledgeDir);
-
-  const t0 = performance.now();
-  const chunks: Chunk[] = [];
-  for (let copy = 0; copy < scale; copy++) {
-    for (const d of docs) chunks.push(...ingestText(`${path.parse(d.name).name}~${copy}`, perturb(d.raw, copy), rules).chunks);
-  }
-  const embeddings = new HashedNgramEmbeddings();
-  const vectors = VectorIndex.build(await embeddings.embedDocuments(chunks.map((c) => c.normText)));
-  const retriever = new HybridRetriever(chunks, vectors, embeddings, { ...glossary, ...(({ english, related }) => ({ lexicon: english, related }))(handbookLexicon(chunks, tokenizerFor(glossary))) });
-  const buildMs = performance.now() - t0;
-
-  const times: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    for (const q of queries) {
-      const s = performance.now();
-      await retriever.search(q, { k: 5 });
-      times.push(performance.now() - s);
-    }
-  }
-
-  const indexTerms = (text: string) => retriever.tokenizer.indexTerms(text);
-  // The same corpus and tokenizer in MiniSearch, for a ratio measured in the same run.
-  const m0 = performance.now();
-  const mini = new MiniSearch<{ id: number; normText: string }>({
-    fields: ['normText'],
-    tokenize: (text) => indexTerms(text),
-    processTerm: (t) => t,
-    searchOptions: { tokenize: (text) => indexTerms(normalise(text)), processTerm: (t) => t },
+function runChild(args: string[], script = 'bench/bench-engine.ts'): Promise<Record<string, number | string>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code !== 0 || !line) reject(new Error(`bench-engine ${args.join(' ')} exited ${code}`));
+      else resolve(JSON.parse(line.slice(7)));
+    });
   });
-  mini.addAll(chunks.map((c, id) => ({ id, normText: c.normText })));
-  const miniBuildMs = performance.now() - m0;
-  const miniTimes: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    for (const q of queries) {
-      const s = performance.now();
-      mini.search(q).slice(0, 5);
-      miniTimes.push(performance.now() - s);
-    }
-  }
+}
 
-  return {
-    scale,
-    chunks: chunks.length,
-    buildMs,
-    p50: percentile(times, 50),
-    p95: percentile(times, 95),
-    miniBuildMs,
-    miniP50: percentile(miniTimes, 50),
-    miniP95: percentile(miniTimes, 95),
-  };
+/** Every engine at one scale, each phase in its own process; ours builds first and its chunks are the peers' corpus. */
+export async function benchScale(knowledgeDir: string, scale: number, engines: readonly Engine[] = ENGINES): Promise<EngineResult[]> {
+  const work = mkdtempSync(path.join(tmpdir(), `bench-${scale}x-`));
+  try {
+    const corpus = path.join(work, 'knowledge');
+    const data = path.join(work, 'data');
+    await writeCorpus(knowledgeDir, scale, corpus);
+    const common = ['--knowledge', corpus, '--data', data];
+    const results: EngineResult[] = [];
+    // Ours always builds: its stored chunks are what every engine indexes.
+    const order: Engine[] = ['ours', ...engines.filter((e) => e !== 'ours')];
+    let chunksMb = 0;
+    for (const engine of order) {
+      const build = (await runChild(['--engine', engine, '--phase', 'build', ...common])) as unknown as EngineRun;
+      if (engine === 'ours') chunksMb = Number((await runChild(['--phase', 'chunks', ...common])).chunksMb);
+      if (!engines.includes(engine)) continue;
+      const restart = (await runChild(['--engine', engine, '--phase', 'restart', ...common])) as unknown as EngineRun;
+      results.push({
+        engine,
+        scale,
+        chunks: build.chunks,
+        buildMs: build.openMs,
+        restartMs: restart.openMs + restart.firstQueryMs,
+        p50: restart.p50,
+        p95: restart.p95,
+        indexMb: Math.max(0, restart.memoryMb - chunksMb),
+        peakMb: build.peakMb,
+        recallAt5: restart.recallAt5,
+        ...(engine === 'ours' ? { reload: (await runChild(common, 'bench/bench-reload.ts')) as unknown as EngineResult['reload'] } : {}),
+      });
+    }
+    return results;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }

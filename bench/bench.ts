@@ -1,11 +1,20 @@
 /**
  * `npm run bench`: prints the numbers that go in the README. Each section measures in this
  * run; nothing here is a test and nothing asserts.
+ *
+ *   npm run bench                         retrieval at 1× and 100×, then answering, pre-check, Slack
+ *   npm run bench -- --scale 1000         retrieval at 1000× only (heavy: minutes, several GB)
+ *   npm run bench -- --scale 1,100 --runs 3   medians of three runs
  */
 import path from 'node:path';
-import { benchScale } from './bench-retrieval.js';
+import { parseArgs } from 'node:util';
+import { benchScale, ENGINES, type Engine, type EngineResult } from './bench-retrieval.js';
+import { percentile } from './percentile.js';
 import { readJsonl } from './retrieval-eval.js';
 
+const { values: args } = parseArgs({
+  options: { scale: { type: 'string' }, runs: { type: 'string', default: '1' }, engines: { type: 'string' } },
+});
 const knowledgeDir = path.resolve('knowledge');
 const queries = [
   ...readJsonl('tests/fixtures/questions.dev.jsonl'),
@@ -13,15 +22,49 @@ const queries = [
   ...readJsonl('tests/fixtures/questions.offtopic.dev.jsonl'),
 ].map((q) => q.q);
 const f = (x: number) => x.toFixed(x < 10 ? 2 : 0);
+const median = (xs: number[]) => percentile(xs, 50);
 
-console.log(`## Retrieval (${queries.length} queries × 3 rounds per scale)\n`);
-console.log('| corpus | chunks | build ms | query p50 ms | query p95 ms | MiniSearch build ms | MiniSearch p50 ms | MiniSearch p95 ms | p50 ratio (ours / MiniSearch) |');
-console.log('|---|---|---|---|---|---|---|---|---|');
-const scales = (process.env.BENCH_SCALES ?? '1,10,100').split(',').map(Number);
-for (const scale of scales) {
-  const r = await benchScale(knowledgeDir, scale, queries);
-  console.log(`| ${scale}× | ${r.chunks} | ${f(r.buildMs)} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.miniBuildMs)} | ${f(r.miniP50)} | ${f(r.miniP95)} | ${(r.p50 / r.miniP50).toFixed(2)} |`);
+// ---- Start-up of the compiled code (`npm run bench -- --startup` runs only this) ----
+{
+  const { benchStartup } = await import('./startup.js');
+  const r = await benchStartup();
+  console.log(`## Start-up (median of ${r.runs} runs; handbook index already built; load average ${r.load[0].toFixed(1)} → ${r.load[1].toFixed(1)} on ${(await import('node:os')).cpus().length} cores)\n`);
+  console.log('| what | compiled (dist/) | from sources (tsx) | ratio |');
+  console.log('|---|---|---|---|');
+  console.log(`| bot ready, Slack HTTP mode (node dist/main.js) | ${f(r.botReadyMs.compiled)} ms | ${f(r.botReadyMs.tsx)} ms | ${(r.botReadyMs.tsx / r.botReadyMs.compiled).toFixed(2)}× |`);
+  console.log(`| bot ready through \`npm start\` | ${f(r.botReadyMs.npmStart)} ms | | |`);
+  console.log(`| one-shot \`precheck <contract> --json\` | ${f(r.precheckMs.compiled)} ms | ${f(r.precheckMs.tsx)} ms | ${(r.precheckMs.tsx / r.precheckMs.compiled).toFixed(2)}× |`);
+  console.log(`| \`precheck\` of an empty file rejected | ${f(r.emptyFileRejectedMs)} ms | | |\n`);
+  if (process.argv.includes('--startup')) process.exit(0);
 }
+
+const scales = (args.scale ?? '1,100').split(',').map(Number);
+const engines = (args.engines?.split(',') ?? ENGINES) as Engine[];
+const runs = Math.max(1, Number(args.runs));
+console.log(`## Retrieval (${queries.length} queries × 3 rounds; recall@5 on the dev set; median of ${runs} run(s); each phase in its own process)\n`);
+console.log('| corpus | engine | chunks | build s | restart s | query p50 ms | query p95 ms | index MB | build peak RSS MB | recall@5 |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
+const reloads: string[] = [];
+for (const scale of scales) {
+  const all: EngineResult[][] = [];
+  for (let r = 0; r < runs; r++) all.push(await benchScale(knowledgeDir, scale, engines));
+  for (const engine of engines) {
+    const rs = all.map((run) => run.find((x) => x.engine === engine)!);
+    const m = (key: keyof EngineResult) => median(rs.map((x) => x[key] as number));
+    const name = engine === 'ours' ? 'ours (BM25)' : `${engine} + jieba`;
+    const rl = rs.flatMap((x) => (x.reload ? [x.reload] : []));
+    if (rl.length) {
+      const r = (key: keyof NonNullable<EngineResult['reload']>) => median(rl.map((x) => x[key]));
+      reloads.push(`| ${scale}× | ${f(r('reloadMs') / 1000)} | ${r('answers')} | ${f(r('answerP50'))} | ${f(r('answerMax'))} | ${f(r('maxStallMs'))} |`);
+    }
+    console.log(`| ${scale}× | ${name} | ${rs[0]!.chunks} | ${f(m('buildMs') / 1000)} | ${f(m('restartMs') / 1000)} | ${f(m('p50'))} | ${f(m('p95'))} | ${f(m('indexMb'))} | ${f(m('peakMb'))} | ${m('recallAt5').toFixed(3)} |`);
+  }
+}
+console.log('\n`/kb reload` (forced rebuild) while questions keep coming, one every 5 ms:\n');
+console.log('| corpus | reload s | answers meanwhile | answer p50 ms | answer max ms | longest event-loop stall ms |');
+console.log('|---|---|---|---|---|---|');
+for (const line of reloads) console.log(line);
+if (args.scale) process.exit(0);
 
 // ---- Answering (extractive, no network) ----
 {
@@ -30,8 +73,7 @@ for (const scale of scales) {
   const { loadConfig } = await import('../src/config/config.js');
   const { createLogger } = await import('../src/log/logger.js');
   const { createApp } = await import('../src/app.js');
-  const { percentile } = await import('./bench-retrieval.js');
-  const config = loadConfig({ DATA_DIR: mkdtempSync(path.join(tmpdir(), 'bench-')), LOG_LEVEL: 'silent' }, null);
+    const config = loadConfig({ DATA_DIR: mkdtempSync(path.join(tmpdir(), 'bench-')), LOG_LEVEL: 'silent' }, null);
   const app = await createApp(config, createLogger('silent'), { dbFile: ':memory:' });
   const times: number[] = [];
   for (let round = 0; round < 5; round++) {

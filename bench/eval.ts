@@ -5,12 +5,14 @@
  *   EVAL_QUESTIONS=… EVAL_OFFTOPIC=…  any two files (names inside tests/fixtures or paths)
  *   --modes                           also the lexical / dense / hybrid retrieval table
  *   --verbose                         list every miss (rank, refusal, answer without gold, off-topic answered)
+ *   EVAL_EMBEDDINGS=ngram             with the offline hashed n-gram embedding as the dense side (not the default)
  */
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createAnswerer } from '../src/answer/answerer.js';
 import { loadKnowledgeBase } from '../src/knowledge/knowledge-base.js';
+import { HashedNgramEmbeddings } from '../src/retrieval/embeddings.js';
 import { evaluate, evaluateSet, questionSets, readJsonl } from './retrieval-eval.js';
 
 // `npm run eval -- --contracts DIR`: the contract pre-check instead of retrieval.
@@ -31,11 +33,12 @@ const sets = process.env.EVAL_QUESTIONS
   ? [{ name: path.basename(process.env.EVAL_QUESTIONS, '.jsonl'), onTopic: resolve(process.env.EVAL_QUESTIONS), offTopic: process.env.EVAL_OFFTOPIC ? resolve(process.env.EVAL_OFFTOPIC) : null }]
   : questionSets(fixtures).filter((s) => !only || s.name === only);
 
-const kb = await loadKnowledgeBase({ knowledgeDir: path.resolve('knowledge'), dataDir: mkdtempSync(path.join(tmpdir(), 'eval-')) });
+const embeddings = process.env.EVAL_EMBEDDINGS === 'ngram' ? new HashedNgramEmbeddings() : null;
+const kb = await loadKnowledgeBase({ knowledgeDir: path.resolve('knowledge'), dataDir: mkdtempSync(path.join(tmpdir(), 'eval-')), embeddings });
 const answerer = createAnswerer({ retriever: kb.retriever, config: { llmEnabled: false }, log: { debug() {}, info() {}, warn() {} } });
 const f = (x: number) => x.toFixed(3);
 
-console.log(`Knowledge base: ${kb.status.chunks} passages. Extractive answers (no LLM).\n`);
+console.log(`Knowledge base: ${kb.status.chunks} passages, embeddings: ${kb.status.embeddings}. Extractive answers (no LLM).\n`);
 console.log('| set | on-topic | off-topic (traps) | recall@1 | recall@5 | MRR | on-topic refused | off-topic answered | traps answered | answer quotes gold |');
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 const details: string[] = [];
@@ -54,7 +57,7 @@ if (args.includes('--modes')) {
   for (const set of sets) {
     const on = readJsonl(set.onTopic);
     const off = set.offTopic ? readJsonl(set.offTopic) : [];
-    for (const mode of ['lexical', 'dense', 'hybrid'] as const) {
+    for (const mode of embeddings ? (['lexical', 'dense', 'hybrid'] as const) : (['lexical'] as const)) {
       const s = await evaluate(kb.retriever, mode, on, off);
       console.log(`| ${set.name} | ${mode} | ${f(s.recallAt1)} | ${f(s.recallAt5)} | ${f(s.mrr)} | ${f(s.onTopicRelevant)} | ${f(s.offTopicRejected)} |`);
     }

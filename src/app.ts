@@ -19,6 +19,7 @@ import { createPrecheckAudit, createPrechecker, createPrecheckCommand, type Prec
 import { createLlmReview } from './precheck/llm-review.js';
 import { createLlmSummariser } from './schedule/llm-summary.js';
 import { openStorage, type Db, type Storage } from './storage/database.js';
+import type { BotMetrics } from './ops/metrics.js';
 import { createDocumentsFeature } from './documents/chat.js';
 import { storeDocumentSource } from './documents/source.js';
 import { KyselyDocumentStore, type DocumentStore } from './documents/store.js';
@@ -26,8 +27,7 @@ import { KnowledgeUpdater } from './documents/updater.js';
 import { buildIndexOffThread } from './index-build.js';
 import { loadCleaningRules } from './knowledge/cleaning.js';
 import { syncDocuments } from './documents/sync.js';
-import { FeishuApi, resolveDomain } from './platforms/feishu/api.js';
-import { FeishuDocsReader } from './platforms/feishu/docs.js';
+import type { FeishuDocsReader } from './platforms/feishu/docs.js';
 
 export interface App {
   config: AppConfig;
@@ -58,6 +58,15 @@ export interface AppOptions {
   dbFile?: string;
   /** Time source (ms) for the core, the answerer and the scheduler; tests move it by hand. */
   now?: () => number;
+  /** Counts questions and pre-checks (the bot process; the CLI leaves it out). */
+  metrics?: BotMetrics;
+  /** Steps of an index build, for a progress line on the terminal. */
+  onIndexProgress?: (step: string) => void;
+  /**
+   * Prepare every passage for answering at start (default). One-shot CLI calls skip it: they
+   * answer at most one question, and the preparation costs more than that question.
+   */
+  warmAnswers?: boolean;
   /** Where added documents come from; default: this app's database. The CLI's throwaway apps read the real one. */
   documentStore?: DocumentStore;
 }
@@ -80,12 +89,14 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
     dataDir: path.resolve(config.DATA_DIR),
     embeddings: createEmbeddings(config),
     log,
+    onProgress: options.onIndexProgress,
     extraDocuments: storeDocumentSource(documentStore, log),
   });
   // Replicas share follow-up context through the database; one process keeps it in memory.
   const memory = storage.engine === 'postgres' ? new SharedConversationMemory(db, { now: options.now }) : undefined;
   const answerer = createAnswerer({ retriever: knowledge, config, log, now: options.now, ...(memory ? { memory } : {}) });
-  answerer.warm(knowledge.retriever.chunks);
+  options.metrics?.instrumentAnswerer(answerer);
+  if (options.warmAnswers !== false) answerer.warm(knowledge.retriever.chunks);
 
   const analytics = new AnalyticsStore(db, config.ANALYTICS_SALT);
   const dedupe = new EventDeduper(db);
@@ -100,7 +111,7 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
   const now = options.now;
 
   const credit = createCreditFeature({ db, config, messenger: { post, notifyUser }, logger: log });
-  const prechecker = createPrechecker({
+  const uncountedPrechecker = createPrechecker({
     rulesPath: path.join(config.KNOWLEDGE_DIR, 'rules', 'contract.yaml'),
     // Pre-check findings cite a handbook sentence only when it is about the rule.
     handbookPassages: async (topic) => {
@@ -112,6 +123,7 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
     llmTimeoutMs: config.LLM_TIMEOUT_MS,
     log,
   });
+  const prechecker = options.metrics ? options.metrics.instrumentPrechecker(uncountedPrechecker) : uncountedPrechecker;
   const precheck: Feature = {
     name: 'precheck',
     commands: [
@@ -193,11 +205,16 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
 /** Feishu Docs/Wiki sync into the document store, when spaces, folders or documents are configured. */
 function feishuSync(config: AppConfig, log: Logger, store: DocumentStore, updater: () => KnowledgeUpdater) {
   if (!config.feishuSyncEnabled) return {};
-  const api = new FeishuApi({ appId: config.FEISHU_APP_ID!, appSecret: config.FEISHU_APP_SECRET!, domain: resolveDomain(config.FEISHU_DOMAIN), log });
-  const reader = new FeishuDocsReader(api, {
-    wikiSpaces: config.FEISHU_SYNC_WIKI_SPACES,
-    folders: config.FEISHU_SYNC_FOLDERS,
-    documents: config.FEISHU_SYNC_DOCUMENTS,
-  });
-  return { sync: () => syncDocuments(reader, store, updater(), log), syncCron: config.FEISHU_SYNC_CRON };
+  // The Feishu SDK loads when the first sync runs, not with every app (CLI calls, Slack-only bots).
+  let reader: Promise<FeishuDocsReader> | undefined;
+  const readerOnce = () =>
+    (reader ??= Promise.all([import('./platforms/feishu/api.js'), import('./platforms/feishu/docs.js')]).then(
+      ([{ FeishuApi, resolveDomain }, { FeishuDocsReader }]) =>
+        new FeishuDocsReader(new FeishuApi({ appId: config.FEISHU_APP_ID!, appSecret: config.FEISHU_APP_SECRET!, domain: resolveDomain(config.FEISHU_DOMAIN), log }), {
+          wikiSpaces: config.FEISHU_SYNC_WIKI_SPACES,
+          folders: config.FEISHU_SYNC_FOLDERS,
+          documents: config.FEISHU_SYNC_DOCUMENTS,
+        }),
+    ));
+  return { sync: async () => syncDocuments(await readerOnce(), store, updater(), log), syncCron: config.FEISHU_SYNC_CRON };
 }

@@ -59,7 +59,7 @@ describe('app lifecycle', () => {
 
 describe('the assembled bot', () => {
   it('offers every feature as a command on every platform', () => {
-    expect(app.core.listCommands().map((c) => c.name).sort()).toEqual(['ask', 'credit', 'digest', 'help', 'kb', 'precheck', 'remind']);
+    expect(app.core.listCommands().map((c) => c.name).sort()).toEqual(['ask', 'credit', 'digest', 'help', 'kb', 'precheck', 'remind', 'whoami']);
   });
 
   it('is a list of features, each registered with the core in one piece', () => {

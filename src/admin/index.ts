@@ -19,7 +19,8 @@ export function createAdminHandler(app: App, options: { now?: () => number } = {
         engine: app.storage.engine,
         knowledge: () => app.knowledge.status,
         documents: () => app.documents.store.list(),
-        schedules: () => app.scheduling.registry.all(),
+        // Switched-off reminders are listed too (marked disabled, no next run): the admin has to see them.
+        schedules: () => [...app.scheduling.registry.all(), ...app.scheduling.registry.disabled()],
         now: () => new Date(now()),
       }),
     documents: {

@@ -140,14 +140,15 @@ export async function readDashboard(src: DashboardSources, days = 30): Promise<D
   const lastRuns = new Map(runRows.map((r) => [r.id, { fire: String(r.fire), status: r.status }]));
   const scheduleList = src.schedules();
   const kinds = new Map(scheduleList.map((s) => [s.id, s.content.kind]));
+  const disabled = new Set(scheduleList.filter((s) => s.disabled).map((s) => s.id));
   const schedules = nextFireTimes(scheduleList, now).map((s) => ({
     id: s.id,
     kind: kinds.get(s.id) ?? '',
-    source: s.source,
+    source: disabled.has(s.id) ? `${s.source}, disabled` : s.source,
     cron: s.cron,
     timezone: s.timezone,
     target: `${s.platform}:${s.channel}`,
-    next: s.nextLocal,
+    next: disabled.has(s.id) ? null : s.nextLocal,
     lastPosted: lastRuns.get(s.id) ? `${lastRuns.get(s.id)!.fire.slice(0, 16).replace('T', ' ')} UTC` : null,
     lastStatus: lastRuns.get(s.id)?.status ?? null,
   }));

@@ -11,7 +11,7 @@ import { loadPromptTemplates, type PromptTemplates } from './prompts.js';
 import { unanswerableKind } from '../retrieval/answerability.js';
 import { plainTokenizer, Tokenizer } from '../retrieval/tokenize.js';
 import { contentWords, mergeTerms, queryTerms, weightedTerms } from './terms.js';
-import type { Answerer, AskResult } from './types.js';
+import type { Answerer, AskOptions, AskResult } from './types.js';
 
 /** The config fields answering reads (AppConfig satisfies it). */
 export interface AnswererConfig {
@@ -121,6 +121,7 @@ export function createAnswerer(deps: AnswererDeps): ConfiguredAnswerer {
     script: Script,
     m: ChatModel,
     t: PromptTemplates,
+    onPartial?: AskOptions['onPartial'],
   ): Promise<{ query: string; result: AskResult }> {
     let query = question;
     let result: SearchResult | undefined;
@@ -142,7 +143,7 @@ export function createAnswerer(deps: AnswererDeps): ConfiguredAnswerer {
       }
       if (!result.relevant || !result.hits.length) return { query, result: notCovered(script, 'llm') };
       const hits = result.hits.slice(0, PASSAGES_FOR_LLM);
-      const out = await llmAnswer(m, t, question === query ? question : `${question}\n(${query})`, hits, script, timeoutMs);
+      const out = await llmAnswer(m, t, question === query ? question : `${question}\n(${query})`, hits, script, timeoutMs, onPartial);
       if (out.kind === 'not-covered') {
         return { query, result: { ...notCovered(script, 'llm'), answer: `${modelNotCoveredText(script)}\n${notCoveredText(script)}` } };
       }
@@ -162,7 +163,7 @@ export function createAnswerer(deps: AnswererDeps): ConfiguredAnswerer {
     warm(chunks) {
       for (const chunk of chunks) passageSentences(chunk);
     },
-    async ask(question: string, conversationId?: string): Promise<AskResult> {
+    async ask(question: string, conversationId?: string, options?: AskOptions): Promise<AskResult> {
       const q = question.trim();
       const script = detectScript(q || '问');
       const history = conversationId ? await memory.history(conversationId) : [];
@@ -172,7 +173,7 @@ export function createAnswerer(deps: AnswererDeps): ConfiguredAnswerer {
       if (unanswerableKind(q)) {
         result = notCovered(script, model && templates ? 'llm' : 'extractive');
       } else if (model && templates) {
-        ({ query, result } = await askWithModel(q, history, script, model, templates));
+        ({ query, result } = await askWithModel(q, history, script, model, templates, options?.onPartial));
       } else {
         const resolved = await resolveWithoutModel(q, history);
         query = resolved.query;

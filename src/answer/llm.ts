@@ -1,5 +1,4 @@
-import { ChatOpenAI } from '@langchain/openai';
-import { HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
+import type { ChatOpenAI } from '@langchain/openai';
 import type { Citation } from '../retrieval/types.js';
 import type { SearchHit } from '../retrieval/types.js';
 import { toScript, type Script } from '../text/script.js';
@@ -16,10 +15,27 @@ export interface LlmSettings {
   LLM_TIMEOUT_MS?: number;
 }
 
+/**
+ * A chat message as a plain role/content pair. LangChain accepts these as they are, and building
+ * one needs no LangChain import — which keeps LangChain (~0.7 s to load) out of every process
+ * that never calls a model.
+ */
+export interface ChatMessage {
+  role: 'system' | 'user';
+  content: string;
+}
+export const systemMessage = (content: string): ChatMessage => ({ role: 'system', content });
+export const userMessage = (content: string): ChatMessage => ({ role: 'user', content });
+
 /** The slice of a LangChain chat model this module uses (lets tests swap the model if needed). */
 export interface ChatModel {
-  invoke(messages: BaseMessage[], options?: { signal?: AbortSignal }): Promise<{ content: unknown }>;
+  invoke(messages: ChatMessage[], options?: { signal?: AbortSignal }): Promise<{ content: unknown }>;
+  /** Token by token, when the model supports it (answers shown as they are written). */
+  stream?(messages: ChatMessage[], options?: { signal?: AbortSignal }): Promise<AsyncIterable<{ content: unknown }>>;
 }
+
+/** Called with the answer text so far while the model writes it. */
+export type PartialAnswer = (textSoFar: string) => void;
 
 /** Why the LLM path gave up; the message becomes `fallbackReason`. */
 export class LlmFailure extends Error {
@@ -29,8 +45,19 @@ export class LlmFailure extends Error {
   }
 }
 
+/** The model client is created on first use, so LangChain loads only when a model is called. */
 export function createChatModel(settings: LlmSettings): ChatModel {
-  return new ChatOpenAI({
+  let client: Promise<ChatOpenAI> | undefined;
+  const load = () => (client ??= import('@langchain/openai').then(({ ChatOpenAI }) => newChatOpenAI(ChatOpenAI, settings)));
+  const asLangChain = (messages: ChatMessage[]) => messages.map((m) => [m.role === 'user' ? 'human' : 'system', m.content] as [string, string]);
+  return {
+    invoke: async (messages, options) => (await load()).invoke(asLangChain(messages), options),
+    stream: async (messages, options) => (await load()).stream(asLangChain(messages), options),
+  };
+}
+
+function newChatOpenAI(ChatOpenAIClass: typeof ChatOpenAI, settings: LlmSettings): ChatOpenAI {
+  return new ChatOpenAIClass({
     model: settings.LLM_MODEL ?? 'gpt-4o-mini',
     // Keyless local servers (Ollama, llama.cpp) still need a non-empty key for the client.
     apiKey: settings.OPENAI_API_KEY ?? 'not-needed',
@@ -43,8 +70,23 @@ export function createChatModel(settings: LlmSettings): ChatModel {
   });
 }
 
-/** Calls the model with a hard deadline; every failure becomes an LlmFailure with a short reason. */
-async function callModel(model: ChatModel, messages: BaseMessage[], timeoutMs: number): Promise<string> {
+/** Reads a streamed reply to the end, telling `onPartial` the text so far after each piece. */
+async function readStream(model: ChatModel & Required<Pick<ChatModel, 'stream'>>, messages: ChatMessage[], signal: AbortSignal, onPartial: PartialAnswer) {
+  let text = '';
+  for await (const chunk of await model.stream(messages, { signal })) {
+    const piece = contentText(chunk.content);
+    if (!piece) continue;
+    text += piece;
+    onPartial(text);
+  }
+  return { content: text };
+}
+
+/**
+ * Calls the model with a hard deadline; every failure becomes an LlmFailure with a short reason.
+ * With `onPartial` and a model that streams, the text is passed on as it arrives.
+ */
+async function callModel(model: ChatModel, messages: ChatMessage[], timeoutMs: number, onPartial?: PartialAnswer): Promise<string> {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -55,7 +97,11 @@ async function callModel(model: ChatModel, messages: BaseMessage[], timeoutMs: n
     const deadline = new Promise<never>((_, reject) =>
       controller.signal.addEventListener('abort', () => reject(new LlmFailure(`timeout after ${timeoutMs} ms`)), { once: true }),
     );
-    const res = await Promise.race([model.invoke(messages, { signal: controller.signal }), deadline]);
+    const call =
+      onPartial && model.stream
+        ? readStream(model as ChatModel & Required<Pick<ChatModel, 'stream'>>, messages, controller.signal, onPartial)
+        : model.invoke(messages, { signal: controller.signal });
+    const res = await Promise.race([call, deadline]);
     const text = contentText(res.content).trim();
     if (!text) throw new LlmFailure('empty response');
     return text;
@@ -103,7 +149,7 @@ export async function condenseQuestion(
   timeoutMs: number,
 ): Promise<string> {
   const prompt = fillTemplate(templates.condense, { history: formatHistory(history), question });
-  const text = await callModel(model, [new HumanMessage(prompt)], timeoutMs);
+  const text = await callModel(model, [userMessage(prompt)], timeoutMs);
   const line = text.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
   // Strip labels/quotes some models add around the rewrite.
   return line.replace(/^(standalone question|question|问题)\s*[:：]\s*/i, '').replace(/^["“「']|["”」']$/g, '').trim() || question;
@@ -116,7 +162,7 @@ const MAX_REWRITES = 3;
  * queries; none when the model says the question is not about the handbook's subjects.
  */
 export async function rewriteQueries(model: ChatModel, templates: PromptTemplates, question: string, timeoutMs: number): Promise<string[]> {
-  const text = await callModel(model, [new HumanMessage(fillTemplate(templates.rewrite, { question }))], timeoutMs);
+  const text = await callModel(model, [userMessage(fillTemplate(templates.rewrite, { question }))], timeoutMs);
   if (/^\W*NONE\b/i.test(text)) return [];
   return text
     .split('\n')
@@ -136,13 +182,14 @@ export async function llmAnswer(
   hits: SearchHit[],
   script: Script,
   timeoutMs: number,
+  onPartial?: PartialAnswer,
 ): Promise<LlmAnswer> {
   const values = { question, passages: formatPassages(hits), language: languageName(script) };
   const messages = [
-    new SystemMessage(fillTemplate(templates.answerSystem, values)),
-    new HumanMessage(fillTemplate(templates.answerUser, values)),
+    systemMessage(fillTemplate(templates.answerSystem, values)),
+    userMessage(fillTemplate(templates.answerUser, values)),
   ];
-  const raw = await callModel(model, messages, timeoutMs);
+  const raw = await callModel(model, messages, timeoutMs, onPartial && showWhileWriting(onPartial, script));
   if (/^\W*NOT_COVERED\b/.test(raw)) return { kind: 'not-covered' };
   // Only supported claims reach the user: a sentence without a valid citation is dropped, not shown uncited.
   const checked = checkCitations(supportedSentences(raw, hits.length), hits.length);
@@ -154,6 +201,22 @@ export async function llmAnswer(
     return citationFor(i + 1, chunk, bestSentence(chunk, queryTerms(claims || question)), script);
   });
   return { kind: 'answer', answer: text, citations };
+}
+
+const NOT_COVERED_MARK = 'NOT_COVERED';
+
+/**
+ * What the reader sees while the model writes: nothing until the text cannot be the
+ * NOT_COVERED marker any more (that answer is replaced, never shown), then the text in the
+ * reader's script. The final answer — citations checked and renumbered — replaces it.
+ */
+function showWhileWriting(onPartial: PartialAnswer, script: Script): PartialAnswer {
+  return (text) => {
+    // Leading spaces, quotes and markdown only (\W would also eat every Han character).
+    const start = text.replace(/^[\s\p{P}\p{S}]+/u, '');
+    if (start.length < NOT_COVERED_MARK.length ? NOT_COVERED_MARK.startsWith(start) : start.startsWith(NOT_COVERED_MARK)) return;
+    onPartial(script === 'en' ? text : toScript(text, script));
+  };
 }
 
 const CITATION_GROUP = /[[【]\s*(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\s*[\]】]/g;

@@ -11,7 +11,12 @@ export interface AskResult {
   fallbackReason?: string;
 }
 
+export interface AskOptions {
+  /** LLM mode: told the answer text so far while the model writes it (for streaming it to the chat). */
+  onPartial?: (textSoFar: string) => void;
+}
+
 /** The answering port the bot core uses; conversation memory lives behind it. */
 export interface Answerer {
-  ask(question: string, conversationId?: string): Promise<AskResult>;
+  ask(question: string, conversationId?: string, options?: AskOptions): Promise<AskResult>;
 }

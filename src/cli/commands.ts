@@ -1,22 +1,16 @@
 import path from 'node:path';
 import { loadConfig, type AppConfig } from '../config/config.js';
-import { KnowledgeService } from '../knowledge/service.js';
+import type { KnowledgeService } from '../knowledge/service.js';
+import type { Prechecker } from '../precheck/index.js';
 import { createLogger } from '../log/logger.js';
-import { createEmbeddings } from '../config/embeddings.js';
-import { AnalyticsStore } from '../analytics/store.js';
-import { createApp } from '../app.js';
-import { creditFileToJson } from '../credit/index.js';
-import { PrecheckInputError, precheckFileToJson } from '../precheck/index.js';
-import { renderText } from '../platforms/console/render.js';
-import { answerReply } from '../core/replies.js';
-import { nextFireTimes, previewDigest } from '../schedule/cli.js';
-import { isPostgresUrl, openStorage } from '../storage/database.js';
-import { detectScript } from '../text/script.js';
 import { existsSync } from 'node:fs';
-import { storeDocumentSource } from '../documents/source.js';
-import { KyselyDocumentStore } from '../documents/store.js';
+import type { KyselyDocumentStore } from '../documents/store.js';
 import { exitCodeFor } from '../errors/input-error.js';
 import { parseCommandArgs, parseK, requireQuestion, UsageError } from './args.js';
+import { backupCommand } from './backup.js';
+
+// Each command imports what it needs when it runs (`await import`): a one-shot call such as
+// `precheck` or `credit` then never pays for the retrieval, LLM or platform code it does not use.
 
 export interface CliIo {
   out(s: string): void;
@@ -34,11 +28,16 @@ const USAGE = `usage: cli <command> [options]
   credit <file.json> [--json]
   schedule next [--json]
   digest preview --channel <id> [--json]
+  backup <file>                  online copy of the SQLite database (safe while the bot runs)
   kb add <file> | kb list | kb remove <docId>  [--json]`;
+
+/** Progress of an index build on stderr, so a first run does not look hung (stdout may be JSON). */
+const indexProgress = (step: string) => process.stderr.write(`Building the handbook index: ${step}…\n`);
 
 /** Documents added from chat, the CLI or a sync live in the real database; read-only commands index them too. */
 async function addedDocuments(config: AppConfig): Promise<KyselyDocumentStore | undefined> {
   const file = path.join(config.DATA_DIR, 'assistant.db');
+  const [{ isPostgresUrl, openStorage }, { KyselyDocumentStore }] = await Promise.all([import('../storage/database.js'), import('../documents/store.js')]);
   if (!isPostgresUrl(config.DATABASE_URL) && !existsSync(file)) return undefined;
   const storage = await openStorage({ databaseUrl: config.DATABASE_URL, sqliteFile: file, poolSize: 1 });
   return new KyselyDocumentStore(storage.db);
@@ -46,8 +45,14 @@ async function addedDocuments(config: AppConfig): Promise<KyselyDocumentStore | 
 
 async function openKnowledge(config: AppConfig, rebuild = false): Promise<KnowledgeService> {
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+  const [{ KnowledgeService }, { createEmbeddings }, { storeDocumentSource }] = await Promise.all([
+    import('../knowledge/service.js'),
+    import('../config/embeddings.js'),
+    import('../documents/source.js'),
+  ]);
   const store = await addedDocuments(config);
   const service = await KnowledgeService.open({
+    onProgress: indexProgress,
     knowledgeDir: path.resolve(config.KNOWLEDGE_DIR),
     dataDir: path.resolve(config.DATA_DIR),
     embeddings: createEmbeddings(config),
@@ -108,15 +113,21 @@ function printable(s: string): string {
 }
 
 /** A throwaway app (in-memory database) for commands that read but must not record anything. */
-async function openApp(config: AppConfig) {
+async function openApp(config: AppConfig, dbFile = ':memory:') {
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
-  return createApp(config, log, { dbFile: ':memory:', documentStore: await addedDocuments(config) });
+  const [{ createApp }, documentStore] = await Promise.all([import('../app.js'), addedDocuments(config)]);
+  return createApp(config, log, { dbFile, documentStore, onIndexProgress: indexProgress, warmAnswers: false });
 }
 
 commands.ask = async (argv, io, config) => {
   const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } });
   const question = requireQuestion(positionals);
-  const app = await openApp(config);
+  const [app, { renderText }, { answerReply }, { detectScript }] = await Promise.all([
+    openApp(config),
+    import('../platforms/console/render.js'),
+    import('../core/replies.js'),
+    import('../text/script.js'),
+  ]);
   try {
     const r = await app.answerer.ask(question);
     if (values.json) {
@@ -135,6 +146,7 @@ commands.stats = async (argv, io, config) => {
   const top = values.top === undefined ? 10 : Number(values.top);
   if (!Number.isInteger(top) || top < 1 || top > 100) throw new UsageError('--top must be a whole number from 1 to 100');
   const file = path.join(config.DATA_DIR, 'assistant.db');
+  const [{ openStorage }, { AnalyticsStore }] = await Promise.all([import('../storage/database.js'), import('../analytics/store.js')]);
   // Reading stats must not create a database file where there was none.
   const storage = await openStorage({
     databaseUrl: config.DATABASE_URL,
@@ -159,9 +171,18 @@ commands.precheck = async (argv, io, config) => {
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UsageError('usage: precheck <file> [--json]');
   if (!existsSync(file)) throw new UsageError(`file not found: ${file}`);
-  const app = await openApp(config);
+  const { PrecheckInputError, precheckFileToJson } = await import('../precheck/index.js');
+  // The file is read and checked before the handbook index opens: bad input fails at once.
+  let app: Awaited<ReturnType<typeof openApp>> | undefined;
+  const checkerOnFirstUse: Prechecker = {
+    rules: [],
+    async check(text, opts) {
+      app ??= await openApp(config);
+      return app.prechecker.check(text, opts);
+    },
+  };
   try {
-    const json = await precheckFileToJson(file, app.prechecker);
+    const json = await precheckFileToJson(file, checkerOnFirstUse);
     if (values.json) io.out(JSON.stringify(json));
     else {
       io.out(`Verdict: ${json.verdict}`);
@@ -172,7 +193,7 @@ commands.precheck = async (argv, io, config) => {
     if (err instanceof PrecheckInputError) throw new UsageError(err.message);
     throw err;
   } finally {
-    await app.close();
+    await app?.close();
   }
 };
 
@@ -180,6 +201,7 @@ commands.credit = async (argv, io) => {
   const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } });
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UsageError('usage: credit <file.json> [--json]');
+  const { creditFileToJson } = await import('../credit/index.js');
   const r = creditFileToJson(file);
   if (values.json || !r.ok) {
     (r.ok ? io.out : values.json ? io.out : io.err)(JSON.stringify(r));
@@ -192,7 +214,7 @@ commands.credit = async (argv, io) => {
 commands.schedule = async (argv, io, config) => {
   const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } });
   if (positionals[0] !== 'next' || positionals.length > 1) throw new UsageError('usage: schedule next [--json]');
-  const app = await openApp(config);
+  const [app, { nextFireTimes }] = await Promise.all([openApp(config), import('../schedule/cli.js')]);
   try {
     const next = nextFireTimes(app.scheduling.registry.all(), new Date());
     if (values.json) io.out(JSON.stringify(next));
@@ -213,7 +235,7 @@ commands.digest = async (argv, io, config) => {
   if (!values.channel?.trim()) throw new UsageError('--channel is required');
   if (values.platform && values.platform !== 'slack' && values.platform !== 'feishu') throw new UsageError('--platform must be slack or feishu');
   const file = path.join(config.DATA_DIR, 'assistant.db');
-  const app = await createApp(config, createLogger('warn'), { dbFile: existsSync(file) ? file : ':memory:' });
+  const [app, { previewDigest }] = await Promise.all([openApp(config, existsSync(file) ? file : ':memory:'), import('../schedule/cli.js')]);
   try {
     const preview = await previewDigest(values.channel.trim(), app.scheduling, values.platform as 'slack' | 'feishu' | undefined);
     if (values.json) io.out(JSON.stringify(preview));
@@ -223,6 +245,8 @@ commands.digest = async (argv, io, config) => {
     await app.close();
   }
 };
+
+commands.backup = backupCommand;
 
 export function registerCliCommand(name: string, handler: Handler): void {
   commands[name] = handler;

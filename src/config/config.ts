@@ -54,6 +54,8 @@ export const envSchema = z.object({
   NODE_ENV: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: intWithDefault(3000, 0, 65535),
+  /** How long `/healthz` reuses a platform's last reachability probe (ms); 0 probes on every request. */
+  HEALTH_PROBE_TTL_MS: intWithDefault(30_000, 0, 3_600_000),
   DATA_DIR: z.string().default(inProject('data')),
   /**
    * `postgres://user:password@host:5432/db` moves all state to PostgreSQL (several replicas share
@@ -130,6 +132,8 @@ export const envSchema = z.object({
    * nothing was sent yet) or close it (if the post call went out): longer than a render and post.
    */
   SCHEDULE_LEASE_SECONDS: intWithDefault(300, 1, 24 * 3600),
+  /** The scheduled reminders; default KNOWLEDGE_DIR/reminders.yaml. A deployment can keep its own copy outside the repository. */
+  REMINDERS_FILE: optionalString,
   /** Channel admins allowed to add/remove reminders from chat, e.g. `slack:U1,feishu:ou_2`. Empty = ADMIN_IDS. */
   CHANNEL_ADMIN_IDS: idList,
 });
@@ -144,8 +148,31 @@ export type AppConfig = z.infer<typeof envSchema> & {
 
 export class ConfigError extends InputError {
   constructor(public readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(problems.map((p) => `configuration error: ${p}`).join('\n'));
   }
+}
+
+/**
+ * Variables a platform still needs when some of its credentials are set but not all. A
+ * half-configured platform is a mistake (a typo in a unit file, a missing secret), never a
+ * request for the console, so the bot refuses to start and names what is missing.
+ */
+export function incompletePlatforms(c: AppConfig): string[] {
+  const problems: string[] = [];
+  if (!c.slackEnabled && (c.SLACK_BOT_TOKEN || c.SLACK_APP_TOKEN || c.SLACK_SIGNING_SECRET)) {
+    problems.push(
+      c.SLACK_BOT_TOKEN
+        ? 'Slack is half-configured: SLACK_BOT_TOKEN is set but SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) is missing'
+        : `Slack is half-configured: ${c.SLACK_APP_TOKEN ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET'} is set but SLACK_BOT_TOKEN is missing`,
+    );
+  }
+  if (!c.feishuEnabled && (c.FEISHU_APP_ID || c.FEISHU_APP_SECRET)) {
+    problems.push(`Feishu is half-configured: ${c.FEISHU_APP_ID ? 'FEISHU_APP_SECRET' : 'FEISHU_APP_ID'} is missing`);
+  }
+  if (c.feishuEnabled && c.FEISHU_MODE === 'webhook' && !c.FEISHU_ENCRYPT_KEY) {
+    problems.push('FEISHU_MODE=webhook needs FEISHU_ENCRYPT_KEY (and FEISHU_VERIFICATION_TOKEN) to tell real events from forged ones');
+  }
+  return problems;
 }
 
 /** Reads `.env` (if present) beneath process.env and validates; throws ConfigError naming each bad variable. */
@@ -158,7 +185,13 @@ export function loadConfig(
   const parsed = envSchema.safeParse(merged);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+      parsed.error.issues.map((i) => {
+        const name = i.path.join('.') || '(root)';
+        const value = typeof merged[name as keyof typeof merged] === 'string' ? merged[name as keyof typeof merged] : undefined;
+        // Echo the bad value only for settings that are never secret.
+        const shown = value !== undefined && !/TOKEN|SECRET|KEY|SALT/.test(name) ? ` (got "${String(value).slice(0, 40)}")` : '';
+        return `${name}: ${i.message}${shown}`;
+      }),
     );
   }
   const c = parsed.data;

@@ -6,9 +6,11 @@ import type { EventDeduper } from './dedupe.js';
 import { parseInvocation } from './parse.js';
 import type { SharedReplies } from './shared-replies.js';
 import { answerReply, errorReply, helpReply, textReply } from './replies.js';
+import { whoamiCommand } from './whoami.js';
 import type {
   FileClaim,
   ActionDefinition,
+  AnswerStream,
   ActionResult,
   ChatPort,
   CommandDefinition,
@@ -27,6 +29,13 @@ import type {
 } from './types.js';
 
 export const MAX_QUESTION_CHARS = 2000;
+
+/**
+ * One slash command that reaches every other: `/compliance ask …`, `/compliance remind list`.
+ * Chat platforms share one command namespace between apps (and Slack reserves `/remind` for
+ * itself), so the family name is the only command guaranteed to be ours everywhere.
+ */
+export const COMMAND_FAMILY = 'compliance';
 
 export interface BotCoreDeps {
   answerer: Answerer;
@@ -58,14 +67,28 @@ export class BotCore {
       name: 'ask',
       summary: '问手册里的政策问题 · Ask a policy question',
       usage: '/ask 可以给客户回扣吗？',
-      handle: (args, ctx) => this.ask(args, ctx.origin),
+      handle: (args, ctx) => this.ask(args, ctx.origin, ctx.stream),
     });
     this.registerCommand({
       name: 'help',
       summary: '列出所有命令 · List what the bot can do',
       usage: '/help',
-      handle: async (args) => helpReply(this.listCommands(), detectScript(args || '帮助')),
+      handle: async (args) => {
+        const script = detectScript(args || '帮助');
+        const reply = helpReply(this.listCommands(), script);
+        // The family form works everywhere; where a chat app reserves a short name (Slack's own
+        // /remind) it is the only form that reaches the bot.
+        reply.blocks.push({
+          type: 'context',
+          text:
+            script === 'en'
+              ? `Every command also works as /${COMMAND_FAMILY} <command>, e.g. /${COMMAND_FAMILY} remind list — in Slack, where /remind belongs to Slack, use that form.`
+              : `每个命令也可以写成 /${COMMAND_FAMILY} <命令>，例如 /${COMMAND_FAMILY} remind list；在 Slack 里 /remind 是 Slack 自带命令，请用这种写法。`,
+        });
+        return reply;
+      },
     });
+    this.registerCommand(whoamiCommand);
     this.registerAction({ id: 'feedback', handle: (a) => this.feedback(a) });
     this.registerAction({ id: 'share', handle: (a) => this.share(a) });
   }
@@ -121,7 +144,7 @@ export class BotCore {
     if (!(await this.deps.dedupe.claim(msg.eventIds))) return null;
     const invocation = parseInvocation(msg.text, (name) => this.hasCommand(name));
     if (invocation) {
-      return this.runCommand(invocation.name, invocation.args, msg, msg.files);
+      return this.runCommand(invocation.name, invocation.args, msg, msg.files, msg.stream);
     }
     if (msg.files?.length && !msg.text.trim()) {
       const claimed = this.fileClaims.map((claim) => claim(msg, msg.files!)).find(Boolean);
@@ -131,7 +154,7 @@ export class BotCore {
       // A bare file sent to the bot is almost always a contract to check.
       return this.runCommand('precheck', '', msg, msg.files);
     }
-    return this.runCommand('ask', msg.text, msg, msg.files);
+    return this.runCommand('ask', msg.text, msg, msg.files, msg.stream);
   }
 
   async handleCommand(cmd: IncomingCommand): Promise<Reply | null> {
@@ -167,21 +190,32 @@ export class BotCore {
     args: string,
     origin: Origin,
     files: IncomingMessage['files'],
+    stream?: AnswerStream,
   ): Promise<Reply> {
-    const name = rawName.toLowerCase();
+    let name = rawName.toLowerCase();
+    if (name === COMMAND_FAMILY) {
+      // `/compliance <command> …` runs that command; `/compliance` alone is help, and anything
+      // else after it (`/compliance 可以给客户回扣吗`) is a question.
+      const sub = /^([A-Za-z][\w-]*)(?:\s+([\s\S]*))?$/.exec(args.trim());
+      if (!args.trim()) name = 'help';
+      else if (sub && this.hasCommand(sub[1]!) && sub[1]!.toLowerCase() !== COMMAND_FAMILY) {
+        name = sub[1]!.toLowerCase();
+        args = (sub[2] ?? '').trim();
+      } else name = 'ask';
+    }
     const def = this.commands.get(name);
     if (!def) {
       return textReply(`未知命令 /${name}。发送 /help 查看可用命令。Unknown command /${name} — try /help.`);
     }
     try {
-      return await def.handle(args, { origin: stripExtra(origin), files });
+      return await def.handle(args, { origin: stripExtra(origin), files, ...(stream ? { stream } : {}) });
     } catch (err) {
       this.deps.log.error({ err: errorSummary(err), command: name, platform: origin.platform }, 'command failed');
       return errorReply(detectScript(args || '问'));
     }
   }
 
-  private async ask(question: string, origin: Origin): Promise<Reply> {
+  private async ask(question: string, origin: Origin, stream?: AnswerStream): Promise<Reply> {
     const q = question.trim();
     const script = detectScript(q || '问');
     if (!q) {
@@ -198,7 +232,11 @@ export class BotCore {
       );
     }
     const started = this.now();
-    const result = await this.deps.answerer.ask(q, `${origin.platform}:${origin.conversationId}`);
+    const result = await this.deps.answerer.ask(
+      q,
+      `${origin.platform}:${origin.conversationId}`,
+      stream ? { onPartial: (text) => stream.update(text) } : undefined,
+    );
     const latencyMs = this.now() - started;
     const questionId = await this.deps.questions.recordQuestion({
       platform: origin.platform,

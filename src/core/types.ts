@@ -33,6 +33,16 @@ export interface IncomingMessage extends Origin {
    * refuses to answer the same id twice, also across restarts.
    */
   eventIds?: string[];
+  /** Where a long answer may appear while it is written (LLM mode); the returned reply is final. */
+  stream?: AnswerStream;
+}
+
+/**
+ * An adapter's live view of an answer being written: `update` gets the whole text so far each
+ * time (never a delta) and must return at once; the adapter batches and paces its API calls.
+ */
+export interface AnswerStream {
+  update(textSoFar: string): void;
 }
 
 export interface IncomingCommand extends Origin {
@@ -94,6 +104,11 @@ export interface Reply {
   fallbackText: string;
   /** Hint: slash-command answers default to ephemeral; `in_channel` asks for a visible post. */
   visibility?: 'ephemeral' | 'in_channel';
+  /**
+   * Only the asker may see this reply, wherever it was asked: in a shared channel the adapter
+   * sends it privately (Slack ephemeral, Feishu direct message) instead of into the thread.
+   */
+  private?: boolean;
 }
 
 export interface IncomingAction extends Origin {
@@ -146,6 +161,8 @@ export interface ChatPort {
 export interface CommandContext {
   origin: Origin;
   files?: IncomingFile[];
+  /** Set when the platform can show the answer while it is written. */
+  stream?: AnswerStream;
 }
 
 export interface CommandDefinition {

@@ -2,22 +2,30 @@ import type { Logger } from 'pino';
 import type { EmbeddingsProvider } from '../retrieval/embeddings.js';
 import type { HybridOptions } from '../retrieval/hybrid.js';
 import type { HandbookCitation, Retriever, SearchOptions, SearchResult } from '../retrieval/types.js';
+import { buildLexicalIndexInWorker } from './index-worker.js';
 import { loadKnowledgeBase, type ExtraDocumentSource, type KnowledgeBase, type KnowledgeStatus } from './knowledge-base.js';
 
 /**
  * The live knowledge base: a Retriever whose index can be swapped (`kb reload`) without a
- * restart. Searches in flight keep the index they started with.
+ * restart. A reload builds on a worker thread while answers keep coming from the current index,
+ * which is replaced in one assignment when the new one is stored and open; searches in flight
+ * keep the index they started with, and a failed build leaves the current index in place.
  */
 export class KnowledgeService implements Retriever {
+  /** The reload in progress: a second request while one runs waits for it instead of building twice. */
+  private pending: Promise<KnowledgeStatus> | null = null;
+
   private constructor(
     private current: KnowledgeBase,
     private readonly options: {
       knowledgeDir: string;
       dataDir: string;
-      embeddings?: EmbeddingsProvider;
+      embeddings?: EmbeddingsProvider | null;
       retrieval?: HybridOptions;
       log?: Logger;
       extraDocuments?: ExtraDocumentSource;
+      /** Told each step of a (re)build, for a progress line. */
+      onProgress?: (step: string) => void;
     },
   ) {}
 
@@ -34,9 +42,16 @@ export class KnowledgeService implements Retriever {
   }
 
   /** Rebuilds when the knowledge files changed (or always, with force) and swaps the index in. */
-  async reload(force = true): Promise<KnowledgeStatus> {
-    this.current = await loadKnowledgeBase({ ...this.options, rebuild: force });
-    return this.current.status;
+  reload(force = true): Promise<KnowledgeStatus> {
+    this.pending ??= loadKnowledgeBase({ ...this.options, rebuild: force }, buildLexicalIndexInWorker)
+      .then((next) => {
+        this.current = next;
+        return next.status;
+      })
+      .finally(() => {
+        this.pending = null;
+      });
+    return this.pending;
   }
 
   /** The current index's segmenter (it knows the loaded glossary's words). */

@@ -23,12 +23,19 @@ export const REDACTED_PATHS = [
   '*.body',
 ];
 
-export function createLogger(level: string): Logger {
+const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/**
+ * `file` sends the lines to a file instead of stderr (the interactive console keeps its screen
+ * for the conversation). An unknown level falls back to info: the configuration check reports it
+ * as one line, and a logger must never be the thing that crashes first.
+ */
+export function createLogger(level: string, file?: string): Logger {
   return pino({
-    level,
+    level: LEVELS.has(level) ? level : 'info',
     base: undefined,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-  }, pino.destination(2));
+  }, file ? pino.destination({ dest: file, mkdir: true, sync: false }) : pino.destination(2));
 }
 
 /**

@@ -6,7 +6,7 @@ import type { HandbookCitation, HandbookCiter } from '../retrieval/types.js';
 import { detectScript, toSimplified, toTraditional } from '../text/script.js';
 import { CHECKS, type CheckHit } from './checks/index.js';
 import { gatherFacts, type ContractFacts } from './facts.js';
-import { loadOwnCompanies, loadRules, type CompiledMatcher, type CompiledRule } from './rules.js';
+import { loadOwnCompanies, loadRules, loadStruckOptionMarkers, type CompiledMatcher, type CompiledRule } from './rules.js';
 import type { Sentence } from './text.js';
 import { SEVERITY_ORDER, verdictOf, type Finding, type PrecheckResult, type Severity } from './types.js';
 
@@ -28,6 +28,8 @@ export interface PrecheckerOptions {
   log?: Logger;
   /** Our own company names (contract.yaml `ownCompanies` when not given): the customer is the other party. */
   ownCompanies?: readonly string[];
+  /** Notes that strike a model-form option out (contract.yaml `struckOptionMarkers` when not given). */
+  struckOptionMarkers?: readonly RegExp[];
 }
 
 export interface HandbookPassage {
@@ -56,12 +58,13 @@ const MAX_EVIDENCE = 240;
 export function createPrechecker(options: PrecheckerOptions = {}): Prechecker {
   const rules = options.rules ?? loadRules(options.rulesPath);
   const ownCompanies = options.ownCompanies ?? (options.rules ? [] : loadOwnCompanies(options.rulesPath));
+  const struckOptionMarkers = options.struckOptionMarkers ?? (options.rules ? [] : loadStruckOptionMarkers(options.rulesPath));
   const log = options.log ?? silentLogger;
   return {
     rules,
     async check(text, opts = {}) {
       const started = performance.now();
-      const facts = gatherFacts(text, { ownCompanies });
+      const facts = gatherFacts(text, { ownCompanies, struckOptionMarkers });
       const now = opts.now ?? new Date();
       const creditLookup = await creditLinesFor(options.creditLookup, facts, now);
       const findings = runRules(rules, facts, { creditLookup, now });
@@ -158,7 +161,8 @@ export function runRules(rules: readonly CompiledRule[], facts: ContractFacts, c
       hits = [];
       for (const m of rule.matchers) {
         for (const s of matchingSentences(m, facts)) {
-          const key = s.restated ? -1 - s.start : s.index;
+          // One finding per place: a row read as a sentence and restated from its table is one place.
+          const key = s.start;
           if (seen.has(key)) continue;
           seen.add(key);
           hits.push({ start: s.start, end: s.end });

@@ -1,7 +1,7 @@
 import { findAmounts, type Amount } from './amounts.js';
 import { findOptionLists, unchosenRanges, type OptionList } from './model/options.js';
-import { findTables, type Table } from './model/tables.js';
-import { extractCustomer, inferRoles, readParties, type Customer, type Party, type PartyRegions } from './parties.js';
+import { findTables, keyValueStatements, type Table } from './model/tables.js';
+import { extractCustomer, inferRoles, PARTY_LABEL_LINE, readParties, type Customer, type Party, type PartyRegions } from './parties.js';
 import { normalizeAligned, prepare, type PreparedText, type Sentence } from './text.js';
 
 /**
@@ -30,6 +30,8 @@ export interface ContractFacts {
 export interface FactOptions {
   /** Our own company names: the customer is the other party. */
   ownCompanies?: readonly string[];
+  /** Notes that strike a model-form option out (contract.yaml `struckOptionMarkers`). */
+  struckOptionMarkers?: readonly RegExp[];
 }
 
 /** Words that introduce the contract's total; the first amount right after one is the value. */
@@ -55,7 +57,7 @@ export function findContractValue(sentences: readonly Sentence[]): Amount | unde
 }
 
 const CLAUSE_HEADING = /^[ \t]*(第[一二三四五六七八九十百零〇两\d]+[条章]|[一二三四五六七八九十壹贰叁参肆伍陆柒捌玖拾]+[、.]|\d+[、.](?!\d))/;
-const LABEL_LINE = /^[ \t]*(甲[ \t]*方|乙[ \t]*方|丙[ \t]*方|买[ \t]*方|卖[ \t]*方|供[ \t]*方|需[ \t]*方|采购方|供货方|供应方|出卖人|买受人|委托方|受托方|委托人|受托人|承租人|出租人)[^:：\n]{0,12}[:：]/;
+const LABEL_LINE = PARTY_LABEL_LINE;
 const SIGNATURE_CUE = /盖章|签字|签章|签名|签署|授权代表|法定代表人|委托代理人|\(公章\)|签约日期|签订日期/;
 
 /**
@@ -93,16 +95,21 @@ export function findRegions(text: PreparedText): PartyRegions {
 
 export function gatherFacts(original: string, options: FactOptions = {}): ContractFacts {
   const text = prepare(original);
-  const optionLists = findOptionLists(text.norm);
+  const optionLists = findOptionLists(text.norm, options.struckOptionMarkers);
   // Options not chosen, and lists whose choice is left blank (with the sentence that leads into
   // them), are not agreed terms.
   const notAgreed = [...unchosenRanges(optionLists), ...blankChoiceRanges(optionLists, text.norm)];
   if (notAgreed.length) text.sentences = withoutRanges(text.sentences, notAgreed, text.norm);
   const tables = findTables(text.norm);
   markUnfilled(text, tables);
-  const statements: Sentence[] = tables.flatMap((t) =>
-    t.statements.map((st) => ({ index: -1, clause: clauseAt(text, st.start), start: st.start, end: st.end, text: st.text, restated: true as const })),
-  );
+  const statements: Sentence[] = [...tables.flatMap((t) => t.statements), ...keyValueStatements(text.norm)].map((st) => ({
+    index: -1,
+    clause: clauseAt(text, st.start),
+    start: st.start,
+    end: st.end,
+    text: st.text,
+    restated: true as const,
+  }));
   const regions = findRegions(text);
   const reading = readParties(text.norm, regions);
   inferRoles(text.norm, reading.parties);

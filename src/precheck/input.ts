@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { IncomingFile } from '../core/types.js';
 import { isSupportedDocument, NoTextFoundError, SUPPORTED_EXTENSIONS, UnsupportedDocumentError } from '../knowledge/loaders.js';
 import { looksLikeContract } from './contract-likeness.js';
-import { readContractDocument, ScannedPdfError } from './read/index.js';
+import { readContractDocument, ScannedPdfError, tidyContractText } from './read/index.js';
 import { createPrechecker, type CheckOptions, type Prechecker } from './engine.js';
 import type { PrecheckResult } from './types.js';
 import { InputError } from '../errors/input-error.js';
@@ -107,10 +107,12 @@ function checkerOr(p?: Prechecker): Prechecker {
   return p ?? (defaultChecker ??= createPrechecker());
 }
 
-export async function precheckText(text: string, prechecker?: Prechecker, opts?: CheckOptions): Promise<PrecheckedDocument> {
-  assertTextWithinLimit(text);
+export async function precheckText(pasted: string, prechecker?: Prechecker, opts?: CheckOptions): Promise<PrecheckedDocument> {
+  assertTextWithinLimit(pasted);
+  // A paste of OCR output or of a hard-wrapped file reads like typed text; evidence quotes the tidied text.
+  const text = tidyContractText(pasted);
   assertLooksLikeContract(text);
-  return { result: await checkerOr(prechecker).check(text, opts), text, fileHash: sha256(text) };
+  return { result: await checkerOr(prechecker).check(text, opts), text, fileHash: sha256(pasted) };
 }
 
 export async function precheckUpload(file: IncomingFile, prechecker?: Prechecker, opts?: CheckOptions): Promise<PrecheckedDocument> {

@@ -21,9 +21,13 @@ export interface LineItemMismatch {
 /** Units goods are counted in. */
 const UNITS = '台|套|件|只|批|吨|箱|辆|部|块|片|平方米|米|千克|公斤|kg|份|组|支|张|本|副|把|根|桶|瓶|盒|包|颗|卷|册|项|樘|扇|株|棵|路|端|点位|节点|间';
 
-/** A count with its unit; `个` not when it starts a period (`3 个月`). */
+/**
+ * A count with its unit; `个` not when it starts a period (`3 个月`). Digits glued to letters are a
+ * model code (`LT-TH30`), so a count may follow the code's comma (`LT-TH30，500 只` is 500) but not
+ * a figure's (`12,500` is one number).
+ */
 export const QUANTITY = new RegExp(
-  `(?<![\\d,.])(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d+)?|[一二两三四五六七八九十百千]+)\\s*(${UNITS}|个(?!工作日|月|日|自然日|小时|季度|年|星期|周|百分点))`,
+  `(?<![\\d.A-Za-z\\-])(?<!(?<![A-Za-z\\-\\d])\\d+,)(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d+)?|[一二两三四五六七八九十百千]+)\\s*(${UNITS}|个(?!工作日|月|日|自然日|小时|季度|年|星期|周|百分点))`,
   'giu',
 );
 

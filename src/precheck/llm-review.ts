@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { HumanMessage, SystemMessage } from '@langchain/core/messages';
-import type { ChatModel } from '../answer/llm.js';
+import { systemMessage, userMessage, type ChatModel } from '../answer/llm.js';
 import { fillTemplate } from '../answer/prompts.js';
 
 /** Long contracts are cut: the model adds opinions, the rule engine has already read every clause. */
@@ -18,8 +17,8 @@ export function createLlmReview(model: ChatModel, promptsDir: string): (contract
   return async (contract) => {
     const body = contract.length > MAX_CONTRACT_CHARS ? `${contract.slice(0, MAX_CONTRACT_CHARS)}\n…` : contract;
     const res = await model.invoke([
-      new SystemMessage(system),
-      new HumanMessage(fillTemplate(user, { contract: body.replaceAll('CONTRACT>>>', 'CONTRACT >>>') })),
+      systemMessage(system),
+      userMessage(fillTemplate(user, { contract: body.replaceAll('CONTRACT>>>', 'CONTRACT >>>') })),
     ]);
     return parseFindingsJson(typeof res.content === 'string' ? res.content : JSON.stringify(res.content));
   };

@@ -36,22 +36,31 @@ export interface PartyReading {
   blankLabels: string[];
 }
 
-const BUYER_WORDS = /采购方|采购人|买方|需方|购买方|购货方|订购方|买受人|委托方|委托人|发包方|定作人|承租人|客户|用户|订货方|需求方/;
-const SELLER_WORDS = /供货方|供应方|供应商|卖方|供方|销售方|销货方|出卖人|承包方|受托方|受托人|承揽人|出租人|服务方|服务商|提供方/;
+const BUYER_WORDS = /采购单位|订货单位|订购单位|购货单位|发包人|定作方|需方单位|使用单位|建设单位|委托单位|采购方|采购人|买方|需方|购买方|购货方|订购方|买受人|委托方|委托人|发包方|定作人|承租人|客户|用户|订货方|需求方/;
+const SELLER_WORDS = /供货单位|销货单位|承包人|承揽方|供应单位|供货方|供应方|供应商|卖方|供方|销售方|销货方|出卖人|承包方|受托方|受托人|承揽人|出租人|服务方|服务商|提供方/;
 
 const LABEL =
-  '甲方|乙方|丙方|买方|卖方|采购方|采购人|供货方|供应方|供应商|供方|需方|购买方|购货方|销货方|销售方|订购方|订货方|委托方|委托人|受托方|受托人|发包方|承包方|定作人|承揽人|出租人|承租人|服务方|服务商|出卖人|买受人|用户|客户';
+  '采购单位|订货单位|订购单位|购货单位|供货单位|供应单位|销货单位|需方单位|使用单位|建设单位|委托单位|发包人|承包人|定作方|承揽方|甲方|乙方|丙方|买方|卖方|采购方|采购人|供货方|供应方|供应商|供方|需方|购买方|购货方|销货方|销售方|订购方|订货方|委托方|委托人|受托方|受托人|发包方|承包方|定作人|承揽人|出租人|承租人|服务方|服务商|出卖人|买受人|用户|客户';
 
 /** Forms space out short labels (`甲  方：`); the spaced form is read as the label. */
 const SPACED_LABEL = LABEL.split('|')
   .map((l) => (l.length === 2 ? `${l[0]}[ \\t]*${l[1]}` : l))
   .join('|');
 
-/** `甲方（采购方）：…` at the start of a line or of a column (after a wide gap). */
+/**
+ * A declaration line: a label and a colon at the start of a line or of a column (after a wide gap),
+ * however the form dresses the label — a qualifier (`甲方（采购方）：`), an addressee (`致（客户）：`), a
+ * signing word (`客户确认（盖章）：`), an English gloss in a bilingual contract (`The Seller 卖方：`).
+ */
+// Each run of spaces is matched by one quantifier only: chained `[ \t]*` would backtrack over the
+// wide column gaps of signature blocks (quadratic on a long contract).
 const LABELLED = new RegExp(
-  `(?:^|[ \\t]{2,}|\\t|\\|)[ \\t]*(${SPACED_LABEL})[ \\t]*(?:[(]([^)\\n]{0,12})[)])?[ \\t]*(?:名称|全称)?[ \\t]*[:：]([^\\n]*)`,
+  `(?:^[ \\t]*|[ \\t]{2,}|\\t[ \\t]*|\\|[ \\t]*)(?:[A-Za-z][A-Za-z .'/&-]{0,30}?[ \\t]*)?(?:(?:致|敬致)[ \\t]*)?[(]?(${SPACED_LABEL})[)]?(?:[ \\t]*[A-Za-z][A-Za-z.'&-]{1,20}(?=[ \\t]*[:：(]))?[ \\t]*(?:(?:确认|签收|签署|签字|签章|盖章)[ \\t]*)?(?:[(]([^)\\n]{0,12})[)][ \\t]*)?(?:单位)?(?:名称|全称)?[ \\t]*[:：]([^\\n]*)`,
   'gmu',
 );
+
+/** A line that opens with a party label and its colon (`甲方（采购方）：`, `订货单位：`, `致（客户）：`). */
+export const PARTY_LABEL_LINE = new RegExp(`^[ \\t]*(?:致[ \\t]*)?[(]?(?:${SPACED_LABEL})[^:：\\n]{0,12}[:：]`, 'u');
 
 /** `A 公司（以下简称"甲方"）`: a name declared with the label that stands for it. */
 const SHORT_FOR = new RegExp(
@@ -75,10 +84,17 @@ const PLACEHOLDER = /_{2,}|X{2,}|x{3,}|×{2,}|＿|…|某某|某公司|[\[【][^
 
 const NOT_A_NAME = /^(盖章|签字|签章|签名|公章|授权代表|法定代表人|委托代理人|代理人|日期|住所|地址|电话|传真|开户|账号|帐号|税号|邮编|联系人)/u;
 
+/** A Chinese organisation name after its English one (`Harbour Fresh Logistics Limited 港湾鲜运物流有限公司`). */
+const CHINESE_NAME_AFTER_LATIN = /[A-Za-z][^\p{Script=Han}]*\s([\p{Script=Han}()]{2,40}(?:有限责任公司|股份有限公司|有限公司|公司|集团|研究院|医院|大学|中心))$/u;
+
 function cleanName(raw: string): string {
   // A wide gap separates columns (`甲方（盖章）：A公司    乙方（盖章）：B公司`).
   const firstColumn = raw.split(/\s{2,}|\t|\|/)[0] ?? '';
+  const bilingual = CHINESE_NAME_AFTER_LATIN.exec(firstColumn.trim());
+  if (bilingual) return bilingual[1]!;
   return firstColumn
+    // A remark in brackets after the name (`张建国（个体工商户，身份证号 …）`) is not part of it.
+    .replace(/\s*[(][^()]*[)]\s*$/u, (remark) => (/[，,：:]|\d{6}/.test(remark) ? '' : remark))
     .replace(/[(][^)]*(章|印|签|全称)[^)]*[)]/g, '')
     .replace(/[，,。；;]+$/, '')
     .trim();

@@ -96,6 +96,8 @@ const rulesFileSchema = z
     version: z.literal(1),
     /** Our own company names as they appear in contracts; the customer is the other party. */
     ownCompanies: z.array(z.string().min(2)).default([]),
+    /** How forms mark an option struck out (a note after it such as 【此项已划去】); regexes on normalised text. */
+    struckOptionMarkers: z.array(regexSource).default([]),
     rules: z.array(ruleSchema).min(1),
   })
   .superRefine((file, ctx) => {
@@ -154,6 +156,15 @@ export function loadOwnCompanies(file: string = DEFAULT_RULES_PATH): string[] {
     return parseDataFile(file, readFileSync(file, 'utf8'), rulesFileSchema).ownCompanies;
   } catch {
     // loadRules has already reported a broken file; without names the roles decide.
+    return [];
+  }
+}
+
+/** `struckOptionMarkers` of the rules file: notes that strike a model-form option out. */
+export function loadStruckOptionMarkers(file: string = DEFAULT_RULES_PATH): RegExp[] {
+  try {
+    return parseDataFile(file, readFileSync(file, 'utf8'), rulesFileSchema).struckOptionMarkers.map((r) => new RegExp(r, 'u'));
+  } catch {
     return [];
   }
 }

@@ -1,4 +1,4 @@
-import { OpenAIEmbeddings } from '@langchain/openai';
+import type { OpenAIEmbeddings } from '@langchain/openai';
 
 /** Turns text into vectors for dense retrieval. `id` names the model so a change triggers a rebuild. */
 export interface EmbeddingsProvider {
@@ -96,11 +96,16 @@ function fnv1a(s: string): number {
 export class OpenAICompatibleEmbeddings implements EmbeddingsProvider {
   readonly id: string;
   readonly dimensions = null;
-  private readonly client: OpenAIEmbeddings;
+  private clientPromise: Promise<OpenAIEmbeddings> | undefined;
 
-  constructor(options: { model: string; apiKey?: string; baseURL?: string; timeoutMs?: number }) {
+  constructor(private readonly options: { model: string; apiKey?: string; baseURL?: string; timeoutMs?: number }) {
     this.id = `openai-compatible:${options.baseURL ?? 'default'}:${options.model}`;
-    this.client = new OpenAIEmbeddings({
+  }
+
+  /** LangChain loads on the first embedding call, not when the process starts. */
+  private client(): Promise<OpenAIEmbeddings> {
+    const options = this.options;
+    return (this.clientPromise ??= import('@langchain/openai').then(({ OpenAIEmbeddings }) => new OpenAIEmbeddings({
       model: options.model,
       // Local servers (Ollama, vLLM) accept any key; the SDK insists on one.
       apiKey: options.apiKey ?? 'not-needed',
@@ -111,14 +116,14 @@ export class OpenAICompatibleEmbeddings implements EmbeddingsProvider {
       // The OpenAI SDK asks for base64 by default and decodes it blindly; several compatible servers
       // answer with plain float arrays, which would decode into garbage. Floats work everywhere.
       encodingFormat: 'float',
-    });
+    })));
   }
 
-  embedDocuments(texts: string[]): Promise<number[][]> {
-    return this.client.embedDocuments(texts);
+  async embedDocuments(texts: string[]): Promise<number[][]> {
+    return (await this.client()).embedDocuments(texts);
   }
 
-  embedQuery(text: string): Promise<number[]> {
-    return this.client.embedQuery(text);
+  async embedQuery(text: string): Promise<number[]> {
+    return (await this.client()).embedQuery(text);
   }
 }

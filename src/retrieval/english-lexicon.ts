@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import nlp from 'compromise';
+import type nlpType from 'compromise';
 import { eng as ENGLISH_STOPWORDS } from 'stopword';
 
 /**
@@ -71,10 +71,19 @@ export function englishNouns(text: string): Set<string> {
   if (nounCache.size >= NOUN_CACHE_LIMIT) nounCache.clear();
   const nouns = new Set<string>();
   nounCache.set(text, nouns);
-  for (const term of nlp(text).terms().json() as { terms: { normal: string; tags: string[] }[] }[]) {
+  for (const term of tagger()(text).terms().json() as { terms: { normal: string; tags: string[] }[] }[]) {
     for (const t of term.terms) if (t.tags.includes('Noun') && !t.tags.includes('Pronoun')) nouns.add(t.normal.toLowerCase());
   }
   return nouns;
+}
+
+let nlp: typeof nlpType | undefined;
+/**
+ * compromise takes ~0.3 s to load and only English questions need it, so it is required on first
+ * use (its CommonJS build is the same code as the ESM one) instead of at start-up.
+ */
+function tagger(): typeof nlpType {
+  return (nlp ??= createRequire(import.meta.url)('compromise') as typeof nlpType);
 }
 
 type CedictRow = [traditional: string, simplified: string, pinyin: string, meanings: string | string[], ...rest: unknown[]];

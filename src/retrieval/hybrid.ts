@@ -8,6 +8,25 @@ import { isEnglishQuestion, queryTerms, translateQuestionEnglish, type EnglishTr
 import type { Chunk, Retriever, SearchHit, SearchOptions, SearchResult } from './types.js';
 import type { VectorIndex } from './vector-index.js';
 
+/**
+ * The BM25 index of chunks. Headings say what a passage is about: their terms count twice (a
+ * simple field boost). Chunks are tokenised one at a time as the index consumes them; a heading
+ * shared by many chunks is normalised and segmented once.
+ */
+export function indexChunks(chunks: Chunk[], tokenizer: Tokenizer): Bm25Index {
+  const terms = (norm: string) => tokenizer.indexTerms(norm);
+  const headingTerms = new Map<string, string[]>();
+  return Bm25Index.build(
+    (function* () {
+      for (const c of chunks) {
+        let heading = headingTerms.get(c.section);
+        if (!heading) headingTerms.set(c.section, (heading = terms(normalise(c.section))));
+        yield [...terms(c.normText), ...heading];
+      }
+    })(),
+  );
+}
+
 export type RetrievalMode = 'hybrid' | 'lexical' | 'dense';
 
 export interface RelevanceDiagnostics {
@@ -97,12 +116,12 @@ export class HybridRetriever implements Retriever {
     private readonly embeddings: EmbeddingsProvider | null,
     private readonly glossary: Glossary,
     options: HybridOptions = {},
+    /** A stored index of these chunks (see `indexChunks`); built here when absent. */
+    bm25?: Bm25Index,
   ) {
     this.options = { ...DEFAULT_HYBRID, ...options };
     this.tokenizer = tokenizerFor(glossary);
-    const indexTerms = (text: string) => this.tokenizer.indexTerms(text);
-    // Headings say what a passage is about: their terms count twice (a simple field boost).
-    this.bm25 = new Bm25Index(chunks.map((c) => [...indexTerms(c.normText), ...indexTerms(normalise(c.section))]));
+    this.bm25 = bm25 ?? indexChunks(chunks, this.tokenizer);
   }
 
   /** The weighted terms a query is searched with (own words, glossary synonyms and translations). */
@@ -120,7 +139,7 @@ export class HybridRetriever implements Retriever {
   }
 
   withOptions(options: HybridOptions): HybridRetriever {
-    return new HybridRetriever(this.chunks, this.vectors, this.embeddings, this.glossary, { ...this.options, ...options });
+    return new HybridRetriever(this.chunks, this.vectors, this.embeddings, this.glossary, { ...this.options, ...options }, this.bm25);
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
@@ -187,10 +206,7 @@ export class HybridRetriever implements Retriever {
   }
 
   private lexicalRanking(terms: WeightedTerm[]): { id: number; score: number }[] {
-    return [...this.bm25.score(terms)]
-      .map(([id, score]) => ({ id, score }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, 50);
+    return this.bm25.top(terms, 50);
   }
 
   private async denseRanking(query: string, terms: WeightedTerm[], norm: string): Promise<{ id: number; similarity: number }[]> {

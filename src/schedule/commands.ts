@@ -44,6 +44,17 @@ const ephemeral = (text: string, heading?: string): Reply => ({
   visibility: 'ephemeral',
 });
 
+/** Shipped reminders wait for a real channel: say so wherever reminders are listed. */
+function disabledNote(disabled: Schedule[]): string {
+  if (!disabled.length) return '';
+  const ids = disabled.map((s) => `\`${s.id}\``).join('、');
+  return (
+    `⚠️ knowledge/reminders.yaml 里有 ${disabled.length} 条提醒尚未启用（enabled: false）：${ids}。` +
+    `请合规团队填入真实频道 id 并改为 enabled: true。` +
+    ` ${disabled.length} reminder(s) in knowledge/reminders.yaml are disabled until a real channel is set.`
+  );
+}
+
 const channelAdmins = (config: RemindCommandDeps['config']) =>
   config.CHANNEL_ADMIN_IDS.length > 0 ? config.CHANNEL_ADMIN_IDS : config.ADMIN_IDS;
 
@@ -116,13 +127,14 @@ export function createRemindCommand(deps: RemindCommandDeps): CommandDefinition 
         case 'ls': {
           await deps.registry.refresh();
           const schedules = deps.registry.list(here);
-          if (schedules.length === 0) return ephemeral('本频道还没有定时提醒。', '本频道的定时提醒');
+          const off = disabledNote(deps.registry.disabled());
+          if (schedules.length === 0) return ephemeral(['本频道还没有定时提醒。', off].filter(Boolean).join('\n\n'), '本频道的定时提醒');
           const now = clock.now();
           const lines = schedules.map((s) => {
             const src = s.source === 'yaml' ? '配置文件，只读' : '聊天添加';
             return `- \`${s.id}\` \`${s.cron}\`（${s.timezone}）下次：${formatInZone(nextFire(s.cron, s.timezone, now), s.timezone)} · ${describeContent(s)} · ${src}`;
           });
-          return ephemeral(lines.join('\n'), '本频道的定时提醒');
+          return ephemeral([lines.join('\n'), off].filter(Boolean).join('\n\n'), '本频道的定时提醒');
         }
         case 'add': {
           if (!isChannelAdmin(deps.config, origin)) return ephemeral('只有频道管理员可以添加提醒。');

@@ -20,7 +20,7 @@ import type { CaseStudy, Clock, TimerPort } from './types.js';
 export interface SchedulingOptions {
   db: Db;
   /** The settings scheduling reads (the app config satisfies it). */
-  config: ReminderAdmins & { KNOWLEDGE_DIR: string; SCHEDULE_GRACE_HOURS: number; SCHEDULE_LEASE_SECONDS?: number };
+  config: ReminderAdmins & { KNOWLEDGE_DIR: string; SCHEDULE_GRACE_HOURS: number; SCHEDULE_LEASE_SECONDS?: number; REMINDERS_FILE?: string };
   post: PostFn;
   citer?: HandbookCiter;
   summarise?: Summariser;
@@ -38,7 +38,7 @@ export async function createScheduling(o: SchedulingOptions) {
   };
   const knowledge = o.config.KNOWLEDGE_DIR;
   let cases: CaseStudy[] = loadCases(path.join(knowledge, 'cases'), { handbookDir: path.join(knowledge, 'handbook') });
-  const yaml = loadReminders(path.join(knowledge, 'reminders.yaml'), { knownTags: [...new Set(cases.flatMap((c) => c.tags))] });
+  const yaml = loadReminders(o.config.REMINDERS_FILE ?? path.join(knowledge, 'reminders.yaml'), { knownTags: [...new Set(cases.flatMap((c) => c.tags))] });
   const store = new ScheduleStore(o.db);
   const registry = new ScheduleRegistry(yaml, store, o.clock);
   await registry.refresh();

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { HumanMessage } from '@langchain/core/messages';
-import type { ChatModel } from '../answer/llm.js';
+import { userMessage, type ChatModel } from '../answer/llm.js';
 import { fillTemplate } from '../answer/prompts.js';
 import type { Summariser } from './render.js';
 import type { CaseStudy } from './types.js';
@@ -14,7 +13,7 @@ export function createLlmSummariser(model: ChatModel, promptsDir: string, timeou
   const template = readFileSync(path.join(promptsDir, 'digest-summary.md'), 'utf8');
   return async (c: CaseStudy) => {
     const prompt = fillTemplate(template, { title: c.title, what: c.sections.what, consequences: c.sections.consequences });
-    const res = await model.invoke([new HumanMessage(prompt)], { signal: AbortSignal.timeout(timeoutMs) });
+    const res = await model.invoke([userMessage(prompt)], { signal: AbortSignal.timeout(timeoutMs) });
     const text = typeof res.content === 'string' ? res.content : '';
     if (!text.trim()) throw new Error('empty summary');
     return text.trim();

@@ -42,11 +42,22 @@ export class ScheduleRegistry {
   /** Chat reminders as last read from the store (another replica may add or remove some). */
   private chat: Schedule[] = [];
 
+  private readonly yaml: readonly Schedule[];
+  private readonly disabledYaml: readonly Schedule[];
+
   constructor(
-    private readonly yaml: readonly Schedule[],
+    yaml: readonly Schedule[],
     private readonly store: ScheduleStore,
     private readonly clock: Clock = systemClock,
-  ) {}
+  ) {
+    this.yaml = yaml.filter((s) => !s.disabled);
+    this.disabledYaml = yaml.filter((s) => s.disabled);
+  }
+
+  /** YAML schedules switched off with `enabled: false` (shipped that way until a real channel is set). */
+  disabled(): Schedule[] {
+    return [...this.disabledYaml];
+  }
 
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -70,7 +81,7 @@ export class ScheduleRegistry {
   }
 
   get(id: string): Schedule | undefined {
-    return this.all().find((s) => s.id === id);
+    return this.all().find((s) => s.id === id) ?? this.disabledYaml.find((s) => s.id === id);
   }
 
   /** Schedules posting to one channel (any platform when `platform` is omitted). */

@@ -64,6 +64,7 @@ const entrySchema = z
     cron: requiredString('cron'),
     timezone: requiredString('timezone').default(DEFAULT_TIMEZONE),
     title: requiredString('title').optional(),
+    enabled: z.boolean({ error: 'enabled must be true or false' }).optional(),
     target: z
       .object(
         {
@@ -174,6 +175,7 @@ export function parseReminders(text: string, options: ReminderLoadOptions = {}):
       content: c,
       source: 'yaml',
       line,
+      ...(e.enabled === false ? { disabled: true } : {}),
     });
   });
   if (problems.length) throw new DataFileError(file, problems, 'Invalid reminders file');
@@ -184,4 +186,19 @@ export function parseReminders(text: string, options: ReminderLoadOptions = {}):
 export function loadReminders(file: string, options: ReminderLoadOptions = {}): Schedule[] {
   if (!existsSync(file)) return [];
   return parseReminders(readFileSync(file, 'utf8'), { displayPath: file, ...options });
+}
+
+/**
+ * Does a target's channel have the shape of a real id on its platform? Slack conversation ids
+ * are C/G/D plus 8–12 upper-case letters and digits; Feishu chat ids are `oc_` plus hex. A
+ * mismatch is reported at start (the post would fail at its first fire time), not refused.
+ */
+export function channelIdProblem(target: { platform: string; channel: string }): string | null {
+  if (target.platform === 'slack' && !/^[CGD][A-Z0-9]{8,12}$/.test(target.channel)) {
+    return `"${target.channel}" is not a Slack channel id (C… / G…, e.g. C0123456789)`;
+  }
+  if (target.platform === 'feishu' && !/^oc_[0-9a-f]{16,}$/.test(target.channel)) {
+    return `"${target.channel}" is not a Feishu chat id (oc_ followed by hex digits)`;
+  }
+  return null;
 }

@@ -38,6 +38,8 @@ export interface Schedule {
   createdAt?: Date;
   /** YAML entries: line in the file, for messages. */
   line?: number;
+  /** YAML entries with `enabled: false`: listed and warned about, never posted. */
+  disabled?: boolean;
 }
 
 export interface CaseStudy {

@@ -3,6 +3,17 @@ import type { AddressInfo } from 'node:net';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
+/** What `/healthz` reports: `ok: false` answers 503. */
+export type HealthSource = () => Record<string, unknown> | Promise<Record<string, unknown>>;
+
+export interface HttpServerOptions {
+  health?: HealthSource;
+  /** `GET /metrics` in Prometheus text format. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** Called when a mounted route has answered (platform webhooks: the time to ack). */
+  onRouteAnswered?: (route: string, seconds: number) => void;
+}
+
 /**
  * The one HTTP server of the bot process: `/healthz` plus whatever the adapters mount
  * (`/slack/events`, `/feishu/events`). Adapters bring their own SDK request handlers.
@@ -12,7 +23,10 @@ export class HttpServer {
   private readonly prefixes: { prefix: string; handler: RequestHandler }[] = [];
   private readonly server: http.Server;
 
-  constructor(private readonly health: () => Record<string, unknown> = () => ({ ok: true })) {
+  private readonly options: HttpServerOptions;
+
+  constructor(options: HttpServerOptions | HealthSource = {}) {
+    this.options = typeof options === 'function' ? { health: options } : options;
     this.server = http.createServer((req, res) => {
       void this.dispatch(req, res);
     });
@@ -48,8 +62,15 @@ export class HttpServer {
     const path = (req.url ?? '/').split('?')[0]!;
     try {
       if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(this.health()));
+        const report = this.options.health ? await this.options.health() : { ok: true };
+        res.writeHead(report.ok === false ? 503 : 200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.end(JSON.stringify(report));
+        return;
+      }
+      if (path === '/metrics' && this.options.metrics && (req.method === 'GET' || req.method === 'HEAD')) {
+        const { contentType, body } = await this.options.metrics();
+        res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+        res.end(body);
         return;
       }
       const handler =
@@ -58,6 +79,11 @@ export class HttpServer {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: 'not found' }));
         return;
+      }
+      const onAnswered = this.options.onRouteAnswered;
+      if (onAnswered) {
+        const started = process.hrtime.bigint();
+        res.once('finish', () => onAnswered(path, Number(process.hrtime.bigint() - started) / 1e9));
       }
       await handler(req, res);
     } catch {

@@ -1,9 +1,19 @@
 import * as OpenCC from 'opencc-js';
 
-/** Traditional (Taiwan/HK variants included) → Simplified, and back, via OpenCC's dictionaries. */
-const t2s = OpenCC.Converter({ from: 'hk', to: 'cn' });
-const tw2s = OpenCC.Converter({ from: 'tw', to: 'cn' });
-const s2t = OpenCC.Converter({ from: 'cn', to: 'tw' });
+/**
+ * Traditional (Taiwan/HK variants included) → Simplified, and back, via OpenCC's dictionaries.
+ * Building a converter parses its dictionaries (~0.1 s), so each is built on first use.
+ */
+const lazy = <T>(make: () => T) => {
+  let value: T | undefined;
+  return () => (value ??= make());
+};
+const t2sConverter = lazy(() => OpenCC.Converter({ from: 'hk', to: 'cn' }));
+const tw2sConverter = lazy(() => OpenCC.Converter({ from: 'tw', to: 'cn' }));
+const s2tConverter = lazy(() => OpenCC.Converter({ from: 'cn', to: 'tw' }));
+const t2s = (text: string) => t2sConverter()(text);
+const tw2s = (text: string) => tw2sConverter()(text);
+const s2t = (text: string) => s2tConverter()(text);
 
 export type Script = 'zh-Hans' | 'zh-Hant' | 'en';
 

@@ -75,6 +75,8 @@ describe('/admin', () => {
     expect(data.credit.grades).toEqual(['A', 'B', 'C', 'D']);
     expect(data.schedules.find((x: { id: string }) => x.id === 'weekly-case-digest')).toMatchObject({ kind: 'digest', lastStatus: 'posted' });
     expect(data.schedules.find((x: { id: string }) => x.id === 'weekly-case-digest').lastPosted).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    // The shipped reminders wait for real channels: listed, marked disabled, no next run.
+    expect(data.schedules.find((x: { id: string }) => x.id === 'weekly-case-digest')).toMatchObject({ source: 'yaml, disabled', next: null });
   });
 
   it('exports each table as CSV', async () => {

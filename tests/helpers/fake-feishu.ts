@@ -30,6 +30,18 @@ export interface SentMessage {
   uuid?: string;
 }
 
+/** A CardKit card entity: its JSON, whether it is streaming, and every change made to it. */
+export interface FakeCardEntity {
+  cardId: string;
+  card: any;
+  streaming: boolean;
+  sequence: number;
+  /** Text of each streaming content update, in order. */
+  contentUpdates: { elementId: string; content: string; sequence: number }[];
+  /** Full updates and settings changes, in order. */
+  changes: { kind: 'update' | 'settings'; body: any }[];
+}
+
 interface ScriptedFailure {
   match: RegExp;
   times: number;
@@ -220,6 +232,10 @@ export async function postWebhook(
 export class FakeFeishu {
   readonly calls: RecordedCall[] = [];
   readonly messages: SentMessage[] = [];
+  /** CardKit card entities by card_id. */
+  readonly cards = new Map<string, FakeCardEntity>();
+  /** card_id → the message it was converted from (`id_convert`). */
+  readonly convertedFrom = new Map<string, string>();
   readonly resources = new Map<string, { data: Buffer; contentType: string }>();
   /** Docs, wiki and drive: documents the knowledge-base sync reads. */
   readonly docs = new FakeFeishuDocs();
@@ -274,6 +290,11 @@ export class FakeFeishu {
     this.wss?.close();
     this.server.closeAllConnections?.();
     await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  /** Cuts every long connection, as a network outage would; the server stays up. */
+  dropConnections(): void {
+    for (const s of this.allSockets) s.terminate();
   }
 
   /** Long connections that are ready for events. */
@@ -380,6 +401,7 @@ export class FakeFeishu {
       this.messages.push({ kind: 'patch', messageId: m[1]!, target: m[1]!, msgType: 'interactive', content: JSON.parse(body.content) });
       return this.json(res, 200, { code: 0, msg: 'ok', data: {} });
     }
+    if (path.startsWith('/open-apis/cardkit/v1/')) return this.cardkit(res, method, path, body);
     if ((m = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/.exec(path)) && method === 'GET') {
       const r = this.resources.get(`${m[1]}/${m[2]}`);
       if (!r) return this.json(res, 400, { code: 234003, msg: 'File not in msg.' });
@@ -388,6 +410,67 @@ export class FakeFeishu {
       return;
     }
     this.json(res, 404, { code: 404, msg: `fake: no route ${method} ${path}` });
+  }
+
+  /** CardKit: card entities, id conversion, streaming text, settings and full updates. */
+  private cardkit(res: ServerResponse, method: string, path: string, body: any): void {
+    let m: RegExpExecArray | null;
+    const newEntity = (card: any): FakeCardEntity => {
+      const entity: FakeCardEntity = {
+        cardId: `card_${++this.msgSeq}`,
+        card,
+        streaming: Boolean(card?.config?.streaming_mode),
+        sequence: 0,
+        contentUpdates: [],
+        changes: [],
+      };
+      this.cards.set(entity.cardId, entity);
+      return entity;
+    };
+    // Every change carries a sequence that must grow, as on the real platform.
+    const ordered = (entity: FakeCardEntity, sequence: unknown): boolean => {
+      if (typeof sequence !== 'number' || sequence <= entity.sequence) {
+        this.json(res, 400, { code: 300317, msg: 'sequence number compare failed' });
+        return false;
+      }
+      entity.sequence = sequence;
+      return true;
+    };
+    if (path === '/open-apis/cardkit/v1/cards' && method === 'POST') {
+      if (body?.type !== 'card_json') return this.json(res, 400, { code: 400, msg: 'type must be card_json' });
+      return this.json(res, 200, { code: 0, msg: 'ok', data: { card_id: newEntity(JSON.parse(body.data)).cardId } });
+    }
+    if (path === '/open-apis/cardkit/v1/cards/id_convert' && method === 'POST') {
+      const sent = this.messages.find((x) => x.messageId === body?.message_id && x.msgType === 'interactive');
+      if (!sent) return this.json(res, 400, { code: 300301, msg: 'message not found' });
+      const entity = [...this.cards.values()].find((c) => c.card === sent.content) ?? newEntity(sent.content);
+      this.convertedFrom.set(entity.cardId, sent.messageId);
+      return this.json(res, 200, { code: 0, msg: 'ok', data: { card_id: entity.cardId } });
+    }
+    const entity = (m = /^\/open-apis\/cardkit\/v1\/cards\/([^/]+)/.exec(path)) ? this.cards.get(m[1]!) : undefined;
+    if (!entity) return this.json(res, 400, { code: 300300, msg: 'card not found' });
+    if (/\/elements\/([^/]+)\/content$/.test(path) && method === 'PUT') {
+      const elementId = /\/elements\/([^/]+)\/content$/.exec(path)![1]!;
+      if (!entity.streaming) return this.json(res, 400, { code: 300309, msg: 'streaming mode is closed' });
+      if (!ordered(entity, body?.sequence)) return;
+      entity.contentUpdates.push({ elementId, content: String(body?.content ?? ''), sequence: body.sequence });
+      return this.json(res, 200, { code: 0, msg: 'ok', data: {} });
+    }
+    if (path.endsWith('/settings') && method === 'PATCH') {
+      if (!ordered(entity, body?.sequence)) return;
+      const settings = JSON.parse(body.settings);
+      if (typeof settings?.config?.streaming_mode === 'boolean') entity.streaming = settings.config.streaming_mode;
+      entity.changes.push({ kind: 'settings', body: settings });
+      return this.json(res, 200, { code: 0, msg: 'ok', data: {} });
+    }
+    if (method === 'PUT' && /^\/open-apis\/cardkit\/v1\/cards\/[^/]+$/.test(path)) {
+      if (!ordered(entity, body?.sequence)) return;
+      entity.card = JSON.parse(body.card.data);
+      if (typeof entity.card?.config?.streaming_mode === 'boolean') entity.streaming = entity.card.config.streaming_mode;
+      entity.changes.push({ kind: 'update', body: entity.card });
+      return this.json(res, 200, { code: 0, msg: 'ok', data: {} });
+    }
+    this.json(res, 404, { code: 404, msg: `fake: no cardkit route ${method} ${path}` });
   }
 
   private recordSend(res: ServerResponse, kind: 'create' | 'reply', target: string, body: any, inThread: boolean | undefined): void {

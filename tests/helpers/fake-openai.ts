@@ -19,6 +19,12 @@ export interface ScriptedResponse {
   status?: number;
   /** Wait this long before answering (to trigger client timeouts). */
   delayMs?: number;
+  /**
+   * When the request asks for `stream: true`: the content in these pieces, one server-sent event
+   * each, `chunkDelayMs` apart (default: the whole content as one piece).
+   */
+  chunks?: string[];
+  chunkDelayMs?: number;
 }
 
 export type Responder = (body: ChatRequestBody, callIndex: number) => ScriptedResponse;
@@ -56,6 +62,10 @@ export async function startFakeOpenAI(responder: Responder = () => ({ content: '
         res.end(JSON.stringify({ error: { message: `scripted failure ${out.status}`, type: 'server_error' } }));
         return;
       }
+      if (body.stream === true) {
+        streamChunks(out.chunks ?? [out.content ?? ''], out.chunkDelayMs ?? 0);
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({
@@ -67,6 +77,35 @@ export async function startFakeOpenAI(responder: Responder = () => ({ content: '
           usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
         }),
       );
+    };
+    // OpenAI's streaming format: one `data:` line per delta, then `data: [DONE]`.
+    const streamChunks = (pieces: string[], gapMs: number) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      const event = (delta: Record<string, unknown>, finish: string | null) =>
+        `data: ${JSON.stringify({
+          id: `chatcmpl-fake-${index}`,
+          object: 'chat.completion.chunk',
+          created: Math.floor(Date.now() / 1000),
+          model: body.model,
+          choices: [{ index: 0, delta, finish_reason: finish }],
+        })}\n\n`;
+      res.write(event({ role: 'assistant', content: '' }, null));
+      let i = 0;
+      const next = () => {
+        if (res.destroyed) return;
+        if (i < pieces.length) {
+          res.write(event({ content: pieces[i++] }, null));
+          const t = setTimeout(() => {
+            timers.delete(t);
+            next();
+          }, gapMs);
+          timers.add(t);
+          return;
+        }
+        res.write(event({}, 'stop'));
+        res.end('data: [DONE]\n\n');
+      };
+      next();
     };
     if (out.delayMs) {
       const t = setTimeout(() => {

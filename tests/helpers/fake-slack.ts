@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 /** One recorded Web API call (token from the Authorization header, params decoded). */
 export interface FakeCall {
@@ -53,7 +54,40 @@ export class FakeSlack {
     return this;
   }
 
+  private socketServer: WebSocketServer | undefined;
+  private readonly sockets = new Set<WebSocket>();
+
+  /**
+   * Answers `apps.connections.open` with a WebSocket on this server that greets with Slack's
+   * `hello`, enough for Bolt's Socket Mode client to count as connected.
+   */
+  enableSocketMode(): void {
+    if (this.socketServer) return;
+    const wss = new WebSocketServer({ noServer: true });
+    this.socketServer = wss;
+    this.server.on('upgrade', (req, socket, head) => {
+      if (!req.url?.startsWith('/socket')) return socket.destroy();
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        this.sockets.add(ws);
+        ws.on('close', () => this.sockets.delete(ws));
+        ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0001' }, debug_info: { host: 'fake' } }));
+      });
+    });
+  }
+
+  /** Socket Mode connections that are open now. */
+  get socketConnections(): number {
+    return this.sockets.size;
+  }
+
+  /** Cuts every Socket Mode connection, as a network outage would. */
+  dropSocketConnections(): void {
+    for (const ws of this.sockets) ws.terminate();
+  }
+
   async stop(): Promise<void> {
+    this.dropSocketConnections();
+    this.socketServer?.close();
     this.server.closeAllConnections?.();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -135,7 +169,9 @@ export class FakeSlack {
       res.end(JSON.stringify(canned.body ?? { ok: false, error: 'fake_failure' }));
       return;
     }
-    if (req.headers.authorization !== `Bearer ${this.expectedToken}`) {
+    // Socket Mode is opened with the app-level token (xapp-…), everything else with the bot token.
+    const appLevel = Boolean(this.socketServer) && method === 'apps.connections.open' && /^Bearer xapp-/.test(String(req.headers.authorization ?? ''));
+    if (!appLevel && req.headers.authorization !== `Bearer ${this.expectedToken}`) {
       return send(res, 200, JSON.stringify({ ok: false, error: 'invalid_auth' }));
     }
     send(res, 200, JSON.stringify(this.answer(method, params)));
@@ -147,6 +183,8 @@ export class FakeSlack {
 
   private answer(method: string, p: Record<string, any>): Record<string, unknown> {
     switch (method) {
+      case 'apps.connections.open':
+        return this.socketServer ? { ok: true, url: `ws://127.0.0.1:${this.port}/socket` } : { ok: false, error: 'unknown_method' };
       case 'auth.test':
         return { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'compliance', team_id: 'T0001', user_id: FAKE_BOT_USER, bot_id: FAKE_BOT_ID };
       case 'chat.postMessage': {
@@ -159,6 +197,19 @@ export class FakeSlack {
         return { ok: true, channel: p.channel, ts: p.ts };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };
+      // Streaming messages: only in a thread, and outside DMs only for a named recipient.
+      case 'chat.startStream': {
+        if (!p.thread_ts) return { ok: false, error: 'invalid_arguments' };
+        if (!String(p.channel).startsWith('D') && (!p.recipient_user_id || !p.recipient_team_id)) return { ok: false, error: 'invalid_arguments' };
+        const ts = this.nextTs();
+        return { ok: true, channel: p.channel, ts };
+      }
+      case 'assistant.threads.setStatus':
+        return p.channel_id && p.thread_ts ? { ok: true } : { ok: false, error: 'invalid_arguments' };
+      case 'chat.appendStream':
+        return { ok: true, channel: p.channel, ts: p.ts };
+      case 'chat.stopStream':
+        return { ok: true, channel: p.channel, ts: p.ts, message: { ts: p.ts } };
       case 'reactions.add':
       case 'reactions.remove':
         return { ok: true };

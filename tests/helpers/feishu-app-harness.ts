@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { silentLogger as silentLog } from '../../src/log/logger.js';
 import { createFeishuAdapter, type FeishuAdapter } from '../../src/platforms/feishu/index.js';
 import { HttpServer } from '../../src/server/http.js';
+import { enabledRemindersFile } from './reminders.js';
 import {
   eventEnvelope,
   FAKE_APP_ID,
@@ -59,7 +60,9 @@ export interface FeishuAppHarness {
   close(): Promise<void>;
 }
 
-export async function startFeishuApp(opts: { env?: Record<string, string>; now?: () => number; log?: Logger } = {}): Promise<FeishuAppHarness> {
+export async function startFeishuApp(
+  opts: { env?: Record<string, string>; now?: () => number; log?: Logger; progressDelayMs?: number } = {},
+): Promise<FeishuAppHarness> {
   const fake = new FakeFeishu();
   const base = await fake.start();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'feishu-features-'));
@@ -67,6 +70,7 @@ export async function startFeishuApp(opts: { env?: Record<string, string>; now?:
     {
       DATA_DIR: dataDir,
       KNOWLEDGE_DIR: path.join(REPO_ROOT, 'knowledge'),
+      REMINDERS_FILE: enabledRemindersFile(dataDir),
       PROMPTS_DIR: path.join(REPO_ROOT, 'prompts'),
       LOG_LEVEL: 'silent',
       // The fake open API only issues tokens to its own app id and secret.
@@ -98,7 +102,7 @@ export async function startFeishuApp(opts: { env?: Record<string, string>; now?:
     server,
     log,
     dedupe: app.dedupe,
-    tuning: { retry: { baseDelayMs: 5, maxDelayMs: 20 }, progressDelayMs: 10_000 },
+    tuning: { retry: { baseDelayMs: 5, maxDelayMs: 20 }, progressDelayMs: opts.progressDelayMs ?? 10_000 },
   });
   await adapter.start();
   const port = await server.listen(config.PORT, '127.0.0.1');

@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../../src/log/logger.js';
 import { createSlackAdapter, type SlackAdapter } from '../../src/platforms/slack/adapter.js';
 import { HttpServer } from '../../src/server/http.js';
 import { commandBody, FakeSlack, FORM, interactionBody, sendSigned, type FakeResponse } from './fake-slack.js';
+import { enabledRemindersFile } from './reminders.js';
 
 /**
  * The real composition root (createApp: real knowledge base, answerer, credit, precheck and
@@ -55,6 +56,7 @@ export async function startSlackApp(env: Record<string, string> = {}, logger?: L
     {
       DATA_DIR: dataDir,
       KNOWLEDGE_DIR: path.resolve('knowledge'),
+      REMINDERS_FILE: enabledRemindersFile(dataDir),
       PROMPTS_DIR: path.resolve('prompts'),
       LOG_LEVEL: 'silent',
       SLACK_BOT_TOKEN: APP_TOKEN,

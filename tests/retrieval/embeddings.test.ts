@@ -45,9 +45,10 @@ afterAll(async () => {
 });
 
 describe('OpenAI-compatible embeddings', () => {
-  it('is chosen only when EMBEDDINGS_MODEL and an endpoint are configured', () => {
-    expect(createEmbeddings(loadConfig({}, null))).toBeInstanceOf(HashedNgramEmbeddings);
-    expect(createEmbeddings(loadConfig({ EMBEDDINGS_MODEL: 'bge-m3' }, null))).toBeInstanceOf(HashedNgramEmbeddings);
+  it('is chosen only when EMBEDDINGS_MODEL and an endpoint are configured; otherwise there is no dense side', () => {
+    expect(createEmbeddings(loadConfig({}, null))).toBeNull();
+    expect(createEmbeddings(loadConfig({ EMBEDDINGS_MODEL: 'bge-m3' }, null))).toBeNull();
+    expect(createEmbeddings(loadConfig({ EMBEDDINGS_MODEL: 'offline-ngram' }, null))).toBeInstanceOf(HashedNgramEmbeddings);
     expect(createEmbeddings(loadConfig({ EMBEDDINGS_MODEL: 'bge-m3', OPENAI_BASE_URL: baseURL }, null))).toBeInstanceOf(OpenAICompatibleEmbeddings);
   });
 

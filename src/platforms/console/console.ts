@@ -11,41 +11,79 @@ export interface ConsoleOptions {
   /** Interactive prompt on a TTY; line-by-line replies otherwise (pipes, CI). */
   interactive: boolean;
   userId?: string;
+  /**
+   * Lines arriving closer together than this are one paste, hence one message (interactive only).
+   * Nobody types Enter twice within 40 ms; a terminal delivers a pasted contract in one burst.
+   */
+  pasteGapMs?: number;
 }
+
+const DEFAULT_PASTE_GAP_MS = 40;
 
 /**
  * The local console: the same router as Slack and Feishu, typed in a terminal or piped in.
- * Resolves when input ends.
+ * On a terminal a multi-line paste is one message (a contract is not twenty questions); piped
+ * input is answered line by line. Resolves when input ends and the last reply is written.
  */
 export async function runConsole(o: ConsoleOptions): Promise<void> {
   const rl = createInterface({ input: o.input, output: o.interactive ? o.output : undefined, terminal: o.interactive });
   const write = (s: string) => o.output.write(`${s}\n`);
   const origin = { platform: 'console' as const, userId: o.userId ?? 'console-user', channelId: 'console', conversationId: 'console' };
+  const gapMs = o.pasteGapMs ?? DEFAULT_PASTE_GAP_MS;
   let last: Reply | null = null;
+
+  async function handle(text: string): Promise<void> {
+    const vote = text === '+1' ? 'up' : text === '-1' ? 'down' : null;
+    const feedback = vote && last?.actions?.find((a) => a.id === 'feedback' && a.value.endsWith(`:${vote}`));
+    if (vote && !feedback) {
+      write('Nothing to rate yet — ask a question first.');
+    } else if (feedback) {
+      const r = await o.core.handleAction({ ...origin, actionId: 'feedback', value: feedback.value });
+      if (r?.toast) write(r.toast);
+    } else {
+      const reply = await o.core.handleMessage({ ...origin, text });
+      if (reply) {
+        if (reply.actions?.some((a) => a.id === 'feedback')) last = reply;
+        write(renderText(reply));
+      }
+    }
+  }
+
+  // Messages are answered one at a time, in order, however fast they arrive.
+  let queue: Promise<void> = Promise.resolve();
+  const enqueue = (text: string) => {
+    queue = queue.then(async () => {
+      if (text) await handle(text).catch((err) => write(`Error: ${(err as Error).message}`));
+      if (!o.interactive && text) write('');
+      if (o.interactive) rl.prompt();
+    });
+  };
+
+  let pending: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (!pending.length) return;
+    enqueue(pending.join('\n').trim());
+    pending = [];
+  };
+
   if (o.interactive) {
-    write('合规助手 Compliance Assistant — ask a question, or /help. Ctrl-D to quit.');
+    write('合规助手 Compliance Assistant — ask a question, or /help. Paste a contract as one message. Ctrl-D to quit.');
     rl.setPrompt('> ');
     rl.prompt();
   }
-  for await (const line of rl) {
-    const text = line.trim();
-    if (text) {
-      const vote = text === '+1' ? 'up' : text === '-1' ? 'down' : null;
-      const feedback = vote && last?.actions?.find((a) => a.id === 'feedback' && a.value.endsWith(`:${vote}`));
-      if (vote && !feedback) {
-        write('Nothing to rate yet — ask a question first.');
-      } else if (feedback) {
-        const r = await o.core.handleAction({ ...origin, actionId: 'feedback', value: feedback.value });
-        if (r?.toast) write(r.toast);
-      } else {
-        const reply = await o.core.handleMessage({ ...origin, text });
-        if (reply) {
-          if (reply.actions?.some((a) => a.id === 'feedback')) last = reply;
-          write(renderText(reply));
-        }
-      }
-      if (!o.interactive) write('');
+  rl.on('line', (line) => {
+    if (!o.interactive) {
+      enqueue(line.trim());
+      return;
     }
-    if (o.interactive) rl.prompt();
-  }
+    pending.push(line);
+    clearTimeout(timer);
+    timer = setTimeout(flush, gapMs);
+  });
+  await new Promise<void>((resolve) => rl.once('close', resolve));
+  flush();
+  await queue;
 }

@@ -44,6 +44,8 @@ export interface FeishuAdapterDeps {
   /** Pass the core's EventDeduper so polite replies to stickers etc. also survive restarts. */
   dedupe?: IdClaimer;
   tuning?: Partial<FeishuTuning>;
+  /** Told the label of every Open API call that failed (metrics). */
+  onApiError?: (label: string) => void;
 }
 
 export interface FeishuAdapter {
@@ -55,6 +57,8 @@ export interface FeishuAdapter {
   idle(): Promise<void>;
   /** The event/callback dispatcher shared by both modes (exposed for tests and diagnostics). */
   readonly dispatcher: lark.EventDispatcher;
+  /** Long connection: whether it is up now (for /healthz); webhook mode has none to report. */
+  connection(): { connected: boolean; detail?: string } | null;
 }
 
 const STOP_GRACE_MS = 10_000;
@@ -88,9 +92,10 @@ export function createFeishuAdapter(deps: FeishuAdapterDeps): FeishuAdapter {
   }
   const tuning: FeishuTuning = { progressDelayMs: 1500, maxFileBytes: MAX_UPLOAD_BYTES, retry: {}, ...deps.tuning };
   const domain = resolveDomain(config.FEISHU_DOMAIN);
-  const api = new FeishuApi({ appId: config.FEISHU_APP_ID, appSecret: config.FEISHU_APP_SECRET, domain, log, retry: tuning.retry });
+  const api = new FeishuApi({ appId: config.FEISHU_APP_ID, appSecret: config.FEISHU_APP_SECRET, domain, log, retry: tuning.retry, onError: deps.onApiError });
   const inFlight = new InFlight(log);
   let ws: lark.WSClient | undefined;
+  let wsState: { connected: boolean; detail?: string } = { connected: false, detail: 'long connection not started' };
 
   let botOpenId: string | undefined;
   let botLookup: Promise<string | undefined> | undefined;
@@ -173,10 +178,22 @@ export function createFeishuAdapter(deps: FeishuAdapterDeps): FeishuAdapter {
         domain,
         logger: sdkLogger(log),
         loggerLevel: lark.LoggerLevel.debug,
-        onReady: () => log.info({ mode }, 'feishu long connection ready'),
-        onReconnecting: () => log.warn('feishu long connection lost; reconnecting'),
-        onReconnected: () => log.info('feishu long connection restored'),
-        onError: (err: Error) => log.error({ err: errorSummary(err) }, 'feishu long connection failed'),
+        onReady: () => {
+          wsState = { connected: true };
+          log.info({ mode }, 'feishu long connection ready');
+        },
+        onReconnecting: () => {
+          wsState = { connected: false, detail: 'long connection lost; reconnecting' };
+          log.warn('feishu long connection lost; reconnecting');
+        },
+        onReconnected: () => {
+          wsState = { connected: true };
+          log.info('feishu long connection restored');
+        },
+        onError: (err: Error) => {
+          wsState = { connected: false, detail: `long connection failed: ${errorSummary(err).message}` };
+          log.error({ err: errorSummary(err) }, 'feishu long connection failed');
+        },
       });
       await ws.start({ eventDispatcher: dispatcher });
     },
@@ -186,5 +203,6 @@ export function createFeishuAdapter(deps: FeishuAdapterDeps): FeishuAdapter {
       await inFlight.drain(STOP_GRACE_MS);
     },
     idle: () => inFlight.idle(),
+    connection: () => (mode === 'ws' ? wsState : null),
   };
 }

@@ -81,6 +81,8 @@ function isRetryable(err: Error): boolean {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface FeishuApiOptions {
+  /** Told the label of every call that finally failed (metrics). */
+  onError?: (label: string) => void;
   appId: string;
   appSecret: string;
   domain: lark.Domain | string;
@@ -97,9 +99,11 @@ export class FeishuApi {
   private readonly cache = new lark.DefaultCache();
   private readonly retry: RetryPolicy;
   private readonly log: Logger;
+  private readonly onError?: (label: string) => void;
 
   constructor(opts: FeishuApiOptions) {
     this.log = opts.log;
+    this.onError = opts.onError;
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
     // A hung request would otherwise hold a reply forever (the SDK's axios has no timeout).
     if (!lark.defaultHttpInstance.defaults.timeout) lark.defaultHttpInstance.defaults.timeout = 20_000;
@@ -137,6 +141,7 @@ export class FeishuApi {
       }
       if (!isRetryable(error) || attempt >= this.retry.attempts) {
         this.log.warn({ api: label, attempt, err: errorSummary(error) }, 'feishu api call failed');
+        this.onError?.(label);
         throw error;
       }
       const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));

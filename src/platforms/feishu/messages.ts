@@ -13,6 +13,12 @@ import { APOLOGY_TEXT, skippedFilesText } from '../shared/texts.js';
 import { FileTooLargeError, type FeishuApi } from './api.js';
 import { mentionsBot, messageText, parseMessageEvent, type ParsedMessage } from './inbound.js';
 import { progressCard, renderReply, type FeishuCard } from './render.js';
+import { FeishuAnswerStream } from './stream.js';
+
+const privatelySentReply = () => {
+  const text = '已通过私信发给你。Sent to you in a direct message.';
+  return { blocks: [{ type: 'text' as const, text }], fallbackText: text };
+};
 
 export const UNSUPPORTED_MESSAGE_TEXT =
   '抱歉，我目前只能读文字消息和合同文件（docx/pdf/txt）。请直接用文字提问，或发送 /help 查看命令。' +
@@ -113,7 +119,10 @@ export function createMessageHandler(deps: MessageHandlerDeps): (data: unknown) 
     const note: ProgressNote = {};
     // A quick answer (or a repeat event, which resolves at once) is sent in one go; a slow one
     // gets a progress card first so the user sees the bot working.
+    // LLM answers appear while they are written (the stream stays idle for extractive ones).
+    const live = new FeishuAnswerStream(api, { messageId: msg.messageId, inThread: msg.isGroup }, () => note.id, log);
     const showProgress = async () => {
+      if (live.writing) return undefined;
       try {
         return (await api.replyCard(msg.messageId, progressCard(), msg.isGroup)).messageId || undefined;
       } catch (err) {
@@ -121,15 +130,25 @@ export function createMessageHandler(deps: MessageHandlerDeps): (data: unknown) 
         return undefined;
       }
     };
-    const reply = await withProgress(deps.progress, note, showProgress, () => core.handleMessage({ ...origin, text, files, eventIds }));
+    const reply = await withProgress(deps.progress, note, showProgress, () => core.handleMessage({ ...origin, text, files, eventIds, stream: live }));
     if (!reply) {
       log.info({ messageId: msg.messageId }, 'feishu: repeat event ignored');
       return;
     }
     try {
+      if (live.started && !reply.private && (await live.finish(renderReply(reply)))) return;
+      await live.abandon();
+      if (reply.private && msg.isGroup) {
+        // Feishu has no per-user message in a group: the reply goes to the asker's direct chat,
+        // and the thread only says where it went.
+        for (const card of renderReply(reply)) await api.sendCard('open_id', msg.userId, card);
+        await deliver(msg.messageId, msg.isGroup, renderReply(privatelySentReply()), note.id);
+        return;
+      }
       await deliver(msg.messageId, msg.isGroup, renderReply(reply), note.id);
     } catch (err) {
       log.error({ err: errorSummary(err), messageId: msg.messageId }, 'feishu: reply failed');
+      await live.abandon();
       await apologise(msg.messageId, msg.isGroup);
     }
   }

@@ -9,6 +9,7 @@ import { InFlight } from '../shared/in-flight.js';
 import { MAX_UPLOAD_BYTES } from '../../core/limits.js';
 import { downloadSlackFiles, type FileDownloadResult, type SlackFileRef } from './files.js';
 import { createSlackHandlers } from './handlers.js';
+import { countApiErrors } from './api-errors.js';
 import { boltLogger } from './logger.js';
 import { PendingForms } from './modals.js';
 import { SlackResponder } from './respond.js';
@@ -42,6 +43,8 @@ export interface SlackAdapterOptions {
   maxFileBytes?: number;
   /** How long a view submission may take before the modal is closed and the result posted later. */
   formAckBudgetMs?: number;
+  /** Told the method name of every Web API call that failed (metrics). */
+  onApiError?: (method: string) => void;
 }
 
 export interface SlackAdapter {
@@ -52,6 +55,8 @@ export interface SlackAdapter {
   start(): Promise<void>;
   /** Disconnects, then waits (up to 10 s) for answers already acknowledged to be sent. */
   stop(): Promise<void>;
+  /** Socket Mode: whether the WebSocket is up now (for /healthz); HTTP mode has none to report. */
+  connection(): { connected: boolean; detail?: string } | null;
 }
 
 /** Bolt's own default request body limit. */
@@ -113,7 +118,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     convoStore: false,
     ...(socketMode ? { socketMode: true, appToken: config.SLACK_APP_TOKEN } : { receiver }),
   });
-  const client = app.client;
+  const client = countApiErrors(app.client, opts.onApiError);
 
   let ownServer: HttpServer | undefined;
   let botUserId: string | undefined;
@@ -207,10 +212,19 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     }
   }
 
+  // Bolt builds the Socket Mode receiver itself (from socketMode, appToken and the client options
+  // with SLACK_API_URL); its client announces every state change, which is all /healthz needs.
+  let socketState: { connected: boolean; detail?: string } = { connected: false, detail: 'socket mode not started' };
+  const socketClient = socketMode ? (app as unknown as { receiver?: { client?: NodeJS.EventEmitter } }).receiver?.client : undefined;
+  socketClient?.on('connected', () => (socketState = { connected: true }));
+  socketClient?.on('reconnecting', () => (socketState = { connected: false, detail: 'socket mode connection lost; reconnecting' }));
+  socketClient?.on('disconnected', () => (socketState = { connected: false, detail: 'socket mode disconnected' }));
+
   return {
     mode: socketMode ? 'socket' : 'http',
     port,
     app,
+    connection: () => (socketMode ? socketState : null),
     async start() {
       try {
         await app.init();
@@ -230,7 +244,10 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
       log.info({ mode: 'http', path: SLACK_EVENTS_PATH }, 'slack adapter mounted');
     },
     async stop() {
-      if (socketMode) await app.stop().catch(() => undefined);
+      if (socketMode) {
+        await app.stop().catch(() => undefined);
+        socketState = { connected: false, detail: 'socket mode stopped' };
+      }
       if (ownServer) await ownServer.close();
       await inFlight.drain(STOP_GRACE_MS);
     },

@@ -40,6 +40,10 @@ import {
 import { decodeFormMeta, decodeReasonMeta, openFormModal, openReasonModal, submittedReason, submittedValues, type PendingForms } from './modals.js';
 import { decodeActionId, formErrorsToBlocks, FORM_CALLBACK, OPEN_FORM_ACTION, plainMessage, REASON_BLOCK, REASON_CALLBACK } from './render.js';
 import type { SlackResponder } from './respond.js';
+import { SlackAnswerStream } from './stream.js';
+
+/** The assistant-surface status while an answer is prepared (Slack clears it when the bot replies). */
+export const THINKING_STATUS = '正在查找… is thinking…';
 
 export interface SlackHandlerDeps {
   core: BotCore;
@@ -77,16 +81,36 @@ export function createSlackHandlers(deps: SlackHandlerDeps) {
           const res = await deps.client.chat.postMessage({ channel: m.channel, text: searching.text, blocks: searching.blocks, ...(replyThread ? { thread_ts: replyThread } : {}) });
           return res.ts ? String(res.ts) : undefined;
         };
+    // Slack's assistant surface (a DM thread) shows "is thinking…" until the bot replies there.
+    if (m.isDm && m.threadTs && !m.isRetry) {
+      void deps.client.assistant.threads
+        .setStatus({ channel_id: m.channel, thread_ts: m.threadTs, status: THINKING_STATUS })
+        .catch((err) => log.debug({ err: errorSummary(err) }, 'slack assistant status not set'));
+    }
+    // LLM answers appear while they are written (the stream stays idle for extractive ones).
+    const live = new SlackAnswerStream(deps.client, { channel: m.channel, threadTs: replyThread, userId: m.user, teamId: m.teamId, isDm: m.isDm }, () => note.id, log);
     try {
       const reply = await withProgress(deps.progress, note, showProgress, async () => {
         const { files, skipped } = await deps.download(m.files);
         if (skipped.length) await responder.skippedFiles(m.channel, m.user, skipped, replyThread);
         if (m.files?.length && !files.length && !text.trim()) return 'nothing';
-        return core.handleMessage(coreMessage(m, text, files));
+        return core.handleMessage({ ...coreMessage(m, text, files), stream: live });
       });
       if (reply === 'nothing' || !reply) {
         if (!reply) log.info({ channel: m.channel, retry: m.isRetry }, 'slack duplicate event ignored');
         await responder.removePlaceholder(m.channel, note.id);
+        return;
+      }
+      if (live.started && !reply.private) {
+        const shown = await live.finish(responder.render(reply, messageOrigin(m), true));
+        if (!live.ownsPlaceholder) await responder.removePlaceholder(m.channel, note.id);
+        if (shown) return;
+      }
+      await live.abandon();
+      if (reply.private && !m.isDm) {
+        // Only the asker sees it: an ephemeral message in the same thread, and no placeholder left behind.
+        await responder.removePlaceholder(m.channel, note.id);
+        await responder.ephemeral(m.channel, m.user, responder.render(reply, messageOrigin(m), false), replyThread);
         return;
       }
       const messages = responder.render(reply, messageOrigin(m), true);
@@ -94,6 +118,7 @@ export function createSlackHandlers(deps: SlackHandlerDeps) {
       else await responder.post(m.channel, messages, replyThread);
     } catch (err) {
       log.error({ err: errorSummary(err), channel: m.channel }, 'slack answer failed');
+      await live.abandon();
       await responder.apologise({ channelId: m.channel, userId: m.user, threadTs: replyThread, placeholderTs: note.id });
     }
   }

@@ -16,6 +16,8 @@ export interface UserMessage {
   threadTs?: string;
   files?: SlackFileRef[];
   eventId?: string;
+  /** The workspace the message came from (needed to stream an answer outside a DM). */
+  teamId?: string;
   isDm: boolean;
   /** Slack redelivers events it thinks were not acked; a redelivery is almost always a duplicate. */
   isRetry: boolean;
@@ -65,6 +67,7 @@ function userMessage(e: Fields, eventId: unknown, retryNum: number | undefined, 
     threadTs: str(e.thread_ts),
     files: Array.isArray(e.files) ? e.files.filter((f): f is SlackFileRef => Boolean(f) && typeof f === 'object') : undefined,
     eventId: str(eventId),
+    teamId: str(e.team),
     isDm,
     isRetry: (retryNum ?? 0) > 0,
   };

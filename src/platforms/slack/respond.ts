@@ -53,6 +53,13 @@ export class SlackResponder {
     if (rest.length) await this.post(channel, rest, threadTs);
   }
 
+  /** Messages only `user` sees, in the channel (and thread) where they asked. */
+  async ephemeral(channel: string, user: string, messages: SlackMessage[], threadTs?: string): Promise<void> {
+    for (const m of messages) {
+      await this.client.chat.postEphemeral({ channel, user, text: m.text, blocks: m.blocks, ...(threadTs ? { thread_ts: threadTs } : {}) });
+    }
+  }
+
   async removePlaceholder(channel: string, placeholderTs: string | undefined): Promise<void> {
     if (placeholderTs) await this.client.chat.delete({ channel, ts: placeholderTs }).catch(() => undefined);
   }

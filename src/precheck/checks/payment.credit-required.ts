@@ -11,7 +11,9 @@ const creditParams = z.strictObject({
   after: z
     .string()
     .default(
-      '验收|验货|点收|点交|签收|收讫|入库|(?<!收)到货(?!款)|货到(?!付款)|到港|运抵|抵达|送达|交货|交付|收货|收到货物|发货|出货|装船|装运|提货|安装|调试|上线|开具发票|开立(统一)?发票|发票开立|收到发票|收票|开票|票到|见票|对账',
+      '验收|验货|点收|点交|签收|收讫|入库|(?<!收)到货(?!款)|货到(?!付款)|到港|运抵|抵达|送达|交货|交付|收货|收到货物|发货|出货|装船|装运|提货|安装|调试|上线|(收到|收取|开具|开立|提供|出具|提交)[^，,。；;]{0,10}发票|发票开立|收票|开票|票到|见票|对账|核对(账目|账单|无误)|' +
+        // A service is performed over a period: pay after the period (or its report) is after performance.
+        '(服务|季度|月度|年度|服务期|阶段)[^，,。；;]{0,6}(结束|届满|期满|完成)|(确认|签署|提交)[^，,。；;]{0,4}(服务|工作|完工|验收|巡检)(报告|单)',
     ),
   pay: z.string().default('支付|付清|付款|结清|汇入|汇至|转入|结算|付至|支付至'),
   /** Standing credit terms. */
@@ -29,7 +31,8 @@ function creditRequiredRun(ctx: CheckContext, p: z.output<typeof creditParams>):
   // `验收合格后`, `到货之日起`, or the event followed straight by a period (`货到 30 天内付款`).
   // The gap holds no payment (`款到发货：甲方付清全部货款后` is a prepayment).
   const after = new RegExp(
-    `(?:${p.after})(?:[^，,。；;:：款前]{0,12}?(?:后|之日起|起|之后)|\\s*(?:\\d+|[一二两三四五六七八九十百]+)\\s*个?\\s*(?:工作日|自然日|日|天|月)(?:之?内)?)`,
+    // The event and its 后 are one phrase however long (`验收合格且出卖人开具全额增值税专用发票后`): no comma between.
+    `(?:${p.after})(?:[^，,。；;:：款前]{0,40}?(?:后|之日起|起|之后)|\\s*(?:\\d+|[一二两三四五六七八九十百]+)\\s*个?\\s*(?:工作日|自然日|日|天|月)(?:之?内)?)`,
     'u',
   );
   const pay = new RegExp(p.pay, 'u');

@@ -56,7 +56,12 @@ function selectedNumber(raw: string | undefined): number | null {
   return parseCount(raw);
 }
 
-export function findOptionLists(norm: string): OptionList[] {
+/**
+ * @param struckMarkers notes that strike an option out (`【此项已由双方划去】`, contract.yaml
+ *   `struckOptionMarkers`), besides the lone `／`.
+ */
+export function findOptionLists(norm: string, struckMarkers: readonly RegExp[] = []): OptionList[] {
+  const struck = (text: string) => STRUCK.test(text) || struckMarkers.some((re) => re.test(text));
   const lists: OptionList[] = [];
   for (const m of norm.matchAll(SELECTOR)) {
     const at = m.index!;
@@ -71,7 +76,7 @@ export function findOptionLists(norm: string): OptionList[] {
     const end = options[options.length - 1]!.end;
     if (lists.some((l) => at < l.end && end > l.start)) continue;
     // One option left standing (the others struck out with `／` or deleted) is the choice even when the number is blank.
-    const standing = options.filter((o) => !STRUCK.test(norm.slice(o.start, o.end)));
+    const standing = options.filter((o) => !struck(norm.slice(o.start, o.end)));
     const picked = chosen !== null ? [chosen] : standing.length === 1 ? [standing[0]!.number] : [];
     lists.push({ start: at, end, chosen: picked, options, kind: 'numbered' });
   }

@@ -27,7 +27,10 @@ const HEADER_WORD = /品名|名称|型号|规格|数量|单价|金额|总价|价
 /** A column whose cells are money. */
 /** A column naming what is sold: its cells are the subject (`品名：304 不锈钢管`). */
 const SUBJECT_HEADER = /名称|品名|型号|规格|服务内容|服务项目|项目内容|货物|产品|设备/u;
-const MONEY_HEADER = /单价|金额|总价|价款|小计|合计|总额|价格|费用|报价|货款|服务费|含税价|未税价/u;
+// Any kind of price (`经销价`, `建议零售价`, `出厂价（元）`) is money: a header cell that ends in 价.
+const MONEY_HEADER = /单价|金额|总价|价款|小计|合计|总额|价格|费用|报价|货款|服务费|价\s*([(（][^)）]*[)）])?\s*$/u;
+/** A caption line above a table that gives the unit of its prices (`价格单位：人民币元／台`, `币种：美元`). */
+const CAPTION_UNIT = new RegExp(`(单位|币种|币别|货币)\\s*[:：为]?\\s*[^\\n]{0,6}?((${CURRENCY_PREFIX})|万元|千元|元)`, 'iu');
 const CURRENCY_IN = new RegExp(`(${CURRENCY_PREFIX})|万元|千元|元`, 'iu');
 const NUMBER_CELL = /^\s*(?:[¥￥$]\s*)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*$/u;
 
@@ -88,7 +91,7 @@ export function findTables(norm: string): Table[] {
       table.end = line.start + line.text.length;
     }
     if (table.rows.length === 0) continue;
-    table.statements = statementsOf(table);
+    table.statements = statementsOf(table, captionUnit(lines, i));
     tables.push(table);
     i = j - 1;
   }
@@ -106,7 +109,19 @@ function splitHeader(cell: string): { label: string; unit: string } {
   return { label: label || cell, unit: currency ? `${currency}${perUnit}` : '' };
 }
 
-function statementsOf(table: Table): TableStatement[] {
+/** The currency a caption line just above the header gives the table (blank lines skipped, two lines at most). */
+function captionUnit(lines: Line[], headerAt: number): string {
+  for (let k = headerAt - 1, seen = 0; k >= 0 && seen < 2; k--) {
+    const text = lines[k]!.text.trim();
+    if (text === '') continue;
+    seen++;
+    const m = CAPTION_UNIT.exec(text);
+    if (m) return m[2]!;
+  }
+  return '';
+}
+
+function statementsOf(table: Table, defaultUnit = ''): TableStatement[] {
   const columns = table.header.map(splitHeader);
   const money = table.header.map((h) => MONEY_HEADER.test(h) || CURRENCY_IN.test(h));
   const out: TableStatement[] = [];
@@ -124,10 +139,36 @@ function statementsOf(table: Table): TableStatement[] {
       if (!money[col] || !NUMBER_CELL.test(cell)) return;
       const { label, unit } = columns[col]!;
       const value = cell.replace(/[¥￥$\s]/g, '');
-      const currency = unit || '元';
+      const currency = unit || defaultUnit || '元';
       const stated = /^(人民币|RMB|CNY|USD|HKD|EUR|美元|港币|[¥￥$€£])/iu.test(currency) ? `${currency} ${value}` : `${value} ${currency}`;
       out.push({ start: row.start, end: row.end, text: `${rowLabel} ${label} ${stated}`.trim() });
     });
   }
+  return out;
+}
+
+/** A field label in the first column of a two-column table: short, a name rather than a sentence. */
+const FIELD_LABEL = /^[\p{Script=Han}A-Za-z()（）、/／\s]{2,14}$/u;
+
+/**
+ * Two-column tables of fields (`| 合同总价 | 人民币 58,000 元 |`, `| 产品名称及规格 | … |`): forms that
+ * put every clause in a table. Each row is restated as `label：value`, the way the same field reads
+ * in prose, so a rule asking for `名称：…` reads the table too. Three such rows in a row make a table.
+ */
+export function keyValueStatements(norm: string): TableStatement[] {
+  const out: TableStatement[] = [];
+  let run: TableStatement[] = [];
+  const flush = () => {
+    if (run.length >= 3) out.push(...run);
+    run = [];
+  };
+  for (const line of linesOf(norm)) {
+    const cells = /^\s*[|｜]/.test(line.text) ? cellsOf(line.text) : [];
+    if (cells.length === 2 && FIELD_LABEL.test(cells[0]!) && cells[1]!.trim() !== '') {
+      const lead = line.text.length - line.text.trimStart().length;
+      run.push({ start: line.start + lead, end: line.start + line.text.trimEnd().length, text: `${cells[0]!.trim()}：${cells[1]!.trim()}` });
+    } else flush();
+  }
+  flush();
   return out;
 }

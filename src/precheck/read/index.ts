@@ -3,6 +3,7 @@ import { extractText, NoTextFoundError } from '../../knowledge/loaders.js';
 import { docxText } from './docx.js';
 import { ocrAvailable, ocrPdf } from './ocr.js';
 import { pdfText } from './pdf.js';
+import { tidyContractText } from './tidy.js';
 
 /** A PDF with no text layer, and no OCR on this machine (or OCR found nothing either). */
 export class ScannedPdfError extends Error {
@@ -24,13 +25,13 @@ export async function readContractDocument(
 ): Promise<{ text: string; ocr: boolean }> {
   const ext = path.extname(fileName).toLowerCase();
   if (ext === '.docx') return { text: await docxText(data), ocr: false };
-  if (ext !== '.pdf') return { text: await extractText(fileName, data), ocr: false };
+  if (ext !== '.pdf') return { text: tidyContractText(await extractText(fileName, data)), ocr: false };
   const text = await pdfText(data);
-  if (text.replace(/\s/g, '') !== '') return { text, ocr: false };
+  if (text.replace(/\s/g, '') !== '') return { text: tidyContractText(text), ocr: false };
   if (options.ocr === false || !(await ocrAvailable())) throw new ScannedPdfError(false);
   const scanned = await ocrPdf(data);
   if (scanned.replace(/\s/g, '') === '') throw new ScannedPdfError(true);
-  return { text: scanned, ocr: true };
+  return { text: tidyContractText(scanned), ocr: true };
 }
 
-export { NoTextFoundError, ocrAvailable };
+export { NoTextFoundError, ocrAvailable, tidyContractText };

@@ -25,6 +25,12 @@ export function unwrapLines(lines: string[]): string[] {
   const out: string[] = [];
   for (const line of lines) {
     const prev = out[out.length - 1];
+    // An amount broken after its thousands comma (`¥1,200,` / `000.00`) is one figure, whatever the width.
+    const splitAmount = prev !== undefined && /\d,\s*$/.test(prev) && /^\s*\d{3}(?!\d)/.test(line);
+    if (splitAmount) {
+      out[out.length - 1] = prev.replace(/\s+$/, '') + line.trimStart();
+      continue;
+    }
     if (
       prev !== undefined &&
       prev.trim() !== '' &&

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { silentLogger as log } from '../../../src/log/logger.js';
-import { createSlackAdapter, PRECHECK_SHORTCUT, SLACK_EVENTS_PATH, stripMention } from '../../../src/platforms/slack/adapter.js';
+import { createSlackAdapter, stripMention } from '../../../src/platforms/slack/adapter.js';
 import { downloadSlackFiles, isTrustedFileUrl } from '../../../src/platforms/slack/files.js';
 import { createTestCore } from '../../helpers/core.js';
 import { FakeSlack } from '../../helpers/fake-slack.js';
@@ -10,36 +8,6 @@ import { FakeSlack } from '../../helpers/fake-slack.js';
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
-});
-
-describe('slack-app-manifest.yaml', () => {
-  const manifest = parse(readFileSync(new URL('../../../slack-app-manifest.yaml', import.meta.url), 'utf8'));
-
-  it('declares the scopes, events, commands, shortcut and socket mode the adapter relies on', () => {
-    expect(new Set(manifest.oauth_config.scopes.bot)).toEqual(
-      new Set(['app_mentions:read', 'chat:write', 'commands', 'im:history', 'im:read', 'im:write', 'files:read', 'reactions:write', 'users:read']),
-    );
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_mention', 'message.im']);
-    expect(manifest.settings.interactivity.is_enabled).toBe(true);
-    expect(manifest.settings.socket_mode_enabled).toBe(true);
-    const commands = manifest.features.slash_commands.map((c: { command: string }) => c.command);
-    expect(commands).toEqual(['/ask', '/help', '/precheck', '/credit', '/remind', '/digest', '/kb']);
-    expect(manifest.features.shortcuts).toEqual([expect.objectContaining({ type: 'message', callback_id: PRECHECK_SHORTCUT })]);
-    for (const c of manifest.features.slash_commands) expect(c.description.length).toBeLessThanOrEqual(100);
-  });
-
-  it('every command the core has out of the box is in the manifest', async () => {
-    const { core } = await createTestCore();
-    const commands = manifest.features.slash_commands.map((c: { command: string }) => c.command);
-    for (const def of core.listCommands()) expect(commands).toContain(`/${def.name}`);
-  });
-
-  it('HTTP-mode request URLs (commented out) all point at the one events path', () => {
-    const raw = readFileSync(new URL('../../../slack-app-manifest.yaml', import.meta.url), 'utf8');
-    const urls = [...raw.matchAll(/#\s*(?:request_)?url:\s*(\S+)/g)].map((m) => new URL(m[1]!).pathname);
-    expect(urls.length).toBe(9);
-    expect(new Set(urls)).toEqual(new Set([SLACK_EVENTS_PATH]));
-  });
 });
 
 describe('Slack adapter configuration', () => {

@@ -1,0 +1,171 @@
+/**
+ * The bot as a service: every configured platform adapter, the scheduler and the HTTP server
+ * (`/healthz`, `/metrics`, the Slack and Feishu webhooks). Adapters are imported only when
+ * configured, so a Feishu-only deployment never loads Bolt and vice versa.
+ */
+import type { Logger } from 'pino';
+import type { App } from './app.js';
+import type { AppConfig } from './config/config.js';
+import { errorSummary } from './log/errors.js';
+import { sql } from 'kysely';
+import { cachedProbe, HealthChecks, type PartStatus } from './server/health.js';
+import type { BotMetrics } from './ops/metrics.js';
+import { channelIdProblem } from './schedule/reminders.js';
+import { HttpServer } from './server/http.js';
+
+export interface RunningService {
+  server: HttpServer;
+  port: number | null;
+  platforms: string[];
+  stop(): Promise<void>;
+}
+
+/** Starts the service; throws when no configured platform could start (the caller exits non-zero). */
+export async function startService(app: App, metrics: BotMetrics, log: Logger): Promise<RunningService> {
+  const { config, core, knowledge } = app;
+  const health = new HealthChecks();
+  const server = new HttpServer({
+    health: () => health.report() as unknown as Promise<Record<string, unknown>>,
+    metrics: () => metrics.render(),
+    onRouteAnswered: (route, seconds) => metrics.ackSeconds.observe({ route }, seconds),
+  });
+  const platforms: string[] = [];
+  const failed: string[] = [];
+  const stops: (() => Promise<void> | void)[] = [];
+
+  /** A platform that fails to start (bad token, unreachable API) is reported; the others still run. */
+  async function startPlatform(name: string, start: () => Promise<() => Promise<void> | void>): Promise<void> {
+    try {
+      stops.push(await start());
+      platforms.push(name);
+    } catch (err) {
+      failed.push(name);
+      log.error({ platform: name, err: errorSummary(err) }, 'platform failed to start — check its credentials');
+    }
+  }
+
+  if (config.slackEnabled) {
+    const { createSlackAdapter } = await import('./platforms/slack/index.js');
+    const { slackProbe } = await import('./platforms/slack/health.js');
+    const authProbe = cachedProbe(slackProbe(config), config.HEALTH_PROBE_TTL_MS);
+    let slackConnection: () => { connected: boolean; detail?: string } | null = () => null;
+    health.add('slack', async () => withConnection(await authProbe(), slackConnection()));
+    await startPlatform(config.SLACK_APP_TOKEN ? 'slack (socket mode)' : 'slack (http)', async () => {
+      const slack = createSlackAdapter({
+        config,
+        core,
+        server,
+        log,
+        onApiError: (method) => metrics.platformApiErrors.inc({ platform: 'slack', method }),
+      });
+      slackConnection = () => slack.connection();
+      await slack.start();
+      return () => slack.stop();
+    });
+  }
+  if (config.feishuEnabled) {
+    const { createFeishuAdapter } = await import('./platforms/feishu/index.js');
+    const { feishuProbe } = await import('./platforms/feishu/health.js');
+    const tokenProbe = cachedProbe(feishuProbe(config), config.HEALTH_PROBE_TTL_MS);
+    let connection: () => { connected: boolean; detail?: string } | null = () => null;
+    health.add('feishu', async () => withConnection(await tokenProbe(), connection()));
+    await startPlatform(`feishu (${config.FEISHU_MODE})`, async () => {
+      const feishu = createFeishuAdapter({
+        config,
+        core,
+        server,
+        log,
+        dedupe: app.dedupe,
+        onApiError: (method) => metrics.platformApiErrors.inc({ platform: 'feishu', method }),
+      });
+      connection = () => feishu.connection();
+      await feishu.start();
+      return () => feishu.stop();
+    });
+  }
+  if (!platforms.length) {
+    for (const stop of stops) await stop();
+    throw new Error(`no chat platform could start (${failed.join(', ')}); see the errors above`);
+  }
+
+  health.add('database', async () => {
+    await sql`SELECT 1`.execute(app.db);
+    return { ok: true, engine: app.storage.engine };
+  });
+  health.add('index', () => {
+    const s = knowledge.status;
+    const ageSeconds = Math.max(0, Math.round((Date.now() - Date.parse(s.builtAt)) / 1000));
+    return s.chunks > 0
+      ? { ok: true, documents: s.documents.length, chunks: s.chunks, builtAt: s.builtAt, ageSeconds }
+      : { ok: false, detail: 'the index holds no passages — check knowledge/handbook', builtAt: s.builtAt, ageSeconds };
+  });
+
+  // The knowledge admin pages (/admin) are served by the same server.
+  const { createAdminHandler } = await import('./admin/index.js');
+  server.mountPrefix('/admin', createAdminHandler(app));
+
+  let schedulerStarted = false;
+  if (config.SCHEDULER_ENABLED) {
+    await app.start();
+    schedulerStarted = true;
+    log.info({ schedules: app.scheduling.registry.all().length }, 'scheduler started');
+  }
+  health.add('scheduler', () => schedulerStatus(app, config, schedulerStarted));
+  warnAboutReminders(app, log);
+
+  let port: number | null = null;
+  try {
+    port = await server.listen(config.PORT);
+    log.info({ port }, 'HTTP server listening (/healthz, /metrics)');
+  } catch (err) {
+    // Webhook modes cannot work without the server; long-connection modes can, without /healthz.
+    if (platforms.some((p) => p.includes('http') || p.includes('webhook'))) throw err;
+    log.warn({ port: config.PORT, err: errorSummary(err) }, 'HTTP server not started; /healthz and /metrics unavailable');
+  }
+
+  return {
+    server,
+    port,
+    platforms,
+    async stop() {
+      for (const stop of stops) await stop();
+      if (port !== null) await server.close();
+    },
+  };
+}
+
+/** The API answers, and a WebSocket mode (Slack Socket Mode, Feishu long connection) is connected. */
+function withConnection(api: PartStatus, socket: { connected: boolean; detail?: string } | null): PartStatus {
+  if (!socket) return api;
+  return socket.connected ? { ...api, connection: 'up' } : { ...api, ok: false, connection: 'down', detail: socket.detail ?? api.detail };
+}
+
+/** Reminders that will not post: switched off, or aimed at something that is not a channel id. */
+function warnAboutReminders(app: App, log: Logger): void {
+  for (const s of app.scheduling.registry.disabled()) {
+    log.warn(
+      { schedule: s.id, platform: s.target.platform, channel: s.target.channel, line: s.line },
+      'reminder disabled (enabled: false in the reminders file) — set its real channel id and enable it',
+    );
+  }
+  for (const s of app.scheduling.registry.all()) {
+    const problem = s.source === 'yaml' ? channelIdProblem(s.target) : null;
+    if (problem) log.warn({ schedule: s.id, line: s.line }, `reminder target ${problem}; its posts will fail`);
+  }
+}
+
+/**
+ * What exists today: whether the scheduler runs and when it fires next. A scheduler that exposes
+ * its own `health()` (last tick) is asked directly.
+ */
+function schedulerStatus(app: App, config: AppConfig, started: boolean) {
+  const scheduler = app.scheduling.scheduler as unknown as { health?: () => { ok: boolean; [k: string]: unknown } };
+  if (typeof scheduler.health === 'function') return scheduler.health();
+  if (!config.SCHEDULER_ENABLED) return { ok: true, detail: 'disabled (SCHEDULER_ENABLED=false)' };
+  const next = app.scheduling.scheduler
+    .nextFires()
+    .map((n) => n.next?.getTime())
+    .filter((t): t is number => typeof t === 'number')
+    .sort((a, b) => a - b)[0];
+  return { ok: started, running: started, nextFire: next ? new Date(next).toISOString() : null };
+}
