@@ -94,7 +94,9 @@ const numericTypes: pg.CustomTypesConfig = {
 };
 
 function openPostgres(url: string, poolSize = 10): Storage {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: numericTypes });
+  // allowExitOnIdle: idle connections do not keep a one-shot process (the CLI) alive; the bot is
+  // kept alive by its server and closes the pool on shutdown anyway.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: numericTypes, allowExitOnIdle: true });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
