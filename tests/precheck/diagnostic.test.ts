@@ -1,8 +1,4 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { createPrechecker } from '../../src/precheck/engine.js';
-import { readContractDocument } from '../../src/precheck/read/index.js';
+import { describeContractSet, type KnownFailures } from '../helpers/contract-set.js';
 
 /**
  * The first held-out set of issue 14 (written blind by another helper, run once after the first
@@ -12,36 +8,7 @@ import { readContractDocument } from '../../src/precheck/read/index.js';
  * it is a diagnostic set now, no longer an estimate of unseen contracts. What still fails is listed
  * here, not hidden by bending expected.json.
  */
-interface Expectation {
-  mustFind: string[];
-  mustNotFind: string[];
-  verdict?: string | string[];
-}
-
 /** After the second round of fixes: precision 1.000, recall 1.000, verdicts 15/15 — nothing left to list. */
-const KNOWN_FAILURES: Record<string, { missed?: string[]; wronglyFound?: string[]; verdictWrong?: true }> = {};
+const KNOWN_FAILURES: KnownFailures = {};
 
-const root = path.join(import.meta.dirname, '..', 'fixtures', 'contracts-diagnostic');
-const expected = JSON.parse(readFileSync(path.join(root, 'expected.json'), 'utf8')) as Record<string, Expectation>;
-const prechecker = createPrechecker();
-
-describe('precheck diagnostic set (the first held-out set, looked at)', () => {
-  for (const [file, exp] of Object.entries(expected)) {
-    const known = KNOWN_FAILURES[file] ?? {};
-    it(file, async () => {
-      const text = (await readContractDocument(file, readFileSync(path.join(root, file)))).text;
-      const result = await prechecker.check(text);
-      const found = new Set(result.findings.map((f) => f.rule));
-      for (const id of exp.mustFind) {
-        if (known.missed?.includes(id)) expect(found, `${file}: ${id} is still missed`).not.toContain(id);
-        else expect(found, `${file} must find ${id}`).toContain(id);
-      }
-      for (const id of exp.mustNotFind) {
-        if (known.wronglyFound?.includes(id)) expect(found, `${file}: ${id} is still wrongly found`).toContain(id);
-        else expect(found, `${file} must not find ${id}`).not.toContain(id);
-      }
-      const allowed = exp.verdict === undefined ? [] : Array.isArray(exp.verdict) ? exp.verdict : [exp.verdict];
-      if (allowed.length) expect(allowed.includes(result.verdict), `${file} verdict ${result.verdict}`).toBe(!known.verdictWrong);
-    });
-  }
-});
+describeContractSet('precheck diagnostic set (the first held-out set, looked at)', 'contracts-diagnostic', KNOWN_FAILURES);
