@@ -14,20 +14,18 @@ export class BotMetrics {
     labelNames: ['answered', 'mode'] as const,
     registers: [this.registry],
   });
-  readonly answerSeconds = new Histogram({
-    name: 'compliance_answer_seconds',
-    help: 'Time to produce an answer (retrieval plus the model in LLM mode)',
-    labelNames: ['mode'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20],
-    registers: [this.registry],
-  });
-  readonly ackSeconds = new Histogram({
-    name: 'compliance_ack_seconds',
-    help: 'Time from a platform request arriving to its HTTP acknowledgement (Slack allows 3 s, Feishu 3 s)',
-    labelNames: ['route'] as const,
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5],
-    registers: [this.registry],
-  });
+  readonly answerSeconds = this.seconds(
+    'compliance_answer_seconds',
+    'Time to produce an answer (retrieval plus the model in LLM mode)',
+    'mode',
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20],
+  );
+  readonly ackSeconds = this.seconds(
+    'compliance_ack_seconds',
+    'Time from a platform request arriving to its HTTP acknowledgement (Slack allows 3 s, Feishu 3 s)',
+    'route',
+    [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5],
+  );
   readonly prechecks = new Counter({
     name: 'compliance_prechecks_total',
     help: 'Contract pre-checks by verdict',
@@ -45,6 +43,11 @@ export class BotMetrics {
     labelNames: ['platform', 'method'] as const,
     registers: [this.registry],
   });
+
+  /** A latency histogram in seconds with one label, registered here. */
+  private seconds<Label extends string>(name: string, help: string, label: Label, buckets: number[]) {
+    return new Histogram<Label>({ name, help, labelNames: [label], buckets, registers: [this.registry] });
+  }
 
   constructor() {
     const metrics = this;

@@ -40,6 +40,8 @@ export interface Harness {
   answerer: ScriptedAnswerer;
   send(event: unknown, opts?: { eventId?: string; type?: string; token?: string }): Promise<{ status: number; json: any }>;
   replies(): SentMessage[];
+  /** Stops the adapter, its HTTP server and the fake open API. */
+  close(): Promise<void>;
 }
 
 export async function setup(
@@ -76,6 +78,11 @@ export async function setup(
     adapter,
     ctx,
     answerer,
+    async close() {
+      await adapter.stop();
+      await server.close();
+      await fake.stop();
+    },
     async send(event, o = {}) {
       const env = eventEnvelope(o.type ?? 'im.message.receive_v1', event, { eventId: o.eventId, token: o.token ?? VERIFY_TOKEN });
       const res = await postWebhook(url, env, { encryptKey: ENCRYPT_KEY });

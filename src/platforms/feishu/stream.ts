@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { AnswerStream } from '../../core/types.js';
 import { errorSummary } from '../../log/errors.js';
+import { LiveAnswer } from '../shared/live-answer.js';
 import type { FeishuApi } from './api.js';
 import { CardKit } from './cardkit.js';
 import { progressCard, type FeishuCard } from './render.js';
@@ -38,34 +38,21 @@ export interface FeishuStreamTarget {
  * client) it falls back to patching one card message in place. `finish` ends streaming and puts
  * the final reply — checked citations, sources, buttons — in the same card.
  */
-export class FeishuAnswerStream implements AnswerStream {
-  private mode: 'idle' | 'streaming' | 'editing' | 'off' = 'idle';
+export class FeishuAnswerStream extends LiveAnswer {
   private readonly cardkit: CardKit;
   private cardId: string | undefined;
   private liveMessageId: string | undefined;
   private usedProgress = false;
   private sequence = 0;
-  private shown = '';
-  private latest = '';
-  private timer: NodeJS.Timeout | undefined;
-  private work: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly api: FeishuApi,
     private readonly target: FeishuStreamTarget,
     private readonly progressId: () => string | undefined,
-    private readonly log: Logger,
+    log: Logger,
   ) {
+    super({ streamingMs: FEISHU_STREAM_INTERVAL_MS, editingMs: FEISHU_EDIT_INTERVAL_MS }, log, 'feishu');
     this.cardkit = new CardKit(api);
-  }
-
-  /** The model has begun writing (a progress card would now only get in the way). */
-  get writing(): boolean {
-    return this.latest !== '';
-  }
-
-  get started(): boolean {
-    return this.mode === 'streaming' || this.mode === 'editing';
   }
 
   /** True when the live card is the progress card (so nothing is left to clean up). */
@@ -73,24 +60,9 @@ export class FeishuAnswerStream implements AnswerStream {
     return this.usedProgress;
   }
 
-  update(textSoFar: string): void {
-    if (this.mode === 'off') return;
-    this.latest = textSoFar;
-    if (this.timer) return;
-    const wait = this.mode === 'idle' ? 0 : this.mode === 'streaming' ? FEISHU_STREAM_INTERVAL_MS : FEISHU_EDIT_INTERVAL_MS;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.work = this.work.then(() => this.flush());
-    }, wait);
-  }
-
   /** Replaces the live text with the final cards; false when nothing was shown live. */
   async finish(cards: FeishuCard[]): Promise<boolean> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.work;
-    const mode = this.mode;
-    this.mode = 'off';
+    const mode = await this.settle();
     if ((mode !== 'streaming' && mode !== 'editing') || !this.liveMessageId) return false;
     const [first, ...rest] = cards;
     if (mode === 'streaming' && this.cardId) {
@@ -103,30 +75,16 @@ export class FeishuAnswerStream implements AnswerStream {
     return true;
   }
 
-  /** After a failure: close streaming so the card does not keep its typing cursor. */
-  async abandon(): Promise<void> {
-    clearTimeout(this.timer);
-    await this.work;
-    if (this.mode === 'streaming' && this.cardId) await this.cardkit.setStreaming(this.cardId, false, ++this.sequence).catch(() => undefined);
-    this.mode = 'off';
+  protected async push(text: string): Promise<void> {
+    if (this.mode === 'streaming') await this.cardkit.streamText(this.cardId!, STREAM_ELEMENT_ID, text, ++this.sequence);
+    else await this.api.patchCard(this.liveMessageId!, progressCard(text));
   }
 
-  private async flush(): Promise<void> {
-    const text = this.latest;
-    if (this.mode === 'off' || text === this.shown) return;
-    try {
-      if (this.mode === 'idle') await this.begin(text);
-      else if (this.mode === 'streaming') await this.cardkit.streamText(this.cardId!, STREAM_ELEMENT_ID, text, ++this.sequence);
-      else await this.api.patchCard(this.liveMessageId!, progressCard(text));
-      this.shown = text;
-    } catch (err) {
-      // A failed live update is cosmetic: stop updating, the final reply still arrives.
-      this.log.warn({ err: errorSummary(err), mode: this.mode }, 'feishu live answer update failed');
-      if (this.mode === 'idle') this.mode = 'off';
-    }
+  protected async closeStream(): Promise<void> {
+    if (this.cardId) await this.cardkit.setStreaming(this.cardId, false, ++this.sequence);
   }
 
-  private async begin(text: string): Promise<void> {
+  protected async begin(text: string): Promise<void> {
     const progress = this.progressId();
     try {
       if (progress) {

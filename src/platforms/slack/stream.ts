@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { AnswerStream } from '../../core/types.js';
 import { errorSummary } from '../../log/errors.js';
+import { LiveAnswer } from '../shared/live-answer.js';
 import type { SlackMessage } from './render.js';
 
 export interface SlackStreamTarget {
@@ -24,25 +24,18 @@ export const SLACK_EDIT_INTERVAL_MS = 1_000;
  * then replaces the live text with the final reply — citations checked, sources and buttons —
  * because what the model wrote is not yet what the bot vouches for.
  */
-export class SlackAnswerStream implements AnswerStream {
-  private mode: 'idle' | 'streaming' | 'editing' | 'off' = 'idle';
+export class SlackAnswerStream extends LiveAnswer {
   private liveTs: string | undefined;
   private usedPlaceholder = false;
-  private shown = '';
-  private latest = '';
-  private timer: NodeJS.Timeout | undefined;
-  private work: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly client: webApi.WebClient,
     private readonly target: SlackStreamTarget,
     /** The "Searching…" message, when one was posted: the edit fallback writes into it. */
     private readonly placeholder: () => string | undefined,
-    private readonly log: Logger,
-  ) {}
-
-  get started(): boolean {
-    return this.mode === 'streaming' || this.mode === 'editing';
+    log: Logger,
+  ) {
+    super({ streamingMs: SLACK_STREAM_INTERVAL_MS, editingMs: SLACK_EDIT_INTERVAL_MS }, log, 'slack');
   }
 
   /** True when the live message is the placeholder (so it must not be deleted afterwards). */
@@ -50,35 +43,19 @@ export class SlackAnswerStream implements AnswerStream {
     return this.usedPlaceholder;
   }
 
-  update(textSoFar: string): void {
-    if (this.mode === 'off') return;
-    this.latest = textSoFar;
-    if (this.timer) return;
-    const wait = this.mode === 'idle' ? 0 : this.mode === 'streaming' ? SLACK_STREAM_INTERVAL_MS : SLACK_EDIT_INTERVAL_MS;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.work = this.work.then(() => this.flush());
-    }, wait);
-  }
-
   /**
    * Puts the final reply in place of the live text. Returns false when nothing was shown live,
    * so the caller delivers the reply as usual.
    */
   async finish(messages: SlackMessage[]): Promise<boolean> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.work;
-    const wasLive = this.started;
+    const mode = await this.settle();
     const ts = this.liveTs;
-    const mode = this.mode;
-    this.mode = 'off';
-    if (!wasLive || !ts) return false;
+    if ((mode !== 'streaming' && mode !== 'editing') || !ts) return false;
     const [first, ...rest] = messages;
     if (mode === 'streaming') {
       // The last words the model wrote close the stream (no extra append call).
-      const rest = this.latest.startsWith(this.shown) ? this.latest.slice(this.shown.length) : '';
-      await this.client.chat.stopStream({ channel: this.target.channel, ts, ...(rest ? { markdown_text: rest } : {}) }).catch((err) => {
+      const tail = this.latest.startsWith(this.shown) ? this.latest.slice(this.shown.length) : '';
+      await this.client.chat.stopStream({ channel: this.target.channel, ts, ...(tail ? { markdown_text: tail } : {}) }).catch((err) => {
         this.log.warn({ err: errorSummary(err) }, 'slack chat.stopStream failed');
       });
     }
@@ -89,37 +66,21 @@ export class SlackAnswerStream implements AnswerStream {
     return true;
   }
 
-  /** After a failure: end a stream that is still open, so the message does not stay "typing". */
-  async abandon(): Promise<void> {
-    clearTimeout(this.timer);
-    await this.work;
-    if (this.mode === 'streaming' && this.liveTs) {
-      await this.client.chat.stopStream({ channel: this.target.channel, ts: this.liveTs }).catch(() => undefined);
-    }
-    this.mode = 'off';
-  }
-
-  private async flush(): Promise<void> {
-    const text = this.latest;
-    if (this.mode === 'off' || text === this.shown) return;
-    try {
-      if (this.mode === 'idle') await this.begin(text);
-      else if (this.mode === 'streaming') {
-        // Appends only add; a piece that rewrote earlier text (script conversion) waits for finish().
-        const delta = text.startsWith(this.shown) ? text.slice(this.shown.length) : '';
-        if (delta) await this.client.chat.appendStream({ channel: this.target.channel, ts: this.liveTs!, markdown_text: delta });
-      } else {
-        await this.client.chat.update({ channel: this.target.channel, ts: this.liveTs!, text });
-      }
-      this.shown = text;
-    } catch (err) {
-      // A failed live update is cosmetic: stop updating, the final reply still arrives.
-      this.log.warn({ err: errorSummary(err), mode: this.mode }, 'slack live answer update failed');
-      if (this.mode === 'idle') this.mode = 'off';
+  protected async push(text: string): Promise<void> {
+    if (this.mode === 'streaming') {
+      // Appends only add; a piece that rewrote earlier text (script conversion) waits for finish().
+      const delta = text.startsWith(this.shown) ? text.slice(this.shown.length) : '';
+      if (delta) await this.client.chat.appendStream({ channel: this.target.channel, ts: this.liveTs!, markdown_text: delta });
+    } else {
+      await this.client.chat.update({ channel: this.target.channel, ts: this.liveTs!, text });
     }
   }
 
-  private async begin(text: string): Promise<void> {
+  protected async closeStream(): Promise<void> {
+    if (this.liveTs) await this.client.chat.stopStream({ channel: this.target.channel, ts: this.liveTs });
+  }
+
+  protected async begin(text: string): Promise<void> {
     const { channel, threadTs, userId, teamId, isDm } = this.target;
     if (threadTs) {
       try {

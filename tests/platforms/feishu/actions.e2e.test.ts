@@ -5,12 +5,7 @@ import { eventEnvelope, postWebhook, textMessageEvent } from '../../helpers/fake
 import { ENCRYPT_KEY, VERIFY_TOKEN, cardText, buttonValues, type Harness, setup } from '../../helpers/feishu-adapter-harness.js';
 
 let h: Harness;
-afterEach(async () => {
-  if (!h) return;
-  await h.adapter.stop();
-  await h.server.close();
-  await h.fake.stop();
-});
+afterEach(() => h?.close());
 
 describe('Feishu webhook mode against a fake open API', () => {
   beforeEach(async () => {

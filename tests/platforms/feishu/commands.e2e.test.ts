@@ -3,12 +3,7 @@ import { textMessageEvent } from '../../helpers/fake-feishu.js';
 import { cardText, type Harness, setup } from '../../helpers/feishu-adapter-harness.js';
 
 let h: Harness;
-afterEach(async () => {
-  if (!h) return;
-  await h.adapter.stop();
-  await h.server.close();
-  await h.fake.stop();
-});
+afterEach(() => h?.close());
 
 describe('Feishu text commands', () => {
   beforeEach(async () => {

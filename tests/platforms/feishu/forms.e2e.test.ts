@@ -4,12 +4,7 @@ import { eventEnvelope, postWebhook, textMessageEvent } from '../../helpers/fake
 import { ENCRYPT_KEY, VERIFY_TOKEN, cardText, buttonValues, type Harness, setup } from '../../helpers/feishu-adapter-harness.js';
 
 let h: Harness;
-afterEach(async () => {
-  if (!h) return;
-  await h.adapter.stop();
-  await h.server.close();
-  await h.fake.stop();
-});
+afterEach(() => h?.close());
 
 describe('Feishu form cards', () => {
   it('renders a form card, keeps it with a toast naming bad fields, and replaces it on success', async () => {

@@ -12,12 +12,7 @@ import { eventEnvelope, FAKE_APP_ID, FAKE_APP_SECRET, FakeFeishu, postWebhook, t
 import { ENCRYPT_KEY, VERIFY_TOKEN, vectors, cardText, buttonValues, type Harness, setup } from '../../helpers/feishu-adapter-harness.js';
 
 let h: Harness;
-afterEach(async () => {
-  if (!h) return;
-  await h.adapter.stop();
-  await h.server.close();
-  await h.fake.stop();
-});
+afterEach(() => h?.close());
 
 describe('Feishu webhook mode against a fake open API', () => {
   beforeEach(async () => {
