@@ -14,6 +14,7 @@ WORKDIR /app
 ENV npm_config_build_from_source=true
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY scripts/copy-build-assets.mjs ./scripts/
 # `npm ci` installs and, through the `prepare` script, compiles src/ to dist/.
 RUN npm ci --no-audit --no-fund \
  && npm prune --omit=dev --no-audit --no-fund

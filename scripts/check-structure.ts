@@ -22,7 +22,7 @@ export const MAX_LINES = 400;
  * Keys are folders under src/ (or a file at src/ top level); the most specific key wins.
  */
 export const LAYERS: readonly { name: string; modules: readonly string[]; why: string }[] = [
-  { name: 'foundation', modules: ['text', 'log', 'errors', 'storage', 'data-files', 'server'], why: 'utilities with no knowledge of the bot' },
+  { name: 'foundation', modules: ['text', 'log', 'errors', 'storage', 'data-files', 'server', 'runtime'], why: 'utilities with no knowledge of the bot' },
   { name: 'handbook', modules: ['retrieval', 'answer'], why: 'search and answers over the handbook; no chat concepts' },
   { name: 'core', modules: ['core'], why: 'the reply model, ports and router that every feature plugs into' },
   { name: 'features', modules: ['knowledge', 'documents', 'precheck', 'credit', 'schedule', 'analytics'], why: 'domain features registered with the core' },

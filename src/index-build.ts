@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { AppConfig } from './config/config.js';
+import { siblingModule, startModuleWorker } from './runtime/module-worker.js';
 
 /**
  * Builds the index in a worker thread, so adding a document does not stall answers for the
@@ -9,15 +7,8 @@ import type { AppConfig } from './config/config.js';
  * swaps it in.
  */
 export function buildIndexOffThread(config: AppConfig, dbFile: string, timeoutMs = 10 * 60_000): Promise<{ buildMs: number }> {
-  // Compiled (dist/, what `npm start` runs): the worker imports its compiled sibling. From the
-  // sources (tests, `npm run dev`): it registers tsx first.
-  const compiled = import.meta.url.endsWith('.js');
-  const entry = new URL(compiled ? './index-worker.js' : './index-worker.ts', import.meta.url).href;
-  const source = compiled
-    ? `import(${JSON.stringify(entry)})`
-    : `import(${JSON.stringify(pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs'))}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(source, { eval: true, workerData: { config, dbFile } });
+    const worker = startModuleWorker(siblingModule(import.meta.url, 'index-worker'), { config, dbFile });
     const timer = setTimeout(() => {
       void worker.terminate();
       reject(new Error('index build timed out'));

@@ -1,5 +1,6 @@
-import { threadId, Worker, workerData, parentPort, isMainThread } from 'node:worker_threads';
+import { threadId, workerData, parentPort, isMainThread } from 'node:worker_threads';
 import { Bm25Index } from '../retrieval/bm25.js';
+import { siblingModule, startModuleWorker } from '../runtime/module-worker.js';
 import { lexiconFromJson, lexiconToJson } from '../retrieval/english-lexicon.js';
 import type { Glossary } from '../retrieval/glossary.js';
 import { decodeChunks, encodeChunks, type StoredChunks } from './chunk-store.js';
@@ -32,10 +33,8 @@ export type WorkerBuild = LexicalBuild & { stored: StoredChunks; threadId: numbe
  */
 export function buildLexicalIndexInWorker(knowledgeDir: string, extra?: IngestResult): Promise<WorkerBuild> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
-      // Added documents arrive already chunked (plain data): the worker indexes them with the rest.
-      workerData: { entry: new URL('./index-worker.ts', import.meta.url).href, knowledgeDir, extra },
-    });
+    // Added documents arrive already chunked (plain data): the worker indexes them with the rest.
+    const worker = startModuleWorker(siblingModule(import.meta.url, 'index-worker'), { knowledgeDir, extra });
     let settled = false;
     worker.once('message', (reply: WorkerReply | { ok: false; error: string }) => {
       settled = true;
