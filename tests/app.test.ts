@@ -118,6 +118,23 @@ describe('configuration', () => {
     }
   });
 
+  it('shows a bad connection string without the password it carries', () => {
+    let message = '';
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://admin:Hunter2Pass@db.internal/sales' }, null);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('DATABASE_URL');
+    expect(message).toContain('mysql://admin:***@db.internal/sales');
+    expect(message).not.toContain('Hunter2Pass');
+  });
+
+  it('still echoes a bad value that carries no credentials, so the operator sees the typo', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgress//db.internal/sales' }, null)).toThrow(/got "postgress\/\/db\.internal\/sales"/);
+    expect(() => loadConfig({ PORT: 'eighty' }, null)).toThrow(/got "eighty"/);
+  });
+
   it('enables a platform only when its credentials are complete', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' }, null).slackEnabled).toBe(false);
     expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }, null).slackEnabled).toBe(true);

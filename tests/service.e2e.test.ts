@@ -69,6 +69,8 @@ describe('/healthz and /metrics', () => {
     expect(metricValue(text, /^compliance_answered_ratio /)).toBe(1);
     expect(text).toContain('compliance_queue_depth 0');
     expect(text).toContain('# TYPE compliance_platform_api_errors_total counter');
+    expect(text).toMatch(/^compliance_process_resident_memory_bytes \d/m);
+    expect(text).not.toContain('process_process');
   });
 
   it('counts pre-checks by verdict', async () => {

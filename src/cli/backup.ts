@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../config/config.js';
 import { parseCommandArgs, UsageError } from './args.js';
@@ -25,7 +25,8 @@ export async function backupCommand(argv: string[], io: Io, config: AppConfig): 
   const destination = path.resolve(target);
   if (path.resolve(source) === destination) throw new UsageError('the backup file must not be the database itself');
   if (existsSync(destination) && !values.force) throw new UsageError(`${target} exists — pass --force to overwrite it`);
-  mkdirSync(path.dirname(destination), { recursive: true });
+  // A mistyped folder is an error, not a new folder tree (the command often runs as root).
+  if (!existsSync(path.dirname(destination))) throw new UsageError(`no folder ${path.dirname(destination)} — create it first, or check the path`);
   // SQLite's backup writes into an existing database file; whatever was there is replaced whole.
   if (values.force) for (const f of [destination, `${destination}-wal`, `${destination}-shm`]) rmSync(f, { force: true });
 
@@ -39,9 +40,11 @@ export async function backupCommand(argv: string[], io: Io, config: AppConfig): 
   } finally {
     db.close();
   }
-  const copy = new Database(destination, { readonly: true, fileMustExist: true });
+  const copy = new Database(destination, { fileMustExist: true });
   let integrity: string;
   try {
+    // The copy carries the live database's WAL mode; a backup is one self-contained file.
+    copy.pragma('journal_mode = DELETE');
     integrity = String(copy.pragma('integrity_check', { simple: true }));
   } finally {
     copy.close();

@@ -218,6 +218,7 @@ commands.schedule = async (argv, io, config) => {
   try {
     const next = nextFireTimes(app.scheduling.registry.all(), new Date());
     if (values.json) io.out(JSON.stringify(next));
+    else if (!next.length) io.out('Nothing is scheduled: no reminder is enabled (reminders.yaml skips `enabled: false` ones; /remind add adds one from chat).');
     else for (const n of next) io.out(`${n.nextLocal}  ${n.id}  (${n.cron} ${n.timezone} → ${n.platform}:${n.channel})`);
     return 0;
   } finally {

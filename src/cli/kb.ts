@@ -55,7 +55,7 @@ export async function kbCli(argv: string[], io: CliIo, config: AppConfig): Promi
       const doc = await store.find(arg!);
       if (!doc) {
         const shipped = app.knowledge.status.documents.some((d) => d.docId === arg);
-        throw new UsageError(shipped ? `${arg} is a shipped handbook file: remove it from knowledge/handbook/` : `no added document "${arg}" (see kb list)`);
+        throw new UsageError(shipped ? `${arg} ships with the bot (a file under the knowledge folder, KNOWLEDGE_DIR): edit or remove that file, then run kb reload` : `no added document "${arg}" (see kb list)`);
       }
       await store.remove(doc.docId, cliActor());
       const status = await updater.refresh();

@@ -175,6 +175,17 @@ export function incompletePlatforms(c: AppConfig): string[] {
   return problems;
 }
 
+/**
+ * What a configuration error may show of a bad value: nothing for settings that are secrets, and
+ * for anything else the value with a password written into a URL (`scheme://user:pw@host`) masked,
+ * since connection strings carry credentials whatever their scheme.
+ */
+function echoedValue(name: string, value: string): string {
+  if (/TOKEN|SECRET|KEY|SALT|PASSWORD/.test(name)) return '';
+  const masked = value.replace(/(\/\/[^/@:\s]*):[^@\s]*@/g, '$1:***@');
+  return ` (got "${masked.slice(0, 60)}")`;
+}
+
 /** Reads `.env` (if present) beneath process.env and validates; throws ConfigError naming each bad variable. */
 export function loadConfig(
   env: Record<string, string | undefined> = process.env,
@@ -188,8 +199,7 @@ export function loadConfig(
       parsed.error.issues.map((i) => {
         const name = i.path.join('.') || '(root)';
         const value = typeof merged[name as keyof typeof merged] === 'string' ? merged[name as keyof typeof merged] : undefined;
-        // Echo the bad value only for settings that are never secret.
-        const shown = value !== undefined && !/TOKEN|SECRET|KEY|SALT/.test(name) ? ` (got "${String(value).slice(0, 40)}")` : '';
+        const shown = value === undefined ? '' : echoedValue(name, String(value));
         return `${name}: ${i.message}${shown}`;
       }),
     );

@@ -262,6 +262,19 @@ export function applicationSchema(now: Date = new Date()) {
           message: message('yearsOfCooperation', `不能超过企业成立以来的年数（${age}）`, `cannot exceed the company's age (${age})`),
         });
       }
+      // A ratio typed as a fraction (0.55 for 55 %) would score as an almost debt-free company;
+      // a real debt ratio under 1 % is rare enough to be written as 0 or 1.
+      if (app.debtRatio > 0 && app.debtRatio < 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['debtRatio'],
+          message: message(
+            'debtRatio',
+            `按百分数填写：55% 写 55（${app.debtRatio} 像是小数比例）`,
+            `is a percentage: write 55 for 55 % (${app.debtRatio} looks like a fraction)`,
+          ),
+        });
+      }
       if (app.guaranteeType !== 'none' && app.guaranteeValue <= 0) {
         ctx.addIssue({
           code: 'custom',

@@ -129,7 +129,7 @@ export function createDocumentChat(deps: DocumentChatDeps) {
       const shipped = deps.knowledge.status.documents.find((d) => d.docId === key || d.title === key);
       return textReply(
         shipped
-          ? `《${shipped.title}》是随程序发布的手册文件，请在 knowledge/handbook/ 中删除。That is a shipped handbook file; remove it from knowledge/handbook/.`
+          ? `《${shipped.title}》随程序发布（知识库目录 knowledge/ 中的文件），请修改或删除该文件后 /kb reload。It ships with the bot (a file under the knowledge folder): edit or remove that file, then /kb reload.`
           : `找不到文档 No added document "${key}" — see /kb list.`,
       );
     }
@@ -144,7 +144,15 @@ export function createDocumentChat(deps: DocumentChatDeps) {
     const doc = key ? await deps.store.find(key) : null;
     // A removed document keeps its versions: its id still finds them.
     const versions = key ? await deps.store.versions(doc?.docId ?? key) : [];
-    if (!versions.length) return textReply('用法 Usage: /kb history <docId>（见 see /kb list）');
+    if (!key) return textReply('用法 Usage: /kb history <docId>（见 see /kb list）');
+    if (!versions.length) {
+      const shipped = deps.knowledge.status.documents.find((d) => d.docId === key || d.title === key);
+      return textReply(
+        shipped
+          ? `《${shipped.title}》随程序发布，版本历史在 git 里，不在 /kb history。It ships with the bot: its history is in git, not /kb history.`
+          : `找不到文档 No added document "${key}" — see /kb list.`,
+      );
+    }
     const latest = versions[versions.length - 1]!;
     const lines = versions.map((v) => `- v${v.version} ${v.addedAt.slice(0, 16).replace('T', ' ')} · ${v.fileName} · sha256 ${v.fileHash.slice(0, 12)}`);
     const heading = `${doc?.title ?? latest.title} (${latest.docId})${doc ? '' : ' · 已删除 removed'}`;

@@ -61,7 +61,7 @@ export class BotMetrics {
         this.set(total ? counts.answered / total : 0);
       },
     });
-    collectDefaultMetrics({ register: this.registry, prefix: 'compliance_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'compliance_' });
   }
 
   private async answeredCounts(): Promise<{ answered: number; unanswered: number }> {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,7 +37,7 @@ describe('cli backup', () => {
     live.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)');
     const insert = live.prepare('INSERT INTO notes (body) VALUES (?)');
     for (let i = 0; i < 500; i++) insert.run(`note ${i}`);
-    const target = path.join(tmp, 'nested', 'copy.db');
+    const target = path.join(tmp, 'copy.db');
     try {
       const r = await cli('backup', target);
       expect(r.code).toBe(0);
@@ -46,9 +46,22 @@ describe('cli backup', () => {
     } finally {
       live.close();
     }
+    // One self-contained file: no -wal / -shm beside it.
+    expect(readdirSync(tmp).filter((f) => f.startsWith('copy.db'))).toEqual(['copy.db']);
     const copy = new Database(target, { readonly: true });
     expect(copy.prepare('SELECT count(*) AS n FROM notes').get()).toEqual({ n: 500 });
     copy.close();
+  });
+
+  it('names a destination folder that does not exist instead of creating it', async () => {
+    openDatabase(path.join(process.env.DATA_DIR!, 'assistant.db')).close();
+    const target = path.join(tmp, 'no-such-folder', 'deeper', 'copy.db');
+    const r = await cli('backup', target);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(path.join(tmp, 'no-such-folder', 'deeper'));
+    expect(existsSync(path.join(tmp, 'no-such-folder'))).toBe(false);
+    mkdirSync(path.join(tmp, 'no-such-folder', 'deeper'), { recursive: true });
+    expect((await cli('backup', target)).code).toBe(0);
   });
 
   it('refuses to overwrite a file unless told to, and says when there is no database yet', async () => {

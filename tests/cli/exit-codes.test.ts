@@ -36,11 +36,12 @@ describe('exit codes: every bad input is 2, anything else 1', () => {
 
     const runWith = async (knowledgeDir: string, ...argv: string[]) => {
       const err: string[] = [];
+      const out: string[] = [];
       const prev = { DATA_DIR: process.env.DATA_DIR, LOG_LEVEL: process.env.LOG_LEVEL, KNOWLEDGE_DIR: process.env.KNOWLEDGE_DIR };
       Object.assign(process.env, { DATA_DIR: mkdtempSync(path.join(root, 'data-')), LOG_LEVEL: 'silent', KNOWLEDGE_DIR: knowledgeDir });
       try {
-        const code = await runCli(argv, { out: () => undefined, err: (s) => err.push(s) });
-        return { code, err: err.join('\n') };
+        const code = await runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
+        return { code, err: err.join('\n'), out: out.join('\n') };
       } finally {
         for (const [k, v] of Object.entries(prev)) {
           if (v === undefined) delete process.env[k];
@@ -64,6 +65,9 @@ describe('exit codes: every bad input is 2, anything else 1', () => {
       const r = await runWith(path.resolve('knowledge'), 'schedule', 'next', '--json');
       expect(r.err).toBe('');
       expect(r.code).toBe(0);
+      // The shipped reminders are disabled placeholders: the plain listing says so instead of printing nothing.
+      expect(JSON.parse(r.out)).toEqual([]);
+      expect((await runWith(path.resolve('knowledge'), 'schedule', 'next')).out).toMatch(/Nothing is scheduled: no reminder is enabled/);
     });
 
     it('a reminders.yaml with a bad cron exits 2 and names the file', async () => {

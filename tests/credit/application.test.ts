@@ -39,6 +39,12 @@ describe('credit application validation', () => {
     expect(ok.ok && ok.application.uscc).toBe(VALID_USCC);
   });
 
+  it('takes the debt ratio in percent and refuses one typed as a fraction', () => {
+    expect(fieldError(strongApplication({ debtRatio: 0.55 }), 'debtRatio')?.message).toMatch(/55 for 55 %.*0\.55 looks like a fraction/);
+    expect(fieldError(asFormValues(strongApplication({ debtRatio: 0.3 })), 'debtRatio')?.message).toMatch(/百分数/);
+    for (const debtRatio of [0, 1, 55, 250]) expect(validateApplication(strongApplication({ debtRatio }), NOW).ok).toBe(true);
+  });
+
   it('checks ranges and whole numbers, one message per field', () => {
     const errors = errorsOf(
       strongApplication({

@@ -94,7 +94,10 @@ describe('knowledge-base documents from chat', () => {
 
     const doc = (await app.documents.store.find('差旅报销制度'))!;
     expect(textOf(await app.core.handleMessage({ ...rep, text: `/kb remove ${doc.docId}` }))).toMatch(/Only admins/);
-    expect(textOf(await app.core.handleMessage({ ...admin, text: '/kb remove 销售部管理规章制度修订版' }))).toMatch(/shipped handbook/);
+    expect(textOf(await app.core.handleMessage({ ...admin, text: '/kb remove 销售部管理规章制度修订版' }))).toMatch(/ships with the bot/);
+    expect(textOf(await app.core.handleMessage({ ...admin, text: '/kb history cases' }))).toMatch(/ships with the bot: its history is in git/);
+    expect(textOf(await app.core.handleMessage({ ...admin, text: '/kb history no-such-doc' }))).toMatch(/No added document "no-such-doc"/);
+    expect(textOf(await app.core.handleMessage({ ...admin, text: '/kb history' }))).toMatch(/Usage: \/kb history/);
     expect(textOf(await app.core.handleMessage({ ...admin, text: `/kb remove ${doc.docId}` }))).toMatch(/已删除 Removed《差旅报销制度》/);
     expect((await ask('一线城市出差住宿每晚最多报销多少？'))!.blocks.some((b) => b.type === 'citations')).toBe(false);
     expect(app.knowledge.status.documents.map((d) => d.docId)).not.toContain(doc.docId);

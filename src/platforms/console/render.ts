@@ -27,6 +27,6 @@ export function renderText(reply: Reply): string {
     out.push(`\n${reply.form.title}: ${reply.form.fields.map((f) => `${f.name}${f.required ? '*' : ''}`).join(', ')}`);
   }
   const feedback = reply.actions?.some((a) => a.id === 'feedback');
-  if (feedback) out.push('(type +1 or -1 to rate this answer)');
+  if (feedback) out.push('（输入 +1 或 -1 评价这条回答 · type +1 or -1 to rate this answer）');
   return out.join('\n').trim();
 }
