@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { AnalyticsStore } from './analytics/store.js';
 import { createAnswerer, type ConfiguredAnswerer } from './answer/index.js';
+import { loadSmallTalk } from './core/small-talk.js';
 import { BotCore } from './core/core.js';
 import { EventDeduper } from './core/dedupe.js';
 import { SharedReplies } from './core/shared-replies.js';
@@ -101,7 +103,10 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
   const analytics = new AnalyticsStore(db, config.ANALYTICS_SALT);
   const dedupe = new EventDeduper(db);
   const sharedReplies = new SharedReplies(db);
-  const core = new BotCore({ answerer, questions: analytics, sharedReplies, dedupe, log, now: options.now });
+  // A knowledge folder kept from before small talk existed still starts (questions are then all searched).
+  const smallTalkFile = path.join(config.KNOWLEDGE_DIR, 'small-talk.yaml');
+  const smallTalk = existsSync(smallTalkFile) ? loadSmallTalk(smallTalkFile) : undefined;
+  const core = new BotCore({ answerer, questions: analytics, sharedReplies, dedupe, log, smallTalk, now: options.now });
 
   const post = (target: PostTarget, reply: Reply) => core.post(target, reply);
   const notifyUser = (platform: Platform, userId: string, reply: Reply) => core.notifyUser(platform, userId, reply);

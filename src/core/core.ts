@@ -6,6 +6,7 @@ import type { EventDeduper } from './dedupe.js';
 import { parseInvocation } from './parse.js';
 import type { SharedReplies } from './shared-replies.js';
 import { answerReply, errorReply, helpReply, textReply } from './replies.js';
+import type { SmallTalk } from './small-talk.js';
 import { whoamiCommand } from './whoami.js';
 import type {
   FileClaim,
@@ -45,6 +46,8 @@ export interface BotCoreDeps {
   sharedReplies: SharedReplies;
   dedupe: EventDeduper;
   log: Logger;
+  /** Thanks, acknowledgements and greetings, answered briefly instead of searched. */
+  smallTalk?: SmallTalk;
   now?: () => number;
 }
 
@@ -224,6 +227,12 @@ export class BotCore {
           ? 'Ask me a question about the sales policy handbook, e.g. "Can I give a customer a kickback?" — or send /help.'
           : '请直接提问，例如“可以给客户回扣吗？”，或发送 /help 查看全部命令。',
       );
+    }
+    const chat = this.deps.smallTalk?.replyTo(q, script);
+    if (chat) return textReply(chat);
+    // Nothing but punctuation or symbols ("？？？", "..."): no question to search, and no script to answer in.
+    if (!/[\p{L}\p{N}]/u.test(q)) {
+      return textReply('请直接提问，例如“可以给客户回扣吗？”，或发送 /help 查看全部命令。\nAsk me a question about the sales policy, e.g. "Can I give a customer a kickback?" — or send /help.');
     }
     if (q.length > MAX_QUESTION_CHARS) {
       return textReply(

@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+import { loadSmallTalk } from '../../src/core/small-talk.js';
 import { AnalyticsStore } from '../../src/analytics/store.js';
 import type { Answerer, AskResult } from '../../src/answer/types.js';
 import { BotCore } from '../../src/core/core.js';
@@ -41,6 +43,7 @@ export async function createTestCore(db?: Db, answerer: Answerer = new ScriptedA
   const analytics = new AnalyticsStore(db, 'test-salt');
   const dedupe = new EventDeduper(db);
   const sharedReplies = new SharedReplies(db);
-  const core = new BotCore({ answerer, questions: analytics, sharedReplies, dedupe, log });
+  const smallTalk = loadSmallTalk(fileURLToPath(new URL('../../knowledge/small-talk.yaml', import.meta.url)));
+  const core = new BotCore({ answerer, questions: analytics, sharedReplies, dedupe, log, smallTalk });
   return { core, db, analytics, sharedReplies, dedupe, answerer };
 }
