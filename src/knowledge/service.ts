@@ -1,4 +1,7 @@
 import type { Logger } from 'pino';
+import { bestSentence, shortQuote } from '../answer/extractive.js';
+import { queryTerms } from '../answer/terms.js';
+import { toSimplified } from '../text/script.js';
 import type { EmbeddingsProvider } from '../retrieval/embeddings.js';
 import type { HybridOptions } from '../retrieval/hybrid.js';
 import type { HandbookCitation, Retriever, SearchOptions, SearchResult } from '../retrieval/types.js';
@@ -77,11 +80,15 @@ export class KnowledgeService implements Retriever {
     const { relevant, hits } = await this.search(topic, { k: 5 });
     const top = hits.find((h) => (h.chunk.kind ?? 'handbook') === 'handbook');
     if (!relevant || !top) return null;
+    // The sentence about the topic, cleaned and in one script, as answers quote it — not the
+    // passage's first 160 characters with its line breaks and scraper debris.
+    const sentence = bestSentence(top.chunk, queryTerms(topic, this.tokenizer));
+    if (!sentence) return null;
     return {
       docId: top.chunk.docId,
-      title: top.chunk.title,
-      section: top.chunk.section,
-      quote: top.chunk.text.length > 160 ? `${top.chunk.text.slice(0, 160)}…` : top.chunk.text,
+      title: toSimplified(top.chunk.title),
+      section: toSimplified(top.chunk.section),
+      quote: shortQuote(toSimplified(sentence.text)),
     };
   }
 }
