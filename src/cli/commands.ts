@@ -201,12 +201,12 @@ commands.credit = async (argv, io) => {
   const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } });
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UsageError('usage: credit <file.json> [--json]');
-  const { creditFileToJson } = await import('../credit/index.js');
+  const { creditFileToJson, creditResultText } = await import('../credit/index.js');
   const r = creditFileToJson(file);
   if (values.json || !r.ok) {
     (r.ok ? io.out : values.json ? io.out : io.err)(JSON.stringify(r));
   } else {
-    io.out(`Grade ${r.grade} (${r.score}/100), limit ${r.recommendedLimit} 元, term ${r.termDays} days, route: ${r.approvalRoute.join(' → ')}`);
+    io.out(creditResultText(r));
   }
   return r.ok ? 0 : 2;
 };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { validateApplication, type FieldError } from './application.js';
-import { loadCreditPolicy, type CreditPolicy } from './policy.js';
+import { DIMENSIONS, loadCreditPolicy, type CreditPolicy } from './policy.js';
 import { scoreApplication, type CreditScore } from './score.js';
 
 export type CreditCliResult = CreditScore | { ok: false; errors: FieldError[] };
@@ -34,4 +34,21 @@ export function creditFileToJson(
   const validated = validateApplication(input, options.now);
   if (!validated.ok) return { ok: false, errors: validated.errors };
   return scoreApplication(validated.application, options.policy ?? loadCreditPolicy());
+}
+
+/**
+ * The plain-text form of a result for `cli credit` without --json: the grade and limit, and
+ * why — each dimension's points, the knock-outs that forced grade C, the measures required —
+ * so a zero limit never stands unexplained.
+ */
+export function creditResultText(r: CreditScore, policy: CreditPolicy = loadCreditPolicy()): string {
+  const lines = [`等级 Grade ${r.grade} (${r.score}/100)，建议额度 limit ${r.recommendedLimit} 元，账期 term ${r.termDays} 天 days`];
+  lines.push(`评分 Score: ${DIMENSIONS.map((d) => `${policy.dimensions[d].label} ${r.breakdown[d]}/${policy.dimensions[d].weight}`).join('，')}`);
+  for (const field of r.knockouts) {
+    const k = policy.knockouts.find((x) => x.field === field);
+    lines.push(`否决项 Knock-out: ${k?.label ?? field} (${field}) → 等级 C grade`);
+  }
+  if (r.measures.length) lines.push(`风控措施 Measures: ${r.measures.join('；')}`);
+  lines.push(`审批路线 Route: ${r.approvalRoute.map((role) => `${policy.approval.roleLabels[role]} (${role})`).join(' → ')}`);
+  return lines.join('\n');
 }

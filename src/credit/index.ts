@@ -38,7 +38,7 @@ export function createCreditFeature(options: {
 }
 
 export { createCreditActions, createCreditCommand, createCreditFormHandler } from './commands.js';
-export { creditFileToJson, type CreditCliResult } from './cli.js';
+export { creditFileToJson, creditResultText, type CreditCliResult } from './cli.js';
 export { loadCreditPolicy, creditPolicyPath, type CreditPolicy } from './policy.js';
 export { scoreApplication, assessApplication, type CreditScore } from './score.js';
 export { validateApplication, type CreditApplication } from './application.js';

@@ -61,3 +61,25 @@ describe('credit CLI JSON', () => {
     expect(malformed).toMatchObject({ ok: false, errors: [{ field: '(file)', message: expect.stringMatching(/JSON/) }] });
   });
 });
+
+describe('credit CLI text', () => {
+  it('explains a zero limit: the knock-out behind grade C and the measures required', async () => {
+    const { creditResultText } = await import('../../src/credit/cli.js');
+    const knocked = { ok: true as const, score: 66, grade: 'C' as const, breakdown: { character: 22, capacity: 22, capital: 16, collateral: 0, conditions: 6 }, knockouts: ['litigation'], recommendedLimit: 0, termDays: 0, measures: ['预付款（款到发货）'], approvalRoute: ['sales_manager' as const] };
+    const text = creditResultText(knocked);
+    expect(text).toMatch(/Grade C \(66\/100\)/);
+    expect(text).toMatch(/Knock-out: .+ \(litigation\)/);
+    expect(text).toContain('预付款');
+    expect(text).toMatch(/Character 22\/30/);
+  });
+
+  it('names no knock-out or measure for a clean grade A', () => {
+    const out = creditFileToJson(fixture('valid-a.json'), { now: NOW });
+    if (!out.ok) throw new Error('fixture should be valid');
+    return import('../../src/credit/cli.js').then(({ creditResultText }) => {
+      const text = creditResultText(out);
+      expect(text).toMatch(/Grade A \(81\/100\)/);
+      expect(text).not.toMatch(/Knock-out|Measures/);
+    });
+  });
+});

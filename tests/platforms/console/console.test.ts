@@ -36,3 +36,28 @@ describe('the console', () => {
     expect(h.shown()).toContain('回扣');
   });
 });
+
+describe('forms in the console', () => {
+  it('lists each field with its label, unit or choices and says how to submit it as JSON', async () => {
+    const { renderText } = await import('../../../src/platforms/console/render.js');
+    const text = renderText({
+      blocks: [{ type: 'text', text: '请填写 · Fill in' }],
+      fallbackText: 'form',
+      form: {
+        id: 'visit.log',
+        title: '拜访记录 Visit log',
+        submitLabel: 'Save',
+        fields: [
+          { name: 'customer', label: '客户 / customer', kind: 'text', required: true, placeholder: '宁波顺达' },
+          { name: 'gifts', label: '是否送礼 / gifts given', kind: 'boolean' },
+          { name: 'channel', label: '方式 / channel', kind: 'select', options: [{ value: 'onsite', label: '上门' }, { value: 'video', label: '视频' }] },
+        ],
+      },
+    });
+    expect(text).toMatch(/customer\* — 客户 \/ customer {2}例 e\.g\. 宁波顺达/);
+    expect(text).toMatch(/gifts — 是否送礼 \/ gifts given {2}\[true \| false\]/);
+    expect(text).toContain('[onsite=上门 | video=视频]');
+    expect(text).toContain('/visit {"customer": …');
+    expect(text).not.toMatch(/gifts\*/);
+  });
+});
