@@ -367,7 +367,8 @@ describe('Feishu × scheduler, /remind and /digest (controllable clock)', () => 
     expect(sales).toHaveLength(1);
     const topic = cardText(sales[0]!.content);
     expect(topic).toContain('本周合规提醒');
-    expect(topic).toContain('合規手冊');
+    // The quote is the handbook's own sentence about the topic, in Simplified, with its citation marker.
+    expect(topic).toMatch(/「[^」]*必须携带合规手册[^」]*」\[1\]/);
     // Runs recorded as posted with the Feishu message id.
     const run = (await h.app.scheduling.store.getRun('weekly-handbook-on-visits-feishu', new Date('2026-03-02T01:00:00Z')));
     expect(run).toMatchObject({ status: 'posted', messageId: sales[0]!.messageId });
