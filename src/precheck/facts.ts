@@ -1,7 +1,7 @@
 import { findAmounts, type Amount } from './amounts.js';
 import { findOptionLists, unchosenRanges, type OptionList } from './model/options.js';
 import { findTables, keyValueStatements, type Table } from './model/tables.js';
-import { extractCustomer, inferRoles, PARTY_LABEL_LINE, readParties, type Customer, type Party, type PartyRegions } from './parties.js';
+import { extractCustomer, inferRoles, isOwnCompany, PARTY_LABEL_LINE, readParties, type Customer, type Party, type PartyRegions } from './parties.js';
 import { normalizeAligned, prepare, type PreparedText, type Sentence } from './text.js';
 
 /**
@@ -117,7 +117,7 @@ export function gatherFacts(original: string, options: FactOptions = {}): Contra
   const parties = reading.parties.map((p) => ({ ...p, name: original.slice(p.start, p.end) }));
   const own = options.ownCompanies ?? [];
   const customer = extractCustomer(text.norm, parties, own);
-  const us = parties.find((p) => isOurs(p.name, own)) ?? (own.length === 0 ? parties.find((p) => p.role === 'seller') : undefined);
+  const us = parties.find((p) => isOwnCompany(p.name, own)) ?? (own.length === 0 ? parties.find((p) => p.role === 'seller') : undefined);
   return {
     text,
     statements,
@@ -165,15 +165,6 @@ function markUnfilled(text: PreparedText, tables: Table[]): void {
     const next = text.sentences[i + 1];
     if (!next || next.clause !== s.clause || next.unfilled) s.unfilled = true;
   }
-}
-
-/** Names compared without spaces and in Simplified script, so both scripts match one configured name. */
-function isOurs(name: string, own: readonly string[]): boolean {
-  const n = normalizeAligned(name).replace(/\s/g, '');
-  return own.some((c) => {
-    const o = normalizeAligned(c).replace(/\s/g, '');
-    return o.length >= 2 && (n.includes(o) || o.includes(n));
-  });
 }
 
 function clauseAt(text: PreparedText, offset: number): number {
