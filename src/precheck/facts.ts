@@ -38,11 +38,16 @@ export interface FactOptions {
 const TOTAL_WORDS =
   /((?:合同|合约|协议)(?:总价款?|总金额|总额|金额|价款|价格)|总价款|价款总额|含税总价|总价|总金额|总计|合计|共计|总额|货款总计|年度服务费|服务费总额)/g;
 
+const OTHER_CONTRACT = /《[^》]{1,30}(合同|协议|合约)》/u;
+
 export function findContractValue(sentences: readonly Sentence[]): Amount | undefined {
   for (const s of sentences) {
     TOTAL_WORDS.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = TOTAL_WORDS.exec(s.text))) {
+      // A figure of another contract the sentence names (`《设备采购合同》…合同金额 1,260,000 元`, the
+      // base a maintenance fee is reckoned on) is not this contract's value.
+      if (OTHER_CONTRACT.test(s.text.slice(0, m.index))) continue;
       const after = m.index + m[0].length;
       // Only an amount that follows closely (`合同总价人民币 204,000.00 元`), figures first.
       const near = findAmounts(s.text.slice(after, after + 40)).filter((a) => a.start <= 16);

@@ -104,6 +104,8 @@ function cleanName(raw: string): string {
     // A remark in brackets after the name (`张建国（个体工商户，身份证号 …）`) is not part of it.
     .replace(/\s*[(][^()]*[)]\s*$/u, (remark) => (/[，,：:]|\d{6}/.test(remark) ? '' : remark))
     .replace(/[(][^)]*(章|印|签|全称)[^)]*[)]/g, '')
+    // `（下称甲方）`, `（甲方）` after a name says which label stands for it; it is not part of the name.
+    .replace(new RegExp(`\\s*[(](?:以下|下文)?(?:简称|称|下称)?[:：]?["“”'「」]?(?:${LABEL})["“”'「」]?[)]\\s*$`, 'u'), '')
     .replace(/[，,。；;]+$/, '')
     .trim();
 }

@@ -88,8 +88,9 @@ export function unwrapLines(lines: string[]): string[] {
     }
     const prevFull = full(prev);
     if (TABLE_ROW.test(prev)) {
-      // A row cut before its closing bar goes on in the next line.
-      if (prevFull && !CLOSED_ROW.test(prev)) join('');
+      // A row cut before its closing bar goes on in the next line; so does one cut just after a bar
+      // when the next line is the rest of a row (it closes with a bar but does not open with one).
+      if (prevFull && (!CLOSED_ROW.test(prev) || (!TABLE_ROW.test(line) && CLOSED_ROW.test(line)))) join('');
       else out.push(line);
       continue;
     }
