@@ -75,7 +75,9 @@ export function unwrapLines(lines: string[]): string[] {
   for (const line of lines) {
     const prev = out[out.length - 1];
     const join = (glue: string) => {
-      out[out.length - 1] = prev!.replace(/\s+$/, '') + glue + line.trim();
+      // A character cut keeps a space that fell on either side of it (`GZ-12 型 ` / `| 3 |`).
+      const kept = profile.byCharacters && (/\s$/.test(prev!) || /^\s/.test(line)) ? ' ' : glue;
+      out[out.length - 1] = prev!.replace(/\s+$/, '') + kept + line.trim();
     };
     if (prev === undefined || prev.trim() === '' || line.trim() === '') {
       out.push(line);
