@@ -109,6 +109,7 @@ describe('unilateral: one side sets the price, rent or fee', () => {
     expect(await found(`${HEAD}四、任一方有权在能源价格变动超过百分之十时要求重新商定技术服务费。`)).not.toContain('unilateral');
     expect(await found(`${HEAD}四、乙方可以提出调整仓储费用，调整后的费用经甲方书面同意后执行。`)).not.toContain('unilateral');
     expect(await found(`${HEAD}四、甲方于服务期内终止合作的，截至终止日的技术服务费由甲方结清，乙方已垫付的耗材费用由甲方承担。`)).not.toContain('unilateral');
+    expect(await found(`${HEAD}四、检测费按甲方确定的检测机构收费标准结算。`)).not.toContain('unilateral');
   });
 });
 
@@ -129,12 +130,14 @@ describe('kickback: gifts in kind or money reaching a person on the customer sid
     expect(await found(`${HEAD}八、设备交付后，乙方向甲方工程部经理赠送笔记本电脑一台，作为答谢。`)).toContain('kickback');
     expect(await found(`${HEAD}八、乙方安排甲方采购员及家属赴三亚旅游一次，费用由乙方额外承担。`)).toContain('kickback');
     expect(await found(`${HEAD}八、乙方应按每笔回款的 3% 向甲方设备处处长推荐的郑州中原信达咨询有限公司支付项目协调费。`)).toContain('kickback');
+    expect(await found(`${HEAD}八、乙方另按每台 200 元向甲方设备科科长支付技术指导费。`)).toContain('kickback');
   });
 
   it('a discount to the company written into the price, or a third party that serves the contract, is not', async () => {
     expect(await found(`${HEAD}八、甲方年采购额超过 50 万元的，乙方按 1.5% 向甲方返利，返利直接冲抵货款并开具红字发票。`)).not.toContain('kickback');
     expect(await found(`${HEAD}八、设备到货后由甲方质量部经理指定的第三方检测机构抽检，检测费由乙方承担。`)).not.toContain('kickback');
     expect(await found(`${HEAD}八、乙方为甲方操作人员提供两次免费上机培训。`)).not.toContain('kickback');
+    expect(await found(`${HEAD}八、乙方应向甲方项目负责人提交月度服务报告，服务费按月支付至乙方对公账户。`)).not.toContain('kickback');
   });
 });
 
