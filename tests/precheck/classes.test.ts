@@ -153,6 +153,18 @@ describe('leases and service contracts: rent and fees are the price, the term is
     expect(rent).not.toContain('delivery.missing');
   });
 
+  it('a lease names its object by letting it, and its quality by the state it is handed over in', async () => {
+    const lease = await found(`出租方：鹤壁淇滨食品机械有限公司\n承租方：合肥蓝途信息技术有限公司\n一、出租方将叉车 3 台出租给承租方使用。二、叉车交付时车况良好、随车证件齐全。`);
+    expect(lease).not.toContain('subject.missing');
+    expect(lease).not.toContain('quality.missing');
+  });
+
+  it('letting without a named object, or a state that is no thing’s condition, names neither', async () => {
+    const bare = await found(`出租方：鹤壁淇滨食品机械有限公司\n承租方：合肥蓝途信息技术有限公司\n一、出租方同意出租给承租方，具体以承租方需求为准。二、承租方付款状态正常的，出租方按月开票。`);
+    expect(bare).toContain('subject.missing');
+    expect(bare).toContain('quality.missing');
+  });
+
   it('a rate that is a penalty is no price', async () => {
     const r = await found(`${HEAD}一、乙方为甲方提供设备托管服务。二、任何一方违约的，按合同金额的百分之五支付违约金。`);
     expect(r).toContain('price.missing');
@@ -196,3 +208,11 @@ describe('.docx automatic numbering', () => {
 });
 
 describeContractSet('precheck classes set (written with the fixes; not unseen)', 'contracts-classes', {});
+
+/**
+ * Four contracts written after the fixes and run once before any further change: precision 0.500,
+ * recall 1.000, verdicts 3/4 (a vehicle lease's 出租…2 辆 and 车况良好, a subscription's 开通…平台 were not
+ * read). Mended in general form since (lease and service verbs name the subject; a thing's state at
+ * handover is its quality), so this set is tuned on now.
+ */
+describeContractSet('precheck classes check set (run once, then mended)', 'contracts-classes-check', {});
