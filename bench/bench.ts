@@ -5,6 +5,7 @@
  *   npm run bench                         retrieval at 1× and 100×, then answering, pre-check, Slack
  *   npm run bench -- --scale 1000         retrieval at 1000× only (heavy: minutes, several GB)
  *   npm run bench -- --scale 1,100 --runs 3   medians of three runs
+ *   npm run bench -- --precheck           only the pre-check of a 200,000-character contract
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,8 +14,13 @@ import { percentile } from './percentile.js';
 import { readJsonl } from './retrieval-eval.js';
 
 const { values: args } = parseArgs({
-  options: { scale: { type: 'string' }, runs: { type: 'string', default: '1' }, engines: { type: 'string' } },
+  options: { scale: { type: 'string' }, runs: { type: 'string', default: '1' }, engines: { type: 'string' }, precheck: { type: 'boolean' } },
 });
+if (args.precheck) {
+  const { benchPrecheck, withAppPrechecker } = await import('./precheck.js');
+  console.log((await withAppPrechecker((check) => benchPrecheck(check, 7))).join('\n'));
+  process.exit(0);
+}
 const knowledgeDir = path.resolve('knowledge');
 const queries = [
   ...readJsonl('tests/fixtures/questions.dev.jsonl'),
@@ -89,28 +95,8 @@ if (args.scale) process.exit(0);
   console.log(`| ${f(percentile(times, 50))} | ${f(percentile(times, 95))} | ${f(Math.max(...times))} |`);
 
   // ---- Contract pre-check on a 200,000-character contract ----
-  const { readFileSync, readdirSync } = await import('node:fs');
-  // Two mixes: the plain eval samples, and model forms with tables, option lists and check boxes.
-  const mixes: [string, string[]][] = [
-    ['eval samples', ['tests/fixtures/contracts']],
-    ['model forms and tables', ['tests/fixtures/contracts-tune', 'tests/fixtures/contracts-forms']],
-  ];
-  console.log('\n## Pre-check of a 200,000-character contract (5 runs each)\n');
-  console.log('| made of | first ms | median ms | max ms |');
-  console.log('|---|---|---|---|');
-  for (const [label, dirs] of mixes) {
-    const samples = dirs.flatMap((d) => readdirSync(d).filter((n) => n.endsWith('.txt')).map((n) => readFileSync(path.join(d, n), 'utf8')));
-    let big = '';
-    for (let i = 0; big.length < 200_000; i++) big += `${samples[i % samples.length]}\n`;
-    big = big.slice(0, 200_000);
-    const pre: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const s = performance.now();
-      await app.prechecker.check(big);
-      pre.push(performance.now() - s);
-    }
-    console.log(`| ${label} | ${f(pre[0]!)} | ${f(percentile(pre, 50))} | ${f(Math.max(...pre))} |`);
-  }
+  const { benchPrecheck } = await import('./precheck.js');
+  console.log(`\n${(await benchPrecheck((text) => app.prechecker.check(text))).join('\n')}`);
   await app.close();
 }
 

@@ -1,7 +1,7 @@
 import { findAmounts, type Amount } from './amounts.js';
 import { findOptionLists, unchosenRanges, type OptionList } from './model/options.js';
 import { findTables, keyValueStatements, type Table } from './model/tables.js';
-import { extractCustomer, inferRoles, PARTY_LABEL_LINE, readParties, type Customer, type Party, type PartyRegions } from './parties.js';
+import { extractCustomer, inferRoles, isOwnCompany, PARTY_LABEL_LINE, readParties, type Customer, type Party, type PartyRegions } from './parties.js';
 import { normalizeAligned, prepare, type PreparedText, type Sentence } from './text.js';
 
 /**
@@ -38,11 +38,16 @@ export interface FactOptions {
 const TOTAL_WORDS =
   /((?:合同|合约|协议)(?:总价款?|总金额|总额|金额|价款|价格)|总价款|价款总额|含税总价|总价|总金额|总计|合计|共计|总额|货款总计|年度服务费|服务费总额)/g;
 
+const OTHER_CONTRACT = /《[^》]{1,30}(合同|协议|合约)》/u;
+
 export function findContractValue(sentences: readonly Sentence[]): Amount | undefined {
   for (const s of sentences) {
     TOTAL_WORDS.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = TOTAL_WORDS.exec(s.text))) {
+      // A figure of another contract the sentence names (`《设备采购合同》…合同金额 1,260,000 元`, the
+      // base a maintenance fee is reckoned on) is not this contract's value.
+      if (OTHER_CONTRACT.test(s.text.slice(0, m.index))) continue;
       const after = m.index + m[0].length;
       // Only an amount that follows closely (`合同总价人民币 204,000.00 元`), figures first.
       const near = findAmounts(s.text.slice(after, after + 40)).filter((a) => a.start <= 16);
@@ -117,7 +122,7 @@ export function gatherFacts(original: string, options: FactOptions = {}): Contra
   const parties = reading.parties.map((p) => ({ ...p, name: original.slice(p.start, p.end) }));
   const own = options.ownCompanies ?? [];
   const customer = extractCustomer(text.norm, parties, own);
-  const us = parties.find((p) => isOurs(p.name, own)) ?? (own.length === 0 ? parties.find((p) => p.role === 'seller') : undefined);
+  const us = parties.find((p) => isOwnCompany(p.name, own)) ?? (own.length === 0 ? parties.find((p) => p.role === 'seller') : undefined);
   return {
     text,
     statements,
@@ -165,15 +170,6 @@ function markUnfilled(text: PreparedText, tables: Table[]): void {
     const next = text.sentences[i + 1];
     if (!next || next.clause !== s.clause || next.unfilled) s.unfilled = true;
   }
-}
-
-/** Names compared without spaces and in Simplified script, so both scripts match one configured name. */
-function isOurs(name: string, own: readonly string[]): boolean {
-  const n = normalizeAligned(name).replace(/\s/g, '');
-  return own.some((c) => {
-    const o = normalizeAligned(c).replace(/\s/g, '');
-    return o.length >= 2 && (n.includes(o) || o.includes(n));
-  });
 }
 
 function clauseAt(text: PreparedText, offset: number): number {

@@ -7,6 +7,8 @@
  * original too, because normalisation keeps the length.
  */
 
+import { normalizeAligned } from './text.js';
+
 export type PartyRole = 'buyer' | 'seller' | 'unknown';
 
 export interface Party {
@@ -36,11 +38,11 @@ export interface PartyReading {
   blankLabels: string[];
 }
 
-const BUYER_WORDS = /采购单位|订货单位|订购单位|购货单位|发包人|定作方|需方单位|使用单位|建设单位|委托单位|采购方|采购人|买方|需方|购买方|购货方|订购方|买受人|委托方|委托人|发包方|定作人|承租人|客户|用户|订货方|需求方/;
-const SELLER_WORDS = /供货单位|销货单位|承包人|承揽方|供应单位|供货方|供应方|供应商|卖方|供方|销售方|销货方|出卖人|承包方|受托方|受托人|承揽人|出租人|服务方|服务商|提供方/;
+const BUYER_WORDS = /采购单位|订货单位|订购单位|购货单位|发包人|定作方|需方单位|使用单位|建设单位|委托单位|采购方|采购人|买方|需方|购买方|购货方|订购方|买受人|委托方|委托人|发包方|定作人|承租人|客户|用户|订货方|需求方|承租方/;
+const SELLER_WORDS = /供货单位|销货单位|承包人|承揽方|供应单位|供货方|供应方|供应商|卖方|供方|销售方|销货方|出卖人|承包方|受托方|受托人|承揽人|出租人|服务方|服务商|提供方|出租方/;
 
 const LABEL =
-  '采购单位|订货单位|订购单位|购货单位|供货单位|供应单位|销货单位|需方单位|使用单位|建设单位|委托单位|发包人|承包人|定作方|承揽方|甲方|乙方|丙方|买方|卖方|采购方|采购人|供货方|供应方|供应商|供方|需方|购买方|购货方|销货方|销售方|订购方|订货方|委托方|委托人|受托方|受托人|发包方|承包方|定作人|承揽人|出租人|承租人|服务方|服务商|出卖人|买受人|用户|客户';
+  '采购单位|订货单位|订购单位|购货单位|供货单位|供应单位|销货单位|需方单位|使用单位|建设单位|委托单位|发包人|承包人|定作方|承揽方|甲方|乙方|丙方|买方|卖方|采购方|采购人|供货方|供应方|供应商|供方|需方|购买方|购货方|销货方|销售方|订购方|订货方|委托方|委托人|受托方|受托人|发包方|承包方|定作人|承揽人|出租人|承租人|出租方|承租方|服务方|服务商|出卖人|买受人|用户|客户';
 
 /** Forms space out short labels (`甲  方：`); the spaced form is read as the label. */
 const SPACED_LABEL = LABEL.split('|')
@@ -59,6 +61,12 @@ const LABELLED = new RegExp(
   'gmu',
 );
 
+/**
+ * The next party's declaration on the same line, after a comma, a semicolon or a space (a contract
+ * pasted as one line: `甲方：A 公司，乙方：B 公司，…`); this party's name ends there.
+ */
+const NEXT_DECLARATION = new RegExp(`[，,；;。\\s](?=(?:${LABEL})(?:[(][^)\\n]{0,8}[)])?[:：])`, 'u');
+
 /** A line that opens with a party label and its colon (`甲方（采购方）：`, `订货单位：`, `致（客户）：`). */
 export const PARTY_LABEL_LINE = new RegExp(`^[ \\t]*(?:致[ \\t]*)?[(]?(?:${SPACED_LABEL})[^:：\\n]{0,12}[:：]`, 'u');
 
@@ -70,7 +78,7 @@ const SHORT_FOR = new RegExp(
 
 /** `本合同由甲方 X 公司与乙方 Y 公司签订`: an inline name needs an organisation suffix to be trusted. */
 const INLINE = new RegExp(
-  `(${LABEL})(?:[(][^)\\n]{0,6}[)])?[:：]?\\s*([\\p{Script=Han}A-Za-z0-9()·]{2,40}?(?:有限责任公司|股份有限公司|有限公司|公司|集团|研究院|研究所|医院|大学|学院|学校|中心|工厂|厂|商行|事务所|合作社))`,
+  `(${LABEL})(?:[(][^)\\n]{0,6}[)])?[:：]?\\s*((?![)])[\\p{Script=Han}A-Za-z0-9()·]{2,40}?(?:有限责任公司|股份有限公司|有限公司|公司|集团|研究院|研究所|医院|大学|学院|学校|中心|工厂|厂|商行|事务所|合作社))`,
   'gu',
 );
 
@@ -96,6 +104,8 @@ function cleanName(raw: string): string {
     // A remark in brackets after the name (`张建国（个体工商户，身份证号 …）`) is not part of it.
     .replace(/\s*[(][^()]*[)]\s*$/u, (remark) => (/[，,：:]|\d{6}/.test(remark) ? '' : remark))
     .replace(/[(][^)]*(章|印|签|全称)[^)]*[)]/g, '')
+    // `（下称甲方）`, `（甲方）` after a name says which label stands for it; it is not part of the name.
+    .replace(new RegExp(`\\s*[(](?:以下|下文)?(?:简称|称|下称)?[:：]?["“”'「」]?(?:${LABEL})["“”'「」]?[)]\\s*$`, 'u'), '')
     .replace(/[，,。；;]+$/, '')
     .trim();
 }
@@ -129,7 +139,7 @@ export function readParties(norm: string, regions: PartyRegions = defaultRegions
     const [whole, spacedLabel, qualifier, rest] = m;
     const label = spacedLabel!.replace(/[ \t]/g, '');
     // The next column of the same line (`甲方：A    乙方：B`) is read on the next turn.
-    const gap = /\s{2,}|\t|\|/.exec(rest ?? '');
+    const gap = /\s{2,}|\t|\|/.exec(rest ?? '') ?? NEXT_DECLARATION.exec(rest ?? '');
     if (gap) LABELLED.lastIndex = m.index + whole.length - (rest ?? '').length + gap.index;
     const labelAt = m.index + whole.indexOf(spacedLabel!);
     const declared = inDeclarations(labelAt);
@@ -155,6 +165,14 @@ export function readParties(norm: string, regions: PartyRegions = defaultRegions
       if (!isName(name!, true) || found.some((p) => p.name === name)) continue;
       const start = m.index! + whole.lastIndexOf(name!);
       found.push({ label: label!, role: roleOf(label!, undefined), name: name!, start, end: start + name!.length });
+    }
+  }
+  // A role in brackets right after the name (`甲方：A 公司（卖方）`) says more than the label.
+  for (const p of found) {
+    const after = /^\s*[(]([^)\n]{1,10})[)]/u.exec(norm.slice(p.end, p.end + 14));
+    if (after && !/称/.test(after[1]!)) {
+      const role = roleOf('', after[1]);
+      if (role !== 'unknown') p.role = role;
     }
   }
   const parties = distinctParties(found);
@@ -233,6 +251,15 @@ export function inferRoles(norm: string, parties: Party[]): void {
   }
 }
 
+/** Names compared without spaces and in Simplified script, so both scripts match one configured name. */
+export function isOwnCompany(name: string, ownCompanies: readonly string[]): boolean {
+  const n = normalizeAligned(name).replace(/\s/g, '');
+  return ownCompanies.some((c) => {
+    const o = normalizeAligned(c).replace(/\s/g, '');
+    return o.length >= 2 && n.length >= 2 && (n.includes(o) || o.includes(n));
+  });
+}
+
 const USCC = /统一社会信用代码\s*[:：]?\s*([0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{18})(?![0-9A-Za-z])/gu;
 
 /**
@@ -242,7 +269,7 @@ const USCC = /统一社会信用代码\s*[:：]?\s*([0-9A-HJ-NPQRTUWXYa-hj-npqrt
  */
 export function extractCustomer(norm: string, parties: Party[] = extractParties(norm), ownCompanies: readonly string[] = []): Customer | undefined {
   const ordered = [...parties].sort((a, b) => a.start - b.start);
-  const ours = (p: Party) => ownCompanies.some((c) => c.length >= 2 && (p.name.includes(c) || c.includes(p.name)));
+  const ours = (p: Party) => isOwnCompany(p.name, ownCompanies);
   const us = ordered.find(ours);
   const customer = us
     ? ordered.find((p) => p !== us && p.label !== us.label && !ours(p))

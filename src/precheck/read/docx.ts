@@ -22,25 +22,61 @@ function inlineText(html: string): string {
   return decode(html.replace(/<br\s*\/?>/gi, '\n').replace(/<[^>]+>/g, ''));
 }
 
+/**
+ * Word's automatic numbering (`第一条`, `1.` set by a list style) is not in the paragraph text;
+ * mammoth turns it into `<ol><li>`. The number is written back so the clause structure survives:
+ * a top-level item as `1.`, an item inside one as `（1）`, both of which open a clause. mammoth
+ * closes a list at every paragraph between its items, while Word keeps counting, so top-level
+ * numbers run on through the document (a contract numbers its clauses once).
+ */
+function numberFor(depth: number, n: number): string {
+  return depth <= 1 ? `${n}. ` : `（${n}）`;
+}
+
 export async function docxText(data: Uint8Array): Promise<string> {
   const mammoth = await import('mammoth');
   const { value } = await mammoth.convertToHtml({ buffer: Buffer.from(data) });
   // Struck-out runs are no part of the contract.
   const html = value.replace(/<(s|del|strike)>[\s\S]*?<\/\1>/gi, '');
   const lines: string[] = [];
-  // mammoth emits flat block elements; tables are not nested in practice (a nested table is read row by row).
-  for (const block of html.matchAll(/<table>([\s\S]*?)<\/table>|<(p|h[1-6]|li)[^>]*>([\s\S]*?)<\/\2>/gi)) {
-    if (block[1] !== undefined) {
-      for (const row of block[1].matchAll(/<tr>([\s\S]*?)<\/tr>/gi)) {
+  // Open lists, innermost last: ordered lists count their items.
+  const lists: { ordered: boolean; count: number }[] = [];
+  let topCount = 0;
+  let item = '';
+  const flushItem = () => {
+    if (item.trim() !== '') lines.push(item);
+    item = '';
+  };
+  // mammoth emits flat block elements and lists that nest; tables are not nested in practice.
+  for (const token of html.matchAll(/<table>([\s\S]*?)<\/table>|<(p|h[1-6])[^>]*>([\s\S]*?)<\/\2>|<(\/?)(ol|ul)>|<li>|<\/li>|([^<]+|<[^>]*>)/gi)) {
+    if (token[1] !== undefined) {
+      flushItem();
+      for (const row of token[1].matchAll(/<tr>([\s\S]*?)<\/tr>/gi)) {
         const cells = [...row[1]!.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/gi)].map((c) =>
           inlineText(c[1]!.replace(/<\/p>\s*<p>/gi, '')).replace(/\s+/g, ' ').trim(),
         );
         lines.push(`| ${cells.join(' | ')} |`);
       }
       lines.push('');
+    } else if (token[2] !== undefined) {
+      flushItem();
+      lines.push(inlineText(token[3]!));
+    } else if (token[5] !== undefined) {
+      flushItem();
+      if (token[4] === '/') {
+        const closed = lists.pop();
+        if (lists.length === 0 && closed?.ordered) topCount = closed.count;
+      } else lists.push({ ordered: token[5].toLowerCase() === 'ol', count: lists.length === 0 ? topCount : 0 });
+    } else if (token[0].toLowerCase() === '<li>') {
+      flushItem();
+      const list = lists[lists.length - 1];
+      if (list?.ordered) item = numberFor(lists.length, ++list.count);
+    } else if (token[0].toLowerCase() === '</li>') {
+      flushItem();
     } else {
-      lines.push(inlineText(block[3]!));
+      item += inlineText(token[0]);
     }
   }
+  flushItem();
   return lines.join('\n');
 }

@@ -13,6 +13,8 @@ import { unwrapLines } from './unwrap.js';
  * - Table rows come back as `| cell | cell |` lines: the cells of a row are the text items that
  *   share a column's left edge within the row's band, so an amount wrapped inside a narrow cell
  *   (`172,000.0` / `0`) is one number again.
+ * - Page headers, footers and page numbers repeated on every page are dropped, so a sentence
+ *   running over a page break is one sentence again.
  * - Lines hard-wrapped inside a sentence are rejoined (unwrap.ts), so a PDF reads like the same
  *   contract as .txt.
  */
@@ -71,10 +73,47 @@ export async function pdfText(data: Uint8Array): Promise<string> {
       }
       pages.push(layoutPage(items));
     }
-    return unwrapLines(pages.flat()).join('\n');
+    return unwrapLines(withoutRunningLines(pages).flat()).join('\n');
   } finally {
     await pdf.destroy();
   }
+}
+
+/** A page number on its own (`- 3 -`, `第 3 页 共 8 页`, `3/8`, `Page 3 of 8`). */
+const PAGE_NUMBER = /^[\s\-—–·.]*(第\s*\d+\s*[页頁](\s*[,，/／]?\s*共\s*\d+\s*[页頁])?|\d+\s*[/／]\s*\d+|[Pp]age\s*\d+(\s*(of|\/)\s*\d+)?|\d{1,4})[\s\-—–·.]*$/u;
+
+/** How many lines at a page's top and bottom can be running heads or feet. */
+const EDGE_LINES = 2;
+
+/**
+ * Drops what the page furniture repeats: a line at the top or bottom of a page that, with its
+ * digits ignored, stands at the same edge of at least half the pages (two at least), and page
+ * numbers on their own. Body text never repeats at every page edge, so only furniture goes.
+ */
+export function withoutRunningLines(pages: string[][]): string[][] {
+  const key = (l: string) => l.replace(/\s+/g, '').replace(/\d+/g, '#');
+  const edges = pages.map((lines) => {
+    const filled = lines.map((l, i) => ({ l, i })).filter((x) => x.l.trim() !== '');
+    return { top: filled.slice(0, EDGE_LINES), bottom: filled.slice(-EDGE_LINES) };
+  });
+  const count = (side: 'top' | 'bottom') => {
+    const n = new Map<string, number>();
+    for (const e of edges) for (const k of new Set(e[side].map((x) => key(x.l)))) n.set(k, (n.get(k) ?? 0) + 1);
+    return n;
+  };
+  const tops = count('top');
+  const bottoms = count('bottom');
+  const needed = Math.max(2, Math.ceil(pages.length / 2));
+  return pages.map((lines, p) => {
+    const drop = new Set<number>();
+    for (const x of edges[p]!.top) if ((tops.get(key(x.l)) ?? 0) >= needed || PAGE_NUMBER.test(x.l)) drop.add(x.i);
+    for (const x of edges[p]!.bottom) if ((bottoms.get(key(x.l)) ?? 0) >= needed || PAGE_NUMBER.test(x.l)) drop.add(x.i);
+    // A blank line left where a foot was removed would split the sentence running onto the next page.
+    const kept = lines.filter((_, i) => !drop.has(i));
+    while (kept.length && kept[kept.length - 1]!.trim() === '') kept.pop();
+    while (kept.length && kept[0]!.trim() === '') kept.shift();
+    return kept;
+  });
 }
 
 /** Items → lines (top to bottom), tables as `|` rows, a blank line where paragraphs are spaced apart. */

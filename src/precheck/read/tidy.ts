@@ -1,4 +1,4 @@
-import { displayWidth, unwrapLines } from './unwrap.js';
+import { unwrapLines, wrapProfile } from './unwrap.js';
 
 /**
  * Text as it arrives from OCR, a text file or a paste, made readable like typed text: letter-spaced
@@ -40,16 +40,16 @@ export function closeLetterSpacing(line: string): string {
 }
 
 /**
- * Hard-wrapped: many lines end near one width without ending a sentence. A contract typed with one
- * paragraph per line has ragged widths, and its long lines mostly end with 。 or ；.
+ * Hard-wrapped: many lines end at one width (set width, or a character count) without ending a
+ * sentence. A contract typed with one paragraph per line has ragged widths, and its long lines
+ * mostly end with 。 or ；.
  */
 export function looksHardWrapped(lines: readonly string[]): boolean {
   const body = lines.map((l) => l.trim()).filter((l) => l !== '' && !/^[|｜]/.test(l));
   if (body.length < 8) return false;
-  const widths = body.map(displayWidth).sort((a, b) => a - b);
-  const wrapWidth = widths[Math.floor(widths.length * 0.9)]!;
-  if (wrapWidth < 16) return false;
-  const broken = body.filter((l) => displayWidth(l) >= wrapWidth - 2.5 && !/[。；;：:！？!?]$/.test(l)).length;
+  const profile = wrapProfile(body);
+  if (!profile || profile.width < 16) return false;
+  const broken = body.filter((l) => profile.full(l) && !/[。；;：:！？!?]$/.test(l)).length;
   return broken >= body.length * 0.25;
 }
 
