@@ -3,7 +3,7 @@ import type { Chunk, Retriever, SearchResult } from '../retrieval/types.js';
 import { detectScript, toSimplified, type Script } from '../text/script.js';
 import { composeExtractive } from './extractive.js';
 import { passageSentences } from './sentences.js';
-import { looksLikeFollowUp, previousTopicTurn, withCarriedTerms } from './followup.js';
+import { looksLikeFollowUp, previousTopicTurn, variesPreviousQuestion, withCarriedTerms } from './followup.js';
 import { condenseQuestion, createChatModel, LlmFailure, llmAnswer, rewriteQueries, type ChatModel } from './llm.js';
 import { ConversationMemory, type ConversationStore, type Turn } from './memory.js';
 import { modelNotCoveredText, notCoveredText } from './messages.js';
@@ -91,9 +91,12 @@ export function createAnswerer(deps: AnswererDeps): ConfiguredAnswerer {
     if (!prev) return { query: question, result: await search(question) };
     const carried = withCarriedTerms(prev.query, question);
     const ownWords = contentWords(question).length;
-    if (carried !== question && looksLikeFollowUp(question) && ownWords < SELF_CONTAINED_WORDS) {
+    const short = ownWords < SELF_CONTAINED_WORDS;
+    if (carried !== question && looksLikeFollowUp(question) && (short || variesPreviousQuestion(question))) {
       const result = await search(carried);
-      if (result.relevant) return { query: carried, result };
+      // A longer "那…呢" may still be a new topic (那出差住宿标准呢): the earlier topic is kept only
+      // when the passages it finds also speak to the new question's own words.
+      if (result.relevant && (short || questionContributes(question, result))) return { query: carried, result };
       return { query: question, result: await search(question) };
     }
     const bare = await search(question);
