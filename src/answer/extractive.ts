@@ -2,7 +2,7 @@ import { toSimplified } from '../text/script.js';
 import type { Citation } from '../retrieval/types.js';
 import type { Chunk, SearchHit } from '../retrieval/types.js';
 import { toScript, type Script } from '../text/script.js';
-import { answerIntro, englishLead } from './messages.js';
+import { answerIntro, englishLead, referenceLead } from './messages.js';
 import { passageSentences, type Sentence } from './sentences.js';
 import { charBigrams, jaccard, type QueryTerms } from './terms.js';
 
@@ -132,6 +132,27 @@ export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: 
   const kinds = citations.map((c) => c.kind ?? 'handbook');
   const lead = script === 'en' ? englishLead(options.topics ?? [], kinds, citations) : answerIntro(script, kinds);
   return { answer: `${lead}\n${lines.join('\n')}`, citations };
+}
+
+/**
+ * The answer to a question that points at the handbook's numbering (第九章第5条): the sentences of
+ * that item (or the opening of that part), quoted in order, under a lead that names the place.
+ * Empty when the place holds nothing quotable (debris only), so the caller answers as usual.
+ */
+export function composeReferenced(
+  hit: SearchHit,
+  reference: { heading: string; item?: number; start: number; end: number },
+  script: Script,
+  maxSentences = 3,
+): Extract {
+  const inside = passageSentences(hit.chunk).filter((s) => s.start >= reference.start && s.start < reference.end);
+  const sentences = inside.slice(0, maxSentences);
+  if (!sentences.length) return { answer: '', citations: [] };
+  const shown = quoteScript(script);
+  const citation = citationFor(1, hit.chunk, sentences[0], script);
+  const lines = sentences.map((s) => `- ${toScript(s.text, shown)} [1]`);
+  const lead = referenceLead(script, toScript(hit.chunk.title, shown), toScript(reference.heading, shown), reference.item);
+  return { answer: `${lead}\n${lines.join('\n')}`, citations: [citation] };
 }
 
 /** The sentence of `chunk` that best matches `terms`, as a citation quote (used by LLM mode too). */
