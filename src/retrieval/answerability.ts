@@ -11,7 +11,7 @@ import { toSimplified } from '../text/script.js';
  * data (knowledge/asking-slots.yaml): an asking slot together with what fills it, never a topic
  * word alone, so 电话回访 asks for a rule and 张经理的电话是多少 for a number.
  */
-export const UNANSWERABLE_KINDS = ['link', 'credential', 'task', 'contact', 'own-figure', 'identity', 'place', 'event-date', 'live-data'] as const;
+export const UNANSWERABLE_KINDS = ['link', 'credential', 'task', 'it-support', 'contact', 'own-figure', 'identity', 'place', 'event-date', 'live-data'] as const;
 export type UnanswerableKind = (typeof UNANSWERABLE_KINDS)[number];
 
 const FRAGMENT_REF = /\{([a-z_]+)\}/g;
