@@ -1,14 +1,15 @@
 import type { Logger } from 'pino';
 import type { Chunk, Retriever, SearchResult } from '../retrieval/types.js';
 import { detectScript, toSimplified, type Script } from '../text/script.js';
-import { composeExtractive } from './extractive.js';
+import { composeExtractive, composeReferenced } from './extractive.js';
 import { passageSentences } from './sentences.js';
-import { looksLikeFollowUp, previousTopicTurn, withCarriedTerms } from './followup.js';
+import { looksLikeFollowUp, previousTopicTurn, variesPreviousQuestion, withCarriedTerms } from './followup.js';
 import { condenseQuestion, createChatModel, LlmFailure, llmAnswer, rewriteQueries, type ChatModel } from './llm.js';
 import { ConversationMemory, type ConversationStore, type Turn } from './memory.js';
 import { modelNotCoveredText, notCoveredText } from './messages.js';
 import { loadPromptTemplates, type PromptTemplates } from './prompts.js';
 import { unanswerableKind } from '../retrieval/answerability.js';
+import { withoutReference } from '../retrieval/section-reference.js';
 import { plainTokenizer, Tokenizer } from '../retrieval/tokenize.js';
 import { contentWords, mergeTerms, queryTerms, weightedTerms } from './terms.js';
 import type { Answerer, AskOptions, AskResult } from './types.js';
@@ -52,6 +53,8 @@ export interface ConfiguredAnswerer extends Answerer {
 const PASSAGES_FOR_LLM = 5;
 /** A question with this many content words of its own is searched as is before borrowing context. */
 const SELF_CONTAINED_WORDS = 3;
+/** Words besides a numbering reference that still only ask what is written there (内容, 原文). */
+const REFERENCE_ONLY_WORDS = 2;
 
 export function createAnswerer(deps: AnswererDeps): ConfiguredAnswerer {
   const { retriever, config, log } = deps;
@@ -91,9 +94,12 @@ export function createAnswerer(deps: AnswererDeps): ConfiguredAnswerer {
     if (!prev) return { query: question, result: await search(question) };
     const carried = withCarriedTerms(prev.query, question);
     const ownWords = contentWords(question).length;
-    if (carried !== question && looksLikeFollowUp(question) && ownWords < SELF_CONTAINED_WORDS) {
+    const short = ownWords < SELF_CONTAINED_WORDS;
+    if (carried !== question && looksLikeFollowUp(question) && (short || variesPreviousQuestion(question))) {
       const result = await search(carried);
-      if (result.relevant) return { query: carried, result };
+      // A longer "那…呢" may still be a new topic (那出差住宿标准呢): the earlier topic is kept only
+      // when the passages it finds also speak to the new question's own words.
+      if (result.relevant && (short || questionContributes(question, result))) return { query: carried, result };
       return { query: question, result: await search(question) };
     }
     const bare = await search(question);
@@ -107,6 +113,12 @@ export function createAnswerer(deps: AnswererDeps): ConfiguredAnswerer {
 
   function extractive(question: string, query: string, result: SearchResult, script: Script): AskResult {
     if (!result.relevant || !result.hits.length) return notCovered(script, 'extractive');
+    // A bare pointer (第九章第5条是什么) is answered with the place itself; a question that also has a
+    // topic of its own (…说不能回扣，那红包呢) is answered as usual, the place leading the passages.
+    if (result.reference && contentWords(withoutReference(question)).length <= REFERENCE_ONLY_WORDS) {
+      const pointed = composeReferenced(result.hits[0]!, result.reference, script);
+      if (pointed.citations.length) return { answered: true, ...pointed, mode: 'extractive', topScore: result.hits[0]!.score };
+    }
     const terms = mergeTerms(queryTerms(query, tokenizerNow()), expandQuery ? weightedTerms(expandQuery(query)) : { han: [], latin: [] });
     const describe = (retriever as { englishTopics?: (q: string) => { english: string; chinese: string[] }[] }).englishTopics;
     const topics = script === 'en' && typeof describe === 'function' ? describe.call(retriever, query) : [];

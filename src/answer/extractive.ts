@@ -2,7 +2,7 @@ import { toSimplified } from '../text/script.js';
 import type { Citation } from '../retrieval/types.js';
 import type { Chunk, SearchHit } from '../retrieval/types.js';
 import { toScript, type Script } from '../text/script.js';
-import { answerIntro, englishLead } from './messages.js';
+import { answerIntro, englishLead, referenceLead } from './messages.js';
 import { passageSentences, type Sentence } from './sentences.js';
 import { charBigrams, jaccard, type QueryTerms } from './terms.js';
 
@@ -32,17 +32,19 @@ export interface ExtractOptions {
  */
 const ANSWER_TYPES: { asks: RegExp; holds: RegExp }[] = [
   { asks: /多久|多长时间|多长|几天|几周|几个月|how long|how often|多频繁|频率/iu, holds: /\d+\s*(?:个)?(?:天|日|周|星期|月|年|小时)|[一二三四五六七八九十两]+(?:个)?(?:天|日|周|星期|月|年|小时)|时长|期限|周期|定期|[月季年]度|每(?:月|周|年|季度)|不少于|不超过/u },
+  // 「什么时候」「多快」 ask when: a deadline, a period or a moment (签合同前, 24 小时内, 及时) answers it.
+  { asks: /什么时候|啥时候|何时|多快|多久之内|几小时|几个小时|\bwhen\b|how soon|how quickly|by when|within how/iu, holds: /\d+\s*(?:个)?(?:天|日|周|星期|月|年|小时|工作日)|[一二三四五六七八九十两]+(?:个)?(?:天|日|周|星期|月|年|小时|工作日)|以内|之内|之前|以前|之后|以后|前(?:必须|须|要|应)|当天|当日|及时|立即|马上|第一时间|定期|每(?:月|周|年|季度)/u },
   { asks: /多少|几成|比例|how much|how many|额度/iu, holds: /\d|[一二三四五六七八九十百千万]+(?:元|%|倍)|百分之|额度|比例/u },
   { asks: /谁|哪个部门|找谁|who|whom/iu, holds: /经理|部门|顾问|助理|律师|法务|财务|主管|负责人|小组|团队/u },
   // 「可以…吗」「能不能」「行不行」 ask for permission: the sentence that allows or forbids answers it.
-  { asks: /可以.{0,12}[吗么]|可不可以|能不能|能否|能.{0,12}[吗么]|行不行|行吗|允许|让不让|算不算违规|没事吧|\b(?:can|may|could) (?:i|we|sales|a|the)\b|\ballowed\b|\bok to\b|\bokay to\b/iu, holds: /禁止|严禁|不得|不能|不可|不准|不允许|必须|应当|须|只能|允许|可以/u },
+  { asks: /可以.{0,12}[吗么]|可不可以|能不能|能否|能.{0,12}[吗么]|行不行|行吗|允许|让不让|算不算|是不是|要不要|需不需要|用不用|该不该|得不得|没事吧|\b(?:do|does) (?:i|we|sales|a|the) (?:need|have) to\b|\b(?:must|should) (?:i|we)\b|\b(?:can|may|could) (?:i|we|sales|a|the)\b|\ballowed\b|\bok to\b|\bokay to\b/iu, holds: /禁止|严禁|不得|不能|不可|不准|不允许|必须|应当|须|只能|允许|可以/u },
 ];
 
 /** The kind of expression the question asks for, if it asks for one. */
-function answerTypeOf(question: string | undefined): RegExp | null {
+function answerTypeOf(question: string | undefined): { holds: RegExp } | null {
   if (!question) return null;
   const q = toSimplified(question);
-  return ANSWER_TYPES.find((t) => t.asks.test(q))?.holds ?? null;
+  return ANSWER_TYPES.find((t) => t.asks.test(q)) ?? null;
 }
 
 export interface Extract {
@@ -97,7 +99,8 @@ export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: 
     chars += len;
   };
   const wanted = answerTypeOf(options.question);
-  const typed = wanted && ranked.find((c) => c.overlap >= MIN_DIVERSE_OVERLAP && wanted.test(c.sentence.simp));
+  const answersAs = (re: RegExp | undefined) => re && ranked.find((c) => c.overlap >= MIN_DIVERSE_OVERLAP && re.test(c.sentence.simp));
+  const typed = wanted && answersAs(wanted.holds);
   if (typed) tryPick(typed);
   // 「…有哪些原则」: the word after the interrogative names what is asked for; the best sentence
   // that contains it leads.
@@ -118,6 +121,9 @@ export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: 
 
   // Readable order: by passage rank, then position inside the passage.
   const chosen = picked.map((p) => p.c).sort((a, b) => a.hitIndex - b.hitIndex || a.sentence.start - b.sentence.start);
+  // The sentence that holds the kind of answer asked for (a period for "when", the rule for "can I") leads.
+  const leading = typed ? chosen.indexOf(typed) : -1;
+  if (leading > 0) chosen.unshift(...chosen.splice(leading, 1));
   const numberOf = new Map<number, number>();
   const citations: Citation[] = [];
   for (const c of chosen) {
@@ -132,6 +138,27 @@ export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: 
   const kinds = citations.map((c) => c.kind ?? 'handbook');
   const lead = script === 'en' ? englishLead(options.topics ?? [], kinds, citations) : answerIntro(script, kinds);
   return { answer: `${lead}\n${lines.join('\n')}`, citations };
+}
+
+/**
+ * The answer to a question that points at the handbook's numbering (第九章第5条): the sentences of
+ * that item (or the opening of that part), quoted in order, under a lead that names the place.
+ * Empty when the place holds nothing quotable (debris only), so the caller answers as usual.
+ */
+export function composeReferenced(
+  hit: SearchHit,
+  reference: { heading: string; item?: number; start: number; end: number },
+  script: Script,
+  maxSentences = 3,
+): Extract {
+  const inside = passageSentences(hit.chunk).filter((s) => s.start >= reference.start && s.start < reference.end);
+  const sentences = inside.slice(0, maxSentences);
+  if (!sentences.length) return { answer: '', citations: [] };
+  const shown = quoteScript(script);
+  const citation = citationFor(1, hit.chunk, sentences[0], script);
+  const lines = sentences.map((s) => `- ${toScript(s.text, shown)} [1]`);
+  const lead = referenceLead(script, toScript(hit.chunk.title, shown), toScript(reference.heading, shown), reference.item);
+  return { answer: `${lead}\n${lines.join('\n')}`, citations: [citation] };
 }
 
 /** The sentence of `chunk` that best matches `terms`, as a citation quote (used by LLM mode too). */

@@ -14,6 +14,20 @@ const ZH_TRAILING_NE = /呢\s*[？?]?\s*$/u;
 const EN_START = /^\s*(?:and|then|so|but|also|what if|what about|how about|if so|if not|otherwise|in that case)\b/i;
 const EN_PRONOUN = /\b(?:it|its|that|this|those|these|they|them|such|same)\b/i;
 
+/**
+ * A hypothetical that varies the previous question ("那如果是客户主动要求的呢", "what if the
+ * customer insists?"): however many words of its own it has, it changes one condition of the
+ * earlier question and keeps its topic.
+ */
+const ZH_VARIES_PREVIOUS = /^(?:那|那么)?(?:如果|要是|假如|万一|若是?)[^，。？?]{0,20}(?:呢|怎么办|怎么样|也一样吗|也不行吗|也可以吗|算吗|行吗|可以吗)\s*[？?]?\s*$/u;
+// "那X呢" / "what about X" names a new topic as often as not: only a condition (如果, what if) varies the old one.
+const EN_VARIES_PREVIOUS = /^\s*(?:and |but |so )?(?:what if|and if|even if|but if|same if)\b/i;
+
+export function variesPreviousQuestion(question: string): boolean {
+  const q = toSimplified(question.trim());
+  return ZH_VARIES_PREVIOUS.test(q) || EN_VARIES_PREVIOUS.test(q);
+}
+
 /** Few content words left after dropping scaffolding = the question needs its context. */
 const SHORT_CONTENT_WORDS = 1;
 

@@ -50,6 +50,15 @@ export function answerIntro(script: Script, kinds: SourceKind[] = ['handbook']):
   return script === 'zh-Hant' ? `根據${list}：` : `根据${list}：`;
 }
 
+/** The lead of an answer quoting one numbered place of the handbook (第九章第5条). */
+export function referenceLead(script: Script, title: string, heading: string, item?: number): string {
+  if (script === 'en') {
+    return `${title} › ${heading}${item !== undefined ? `, item ${item}` : ''} says (quoted in Simplified Chinese):`;
+  }
+  const place = `《${title}》${heading}${item !== undefined ? ` 第${item}条` : ''}`;
+  return script === 'zh-Hant' ? `根據手冊，${place}：` : `根据手册，${place}：`;
+}
+
 export function modelNotCoveredText(script: Script): string {
   return TEXT[script].modelSaysNotCovered;
 }

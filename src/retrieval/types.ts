@@ -38,6 +38,11 @@ export interface SearchResult {
   /** Set when the question asks for something no policy text holds (a venue, a phone number, *my* bonus…). */
   unanswerable?: UnanswerableKind;
   hits: SearchHit[];
+  /**
+   * Set when the question points at the handbook's numbering (第九章第5条): the first hit is that
+   * place, and `start`/`end` give the referenced item's text in its passage.
+   */
+  reference?: { heading: string; item?: number; start: number; end: number };
 }
 
 export interface SearchOptions {

@@ -92,4 +92,33 @@ describe('extractive answers on the handbook', () => {
     expect(said).toMatch(/处罚|处分|处理/);
     expect(said).toMatch(/回扣|贿赂|违反/);
   });
+
+  it('reads a hypothetical that varies the previous question with that question, however long it is', async () => {
+    await answerer.ask('能收经销商送的红包吗', 'hb-vary');
+    const r = await answerer.ask('那要是经销商私下硬塞到我车里的呢', 'hb-vary');
+    expect(r.answered).toBe(true);
+    expect(toSimplified(r.answer)).toMatch(/回扣|贿赂|红包|好处/);
+  });
+
+  it('does not carry the previous topic into a new question phrased as 那…呢', async () => {
+    await answerer.ask('能收经销商送的红包吗', 'hb-new-topic');
+    const r = await answerer.ask('那电子合同的签署流程呢', 'hb-new-topic');
+    expect(toSimplified(r.answer)).toMatch(/合同|签署|签名/);
+    expect(toSimplified(r.answer)).not.toMatch(/红包|回扣/);
+  });
+
+  it('answers a pointer to the handbook numbering with that item, in the reader script', async () => {
+    const r = await answerer.ask('第六章的第三点写的啥');
+    expect(r.answered).toBe(true);
+    expect(r.citations).toHaveLength(1);
+    expect(toSimplified(r.citations[0]!.section)).toMatch(/^第六章/);
+    expect(r.answer.split('\n')[0]).toMatch(/第六章.*第3条/);
+    const hant = await answerer.ask('第六章的第三點寫的啥');
+    expect(hant.answer).toMatch(/^根據手冊/);
+    expect(toSimplified(hant.answer)).toBe(toSimplified(r.answer));
+    const en = await answerer.ask('What is in chapter 6, point 3?');
+    expect(en.answer.split('\n')[0]).toMatch(/item 3 says/);
+    // A chapter the handbook does not have is not covered.
+    expect((await answerer.ask('第二十七章第3条是什么')).answered).toBe(false);
+  });
 });

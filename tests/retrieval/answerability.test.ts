@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { unanswerableKind } from '../../src/retrieval/answerability.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadAskingSlots, unanswerableKind } from '../../src/retrieval/answerability.js';
 
 // Wordings of our own, not taken from any evaluation set: each kind has questions that ask for the
 // thing (refused) and questions on the same words that ask for a rule (kept).
@@ -32,5 +35,64 @@ describe('what a question asks for', () => {
     expect(unanswerableKind('提成是怎么计算的')).toBeNull();
     expect(unanswerableKind('业绩考核看哪些指标')).toBeNull();
     expect(unanswerableKind('How is the sales bonus calculated?')).toBeNull();
+  });
+});
+
+describe('asking slots as data (knowledge/asking-slots.yaml)', () => {
+  it('refuses a password, a piece of writing, a template file and a name list, keeps the rule questions on the same words', () => {
+    expect(unanswerableKind('邮箱登录不了，初始密码多少')).toBe('credential');
+    expect(unanswerableKind('I forgot my password for the sales portal')).toBe('credential');
+    expect(unanswerableKind('给团队年会写一首诗')).toBe('task');
+    expect(unanswerableKind('Write me a poem about quarterly targets')).toBe('task');
+    expect(unanswerableKind('报价单模板在哪里能找到')).toBe('link');
+    expect(unanswerableKind('优秀员工名单公布了吗')).toBe('identity');
+    // The same words asking for a rule.
+    expect(unanswerableKind('员工离职时能不能把客户名单带走')).toBeNull();
+    expect(unanswerableKind('报价单可以用客户自己的模板吗')).toBeNull();
+    expect(unanswerableKind('宣传材料里能不能写诗一样夸张的话')).toBeNull();
+  });
+
+  it('reads "my" figures as asking for a value only when a value is asked for', () => {
+    expect(unanswerableKind('What was my payout last quarter?')).toBe('own-figure');
+    expect(unanswerableKind('my bonus this month, any idea?')).toBe('own-figure');
+    expect(unanswerableKind('How is my commission worked out?')).toBeNull();
+    expect(unanswerableKind('What decides my bonus?')).toBeNull();
+  });
+
+  it('rejects a file with an unknown fragment or a broken pattern, naming the line', () => {
+    const bad = (text: string) => () => buildFromText(text);
+    expect(bad('slots:\n  - kind: link\n    why: x\n    zh: ["{nope}"]\n')).toThrow(/asking-slots.*:4:.*unknown fragment \{nope\}/s);
+    expect(bad('slots:\n  - kind: link\n    why: x\n    en: ["(unclosed"]\n')).toThrow(/:4:.*not a valid regular expression/s);
+    expect(bad('slots:\n  - kind: venue\n    why: x\n')).toThrow(/:2:.*kind/s);
+    const ok = buildFromText('fragments:\n  thing: 钥匙|门卡\nslots:\n  - kind: place\n    why: x\n    zh: ["{thing}放哪"]\n');
+    expect(ok.kindOf('门卡放哪了')).toBe('place');
+    expect(ok.kindOf('门卡丢了要赔吗')).toBeNull();
+  });
+});
+
+function buildFromText(text: string) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'slots-'));
+  const file = path.join(dir, 'asking-slots.yaml');
+  writeFileSync(file, text);
+  return loadAskingSlots(file);
+}
+
+describe('more asking slots: where a file is kept, adding someone on WeChat, recommendations, office software, devices', () => {
+  it('refuses what no policy holds', () => {
+    expect(unanswerableKind('授信申请表的模板存在哪个网盘')).toBe('link');
+    expect(unanswerableKind('财务部小王能加个微信吗')).toBe('contact');
+    expect(unanswerableKind('售后团队组长的手机号')).toBe('contact');
+    expect(unanswerableKind('周末推荐部电影')).toBe('task');
+    expect(unanswerableKind('客户分级表在excel里怎么做透视')).toBe('task');
+    expect(unanswerableKind('笔记本电脑老是蓝屏怎么办')).toBe('it-support');
+    expect(unanswerableKind('My laptop keeps crashing during video calls')).toBe('it-support');
+  });
+
+  it('keeps the rule questions that share those words', () => {
+    expect(unanswerableKind('签完的合同要放在哪里存档')).toBeNull();
+    expect(unanswerableKind('可以用私人微信加客户吗')).toBeNull();
+    expect(unanswerableKind('给客户推荐产品要注意什么')).toBeNull();
+    expect(unanswerableKind('CRM系统里的客户信息能导出吗')).toBeNull();
+    expect(unanswerableKind('客户的手机号能给合作方吗')).toBeNull();
   });
 });
