@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { createPrechecker } from '../../src/precheck/engine.js';
+import { readParties } from '../../src/precheck/parties.js';
+import { normalizeAligned } from '../../src/precheck/text.js';
+
+/**
+ * The reading classes the third held-out set (tests/fixtures/contracts-heldout3, now diagnostic) showed:
+ * each with a positive and a negative case, worded unlike that set.
+ */
+const prechecker = createPrechecker();
+const found = async (text: string) => new Set((await prechecker.check(text, { skipModelReview: true })).findings.map((f) => f.rule));
+const parties = (text: string) => readParties(normalizeAligned(text)).parties.map((p) => p.name);
+
+/** A complete small supply contract; each test swaps one part. */
+function contract(parts: Partial<Record<'head' | 'goods' | 'delivery' | 'pay' | 'extra' | 'dispute' | 'sign', string>> = {}): string {
+  return [
+    parts.head ?? '买方：洛阳伊河精密轴承有限公司\n卖方：合肥蓝途信息技术有限公司',
+    '',
+    parts.goods ?? '第一条 卖方向买方出售振动监测传感器 LT-VB20 共 80 只，单价 1,150.00 元，总价 92,000.00 元（含税）。',
+    parts.delivery ?? '第二条 卖方于 2027 年 3 月 15 日前将货物送至买方洛阳工厂。',
+    '第三条 货物执行卖方企业标准，买方收货后 5 日内验收，质保期 12 个月。',
+    parts.pay ?? '第四条 买方于合同签订后 5 日内支付全部货款至卖方对公账户，卖方收款后发货。',
+    '第五条 任何一方违约的，应赔偿对方因此遭受的直接损失，累计不超过总价的 10%。',
+    parts.extra ?? '',
+    parts.dispute ?? '第六条 争议由卖方所在地人民法院管辖。',
+    '第七条 本合同自双方盖章后生效。',
+    '',
+    parts.sign ?? '买方（盖章）：洛阳伊河精密轴承有限公司        卖方（盖章）：合肥蓝途信息技术有限公司',
+  ].join('\n');
+}
+
+describe('a model-form option struck out by a note, in a list with no number to fill in', () => {
+  it('the option left standing is the choice', async () => {
+    const text = contract({
+      dispute: '第六条 争议解决方式：双方协商不成时，采用以下方式之一处理：\n(1) 向 ／ 仲裁委员会申请仲裁（本项删去）；\n(2) 向卖方所在地人民法院起诉。',
+    });
+    expect(await found(text)).not.toContain('dispute.ambiguous');
+  });
+
+  it('with nothing struck, both forums stay offered', async () => {
+    const text = contract({
+      dispute: '第六条 争议解决方式：双方协商不成时，采用以下方式之一处理：\n(1) 向洛阳仲裁委员会申请仲裁；\n(2) 向卖方所在地人民法院起诉。',
+    });
+    expect(await found(text)).toContain('dispute.ambiguous');
+  });
+});
+
+describe('a fee kept outside the price and routed where the customer points', () => {
+  it('a "service fee" left out of the price, its payee to be named by the customer\'s manager, is a kickback', async () => {
+    const text = contract({
+      extra: '第五条之一 卖方另行承担项目协调费 6,000 元，该协调费不在本合同总价中体现，收款方由买方届时指定。',
+    });
+    expect(await found(text)).toContain('kickback');
+  });
+
+  it('a share of the price paid to a company the customer designates as a "coordination fee" is a kickback', async () => {
+    const text = contract({ extra: '第五条之一 卖方委托买方指定的某商务咨询工作室协助办理入场手续，协调费按合同总价的 3% 支付。' });
+    expect(await found(text)).toContain('kickback');
+  });
+
+  it('a testing fee to an agency the customer names, inside the price and invoiced, is not', async () => {
+    const text = contract({ extra: '第五条之一 出厂检测由买方指定的检测机构进行，检测费 2,000 元已包含在合同总价内，由检测机构向卖方开具发票。' });
+    expect(await found(text)).not.toContain('kickback');
+  });
+});
+
+describe('a service or project is delivered by doing it by a date', () => {
+  it('commissioning finished by a date is the delivery term', async () => {
+    const text = contract({
+      delivery: '第二条 卖方应在 2027 年 2 月 28 日之前完成传感器的现场安装与联调，并通知买方。',
+      pay: '第四条 买方于合同签订后 5 日内支付全部货款至卖方对公账户。',
+    });
+    expect(await found(text)).not.toContain('delivery.missing');
+  });
+
+  it('finishing the work named only as the condition of a payment says nothing of when', async () => {
+    const text = contract({ delivery: '第二条 卖方负责安装。', pay: '第四条 安装完成后买方支付全部货款至卖方对公账户。' });
+    expect(await found(text)).toContain('delivery.missing');
+  });
+});
+
+describe('a lead-in whose numbered items follow in the same part', () => {
+  const goods = '第一条 服务内容\n卖方为买方提供设备状态监测服务，具体包括：\n1. 每季度现场巡检 1 次并出具巡检报告；\n2. 远程值守监测平台 12 个月。\n服务费合计 48,000 元（含税）。';
+  it('is filled by its items: the subject is named', async () => {
+    expect(await found(contract({ goods }))).not.toContain('subject.missing');
+  });
+
+  it('followed by blank items, it still names nothing', async () => {
+    const blank = '第一条 服务内容\n卖方为买方提供下列事项：\n1. ________；\n2. ________。\n服务费合计 48,000 元（含税）。';
+    expect(await found(contract({ goods: blank }))).toContain('subject.missing');
+  });
+});
+
+describe('declaration lines in bilingual and model-form layouts', () => {
+  it('a Chinese label glossed in English reads as the label, and the Chinese name before its English one is the name', () => {
+    const text = '供方 The Supplier：苏州恒川电子有限公司 Suzhou Hengchuan Electronics Co., Ltd.\n需方 The Purchaser：合肥蓝途信息技术有限公司\n';
+    expect(parties(text)).toEqual(['苏州恒川电子有限公司', '合肥蓝途信息技术有限公司']);
+  });
+
+  it('English-only declaration lines name the parties by their legal form', () => {
+    const text = 'Vendor: Nordlicht Sensorik GmbH\nPurchaser: Harbour Crest Trading Pte. Ltd.\n';
+    expect(parties(text)).toEqual(['Nordlicht Sensorik GmbH', 'Harbour Crest Trading Pte. Ltd.']);
+  });
+
+  it('an English label followed by a blank names nobody', () => {
+    const text = 'Vendor: Nordlicht Sensorik GmbH\nPurchaser: ______________\n';
+    expect(parties(text)).toEqual(['Nordlicht Sensorik GmbH']);
+  });
+
+  it('a role in the form\'s own words before the label (设计方（乙方）：) declares that party', () => {
+    const text = '委托方（甲方）：芜湖江岸智能装备有限公司\n设计方（乙方）：合肥蓝途信息技术有限公司\n';
+    expect(parties(text)).toEqual(['芜湖江岸智能装备有限公司', '合肥蓝途信息技术有限公司']);
+  });
+
+  it('a bilingual contract with its fields glossed in English is read whole', async () => {
+    const text = contract({
+      head: '买方 Buyer：洛阳伊河精密轴承有限公司\n卖方 Seller：合肥蓝途信息技术有限公司',
+      goods: '品名 Description：振动监测传感器 LT-VB20\n数量 Quantity：80 只 pcs\n总价 Total Price：RMB 92,000.00',
+      delivery: '装运期 Time of Shipment：2027 年 3 月 15 日前 Before 15 March 2027',
+    });
+    const f = await found(text);
+    for (const id of ['parties.missing', 'subject.missing', 'delivery.missing', 'price.missing']) expect(f).not.toContain(id);
+  });
+
+  it('one company under two labels (卖方 and its short name 乙方) is one party: a blank buyer is still missing', async () => {
+    const text = contract({
+      head: '买方：____________________\n卖方：合肥蓝途信息技术有限公司（以下简称“乙方”）',
+      sign: '买方（盖章）：某某        卖方（盖章）：合肥蓝途信息技术有限公司',
+    });
+    expect(await found(text)).toContain('parties.missing');
+  });
+});
+
+describe('a price list per unit', () => {
+  it('prices stated per unit with no price word are the price', async () => {
+    const goods = '第一条 卖方向买方出售振动监测传感器 LT-VB20 与采集器 LT-DA8。\nLT-VB20 每只人民币 1,150.00 元；LT-DA8 每套 4,600.00 元。';
+    expect(await found(contract({ goods }))).not.toContain('price.missing');
+  });
+
+  it('per-unit prices left to each order are no price', async () => {
+    const goods = '第一条 卖方向买方出售振动监测传感器 LT-VB20 与采集器 LT-DA8，每只价格以买方订单确认为准。';
+    expect(await found(contract({ goods }))).toContain('price.missing');
+  });
+});
