@@ -78,7 +78,7 @@ export function normalizeAligned(original: string): string {
  * `装运期 Time of Shipment：`). The gloss is blanked out (same length, so offsets hold) and the label
  * reads as `品名          ：`, like a Chinese-only form.
  */
-const ENGLISH_GLOSS_BEFORE_COLON = /(?<=\p{Script=Han}[)）]?)[ \t]+[A-Za-z][A-Za-z0-9 .,'&()/-]{0,40}?(?=[ \t]*:)/gu;
+const ENGLISH_GLOSS_BEFORE_COLON = /(?<=\p{Script=Han}|\p{Script=Han}[)）][ \t]*|\p{Script=Han}[ \t]+)[A-Za-z][A-Za-z0-9 .,'&()/-]{0,40}?(?=[ \t]*:)/gu;
 
 function blankEnglishGlosses(norm: string): string {
   return norm.replace(ENGLISH_GLOSS_BEFORE_COLON, (gloss) => ' '.repeat(gloss.length));

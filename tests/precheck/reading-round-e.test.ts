@@ -58,6 +58,11 @@ describe('a fee kept outside the price and routed where the customer points', ()
     expect(await found(text)).toContain('kickback');
   });
 
+  it('an installation fee billed apart from the price and paid to the seller\'s own account is not', async () => {
+    const text = contract({ extra: '第五条之一 安装服务费 3,000 元不含在合同总价内，买方验收后支付至卖方指定账户，卖方另开发票。' });
+    expect(await found(text)).not.toContain('kickback');
+  });
+
   it('a testing fee to an agency the customer names, inside the price and invoiced, is not', async () => {
     const text = contract({ extra: '第五条之一 出厂检测由买方指定的检测机构进行，检测费 2,000 元已包含在合同总价内，由检测机构向卖方开具发票。' });
     expect(await found(text)).not.toContain('kickback');
