@@ -147,3 +147,26 @@ describe('a price list per unit', () => {
     expect(await found(contract({ goods }))).toContain('price.missing');
   });
 });
+
+describe('a service contract names its subject, schedule and quality in its own words', () => {
+  const service = (body: string) =>
+    ['委托方（甲方）：淮南舜耕矿山机电有限公司', '服务方（乙方）：合肥蓝途信息技术有限公司', '', body, '',
+      '任何一方违约，应赔偿对方直接损失，以服务费总额为限。', '争议提交淮南仲裁委员会仲裁。', '',
+      '委托方（甲方）（盖章）：淮南舜耕矿山机电有限公司', '服务方（乙方）（盖章）：合肥蓝途信息技术有限公司'].join('\n');
+
+  it('维修 of counted equipment by a date, with a pass rate, reads as subject, delivery and quality', async () => {
+    const text = service('一、乙方为甲方检修井下变频柜 4 台。\n二、检修期限：2027 年 5 月 6 日至 5 月 20 日。\n三、检修费 28,000 元，甲方于检修结束后 10 日内付清。\n四、检修后设备一次试车通过率应达 100%。');
+    const f = await found(text);
+    for (const id of ['subject.missing', 'delivery.missing', 'quality.missing']) expect(f).not.toContain(id);
+  });
+
+  it('after-sales repair and user training promised by a supply form name no goods', async () => {
+    const text = service('一、甲方向乙方采购所需之货品，以订单为准。\n二、质保期内乙方免费维修设备，并免费培训甲方操作人员 10 名。\n三、货款 28,000 元，甲方于收货后 10 日内付清。');
+    expect(await found(text)).toContain('subject.missing');
+  });
+
+  it('a training contract that gives no dates or place still lacks its delivery', async () => {
+    const text = service('一、培训内容：变频器故障诊断。\n二、培训费 9,000 元，甲方于培训结束后 10 日内付清。\n三、学员考核通过率不低于 90%。');
+    expect(await found(text)).toContain('delivery.missing');
+  });
+});
