@@ -63,6 +63,11 @@ describe('a fee kept outside the price and routed where the customer points', ()
     expect(await found(text)).not.toContain('kickback');
   });
 
+  it('a property fee outside the price paid to the manager the landlord names is not', async () => {
+    const text = contract({ extra: '第五条之一 物业服务费不包含在合同价款内，由买方按月向卖方指定的物业管理公司缴纳。' });
+    expect(await found(text)).not.toContain('kickback');
+  });
+
   it('a testing fee to an agency the customer names, inside the price and invoiced, is not', async () => {
     const text = contract({ extra: '第五条之一 出厂检测由买方指定的检测机构进行，检测费 2,000 元已包含在合同总价内，由检测机构向卖方开具发票。' });
     expect(await found(text)).not.toContain('kickback');
