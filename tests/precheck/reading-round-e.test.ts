@@ -175,3 +175,30 @@ describe('a service contract names its subject, schedule and quality in its own 
     expect(await found(text)).toContain('delivery.missing');
   });
 });
+
+describe('more routes for money to the customer side, and counts in any unit', () => {
+  it('a share of the price "为合同总价的 x%" to a company the customer recommends, with no invoice, is a kickback', async () => {
+    const text = contract({ extra: '第五条之一 卖方向买方推荐的某商务顾问有限公司支付顾问费，数额为合同总价的 4%，不另开票据。' });
+    expect(await found(text)).toContain('kickback');
+  });
+
+  it('an allowance signed for by the customer\'s manager himself is a kickback', async () => {
+    const text = contract({ extra: '第五条之一 卖方另行发放项目补贴 8,000 元，由买方设备部经理本人领取。' });
+    expect(await found(text)).toContain('kickback');
+  });
+
+  it('goods signed for by the customer\'s warehouse head, and a tender agent\'s fee, are not', async () => {
+    const text = contract({ extra: '第五条之一 货物由买方仓库负责人签收；卖方按中标金额的 1% 向买方指定的招标代理机构支付招标代理服务费。' });
+    expect(await found(text)).not.toContain('kickback');
+  });
+
+  it('goods counted in 块, 箱 or 卷 after a supply verb name the subject', async () => {
+    const goods = '第一条 卖方向买方供应防静电地板 360 块，总价 92,000.00 元（含税）。';
+    expect(await found(contract({ goods }))).not.toContain('subject.missing');
+  });
+
+  it('a count of papers handed over (发票 2 张) names no goods', async () => {
+    const goods = '第一条 买方所需之货品由卖方供应，总价 92,000.00 元（含税）。卖方随货提供增值税发票 2 张。';
+    expect(await found(contract({ goods }))).toContain('subject.missing');
+  });
+});
