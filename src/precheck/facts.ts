@@ -168,7 +168,10 @@ function markUnfilled(text: PreparedText, tables: Table[]): void {
     const s = text.sentences[i]!;
     if (!/[:：]\s*$/.test(s.text)) continue;
     const next = text.sentences[i + 1];
-    if (!next || next.clause !== s.clause || next.unfilled) s.unfilled = true;
+    // Its numbered items (`服务内容如下：` then `1. …`) open clauses of their own inside the same part.
+    const section = text.sections.find((x) => s.start >= x.start && s.start < x.end);
+    const sameSection = !!next && !!section && next.start < section.end;
+    if (!next || (next.clause !== s.clause && !sameSection) || next.unfilled) s.unfilled = true;
   }
 }
 

@@ -56,9 +56,24 @@ const SPACED_LABEL = LABEL.split('|')
  */
 // Each run of spaces is matched by one quantifier only: chained `[ \t]*` would backtrack over the
 // wide column gaps of signature blocks (quadratic on a long contract).
+// A model form may name the role in its own words before the label it stands for
+// (`研究开发方（乙方）：`); an English gloss may follow the label or its qualifier
+// (`卖方 The Seller：`, `甲方（供应商）Party A (Supplier)：`).
+const ENGLISH_GLOSS = `[A-Za-z][A-Za-z0-9.'&() /-]{0,40}?`;
 const LABELLED = new RegExp(
-  `(?:^[ \\t]*|[ \\t]{2,}|\\t[ \\t]*|\\|[ \\t]*)(?:[A-Za-z][A-Za-z .'/&-]{0,30}?[ \\t]*)?(?:(?:致|敬致)[ \\t]*)?[(]?(${SPACED_LABEL})[)]?(?:[ \\t]*[A-Za-z][A-Za-z.'&-]{1,20}(?=[ \\t]*[:：(]))?[ \\t]*(?:(?:确认|签收|签署|签字|签章|盖章)[ \\t]*)?(?:[(]([^)\\n]{0,12})[)][ \\t]*)?(?:单位)?(?:名称|全称)?[ \\t]*[:：]([^\\n]*)`,
+  `(?:^[ \\t]*|[ \\t]{2,}|\\t[ \\t]*|\\|[ \\t]*)(?:[A-Za-z][A-Za-z .'/&-]{0,30}?[ \\t]*)?(?:(?:致|敬致)[ \\t]*)?(?:(?!${LABEL})\\p{Script=Han}{1,6}[方人](?=[(]))?[(]?(${SPACED_LABEL})[)]?(?:[ \\t]*${ENGLISH_GLOSS}(?=[ \\t]*[:：(]))?[ \\t]*(?:(?:确认|签收|签署|签字|签章|盖章)[ \\t]*)?(?:[(]([^)\\n]{0,12})[)][ \\t]*)?(?:[(][^)\\n]{0,12}[)][ \\t]*)?(?:${ENGLISH_GLOSS}(?=[ \\t]*[:：]))?(?:单位)?(?:名称|全称)?[ \\t]*[:：]([^\\n]*)`,
   'gmu',
+);
+
+/** English declaration lines (`Seller: …`, `The Buyer: …`, `Party B (Distributor): …`), read as the Chinese label they stand for. */
+const ENGLISH_LABELS: Record<string, string> = {
+  seller: '卖方', vendor: '卖方', supplier: '供应商', buyer: '买方', purchaser: '买方', customer: '客户', client: '客户',
+  'party a': '甲方', 'party b': '乙方', lessor: '出租方', lessee: '承租方', licensor: '甲方', licensee: '乙方',
+  contractor: '承包方', employer: '发包方', distributor: '乙方', 'service provider': '服务方',
+};
+const ENGLISH_LABELLED = new RegExp(
+  `(?:^[ \\t]*|[ \\t]{2,})(?:the[ \\t]+)?(${Object.keys(ENGLISH_LABELS).join('|').replace(/ /g, '[ \\t]+')})[ \\t]*(?:[(][^)\\n]{0,20}[)][ \\t]*)?[:：]([^\\n]*)`,
+  'gimu',
 );
 
 /**
@@ -95,10 +110,16 @@ const NOT_A_NAME = /^(盖章|签字|签章|签名|公章|授权代表|法定代�
 /** A Chinese organisation name after its English one (`Harbour Fresh Logistics Limited 港湾鲜运物流有限公司`). */
 const CHINESE_NAME_AFTER_LATIN = /[A-Za-z][^\p{Script=Han}]*\s([\p{Script=Han}()]{2,40}(?:有限责任公司|股份有限公司|有限公司|公司|集团|研究院|医院|大学|中心))$/u;
 
+/** …or before it (`合肥…有限公司 Hefei … Co., Ltd.`): the Chinese name is the name. */
+const LATIN_AFTER_CHINESE_NAME = /^([\p{Script=Han}()]{2,40}(?:有限责任公司|股份有限公司|有限公司|公司|集团|研究院|医院|大学|中心))\s+[A-Za-z]/u;
+
+/** An English company name ends with its legal form (`… Co., Ltd.`, `… Sdn. Bhd.`, `… Limited`). */
+const LATIN_ORGANISATION = /^[A-Za-z][A-Za-z0-9 .,'&()-]{1,80}\b(Co\.?,?\s*Ltd\.?|Ltd\.?|Limited|Inc\.?|Incorporated|LLC|L\.L\.C\.|GmbH|AG|Sdn\.?\s*Bhd\.?|Pte\.?\s*Ltd\.?|Corp\.?|Corporation|Company|PLC|plc|S\.A\.|B\.V\.|LLP)$/u;
+
 function cleanName(raw: string): string {
   // A wide gap separates columns (`甲方（盖章）：A公司    乙方（盖章）：B公司`).
   const firstColumn = raw.split(/\s{2,}|\t|\|/)[0] ?? '';
-  const bilingual = CHINESE_NAME_AFTER_LATIN.exec(firstColumn.trim());
+  const bilingual = CHINESE_NAME_AFTER_LATIN.exec(firstColumn.trim()) ?? LATIN_AFTER_CHINESE_NAME.exec(firstColumn.trim());
   if (bilingual) return bilingual[1]!;
   return firstColumn
     // A remark in brackets after the name (`张建国（个体工商户，身份证号 …）`) is not part of it.
@@ -117,6 +138,7 @@ function isName(name: string, strict: boolean): boolean {
   if (!/[\p{Script=Han}A-Za-z]{2,}/u.test(name)) return false;
   // A bare suffix (`有限公司`) is what is left of a placeholder.
   if (/^(有限责任公司|股份有限公司|有限公司|公司|集团)$/u.test(name)) return false;
+  if (LATIN_ORGANISATION.test(name)) return true;
   if (/[，,。；;：:]/.test(name)) return false;
   if (ORGANISATION.test(name) && !/[，,。；;]/.test(name)) return true;
   if (strict) return false;
@@ -150,6 +172,21 @@ export function readParties(norm: string, regions: PartyRegions = defaultRegions
     found.push({ label, role: roleOf(label, qualifier), name, start, end: start + name.length });
     if (declared) slots[slots.length - 1]!.named = true;
   }
+  ENGLISH_LABELLED.lastIndex = 0;
+  for (let m = ENGLISH_LABELLED.exec(norm); m; m = ENGLISH_LABELLED.exec(norm)) {
+    const [whole, english, rest] = m;
+    const gap = /\s{2,}|\t|\|/.exec(rest ?? '');
+    if (gap) ENGLISH_LABELLED.lastIndex = m.index + whole.length - (rest ?? '').length + gap.index;
+    const label = ENGLISH_LABELS[english!.toLowerCase().replace(/\s+/g, ' ')]!;
+    const labelAt = m.index + whole.indexOf(english!);
+    const declared = inDeclarations(labelAt);
+    const name = cleanName(rest ?? '');
+    if (declared) slots.push({ label, named: false, start: labelAt });
+    if (!isName(name, !declared)) continue;
+    const start = m.index + whole.length - (rest ?? '').length + (rest ?? '').indexOf(name);
+    found.push({ label, role: roleOf(label, undefined), name, start, end: start + name.length });
+    if (declared) slots[slots.length - 1]!.named = true;
+  }
   for (const m of norm.slice(0, regions.headEnd).matchAll(SHORT_FOR)) {
     const label = m[2]!;
     const name = m[1]!.replace(/^(本合同|本协议|本合约)?(由|系|是|经)?/, '').replace(/^(与|和|及|同)/, '');
@@ -176,7 +213,7 @@ export function readParties(norm: string, regions: PartyRegions = defaultRegions
     }
   }
   const parties = distinctParties(found);
-  const blankLabels = [...new Set(slots.filter((s) => !parties.some((p) => p.label === s.label)).map((s) => s.label))];
+  const blankLabels = [...new Set(slots.filter((s) => !found.some((p) => p.label === s.label)).map((s) => s.label))];
   return { parties, blankLabels };
 }
 
@@ -205,12 +242,20 @@ function roleOf(label: string, qualifier: string | undefined): PartyRole {
 /** Distinct contracting parties (the signature block repeats the names); the first naming wins. */
 export function distinctParties(parties: Party[]): Party[] {
   const seen = new Map<string, Party>();
+  // One name under two labels (`供方：A 公司（以下简称"乙方"）`) is one party, not two.
+  const byName = new Map<string, Party>();
+  const key = (name: string) => name.replace(/\s/g, '').toLowerCase();
   for (const p of [...parties].sort((a, b) => a.start - b.start)) {
-    const known = seen.get(p.label);
-    if (!known) seen.set(p.label, p);
-    else if (known.role === 'unknown' && p.role !== 'unknown') known.role = p.role;
+    const known = seen.get(p.label) ?? byName.get(key(p.name));
+    if (!known) {
+      seen.set(p.label, p);
+      byName.set(key(p.name), p);
+    } else {
+      if (!seen.has(p.label)) seen.set(p.label, known);
+      if (known.role === 'unknown' && p.role !== 'unknown') known.role = p.role;
+    }
   }
-  return [...seen.values()];
+  return [...new Set(seen.values())];
 }
 
 const SELLS = '供应|供货|销售|出售|出卖|提供|交付|发货|交货';

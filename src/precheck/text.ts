@@ -70,7 +70,18 @@ export function normalizeAligned(original: string): string {
       })
       .join('\n');
   }
-  return halfWidth(simp);
+  return blankEnglishGlosses(halfWidth(simp));
+}
+
+/**
+ * Bilingual contracts gloss a Chinese field label in English before its colon (`品名 Commodity：`,
+ * `装运期 Time of Shipment：`). The gloss is blanked out (same length, so offsets hold) and the label
+ * reads as `品名          ：`, like a Chinese-only form.
+ */
+const ENGLISH_GLOSS_BEFORE_COLON = /(?<=\p{Script=Han}|\p{Script=Han}[)）][ \t]*|\p{Script=Han}[ \t]+)[A-Za-z][A-Za-z0-9 .,'&()/-]{0,40}?(?=[ \t]*:)/gu;
+
+function blankEnglishGlosses(norm: string): string {
+  return norm.replace(ENGLISH_GLOSS_BEFORE_COLON, (gloss) => ' '.repeat(gloss.length));
 }
 
 /** Lines that open a clause: 第X条 / 第X章 / 一、 / 1. / 1、 / （一） / (1) / 1.1 */

@@ -7,14 +7,8 @@ import { describeContractSet, type KnownFailures } from '../helpers/contract-set
  * 17/22). These tests assert what passed on that run; the failures are listed as measured. A general fix that
  * makes one pass removes it from this list — the set is diagnostic from now on, no longer a held-out measure.
  */
-const KNOWN_FAILURES: KnownFailures = {
-  'e03-lease-personal-card.txt': { wronglyFound: ['dispute.ambiguous'] },
-  'e07-integration-designated-consultant.txt': { missed: ['kickback'], wronglyFound: ['delivery.missing'], verdictWrong: true },
-  'e12-missing-buyer-name.txt': { missed: ['parties.missing'], verdictWrong: true },
-  'e14-training-service-no-forum.txt': { wronglyFound: ['subject.missing', 'delivery.missing'], verdictWrong: true },
-  'e19-bilingual-export-clean.txt': { wronglyFound: ['parties.missing', 'subject.missing', 'delivery.missing'], verdictWrong: true },
-  'e20-bilingual-distribution-personal-renewal.txt': { wronglyFound: ['parties.missing', 'price.missing'] },
-  'e21-techdev-model-form-arbitration.txt': { wronglyFound: ['parties.missing'], verdictWrong: true },
-};
+// Diagnostic since that run: its failures were read and mended in general form (round e, tests in
+// reading-round-e.test.ts); all seven pass now, so this set no longer measures unseen contracts.
+const KNOWN_FAILURES: KnownFailures = {};
 
 describeContractSet('precheck third held-out set: what passed on the one run', 'contracts-heldout3', KNOWN_FAILURES);

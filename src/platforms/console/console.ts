@@ -21,9 +21,17 @@ export interface ConsoleOptions {
 const DEFAULT_PASTE_GAP_MS = 40;
 
 /**
+ * Commands whose text is a document (a contract), not one line. Piped in, such a command takes every
+ * line after it up to the next command line (`/…`) or the end of input, so a contract piped into
+ * the console is pre-checked as one text, not as one message per line.
+ */
+const DOCUMENT_COMMAND = /^[/／](precheck)(\s|$)/iu;
+const COMMAND_LINE = /^\s*[/／][A-Za-z]/u;
+
+/**
  * The local console: the same router as Slack and Feishu, typed in a terminal or piped in.
  * On a terminal a multi-line paste is one message (a contract is not twenty questions); piped
- * input is answered line by line. Resolves when input ends and the last reply is written.
+ * input is answered line by line, except a document command's text (a piped `/precheck` contract). Resolves when input ends and the last reply is written.
  */
 export async function runConsole(o: ConsoleOptions): Promise<void> {
   const rl = createInterface({ input: o.input, output: o.interactive ? o.output : undefined, terminal: o.interactive });
@@ -74,9 +82,20 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
     rl.setPrompt('> ');
     rl.prompt();
   }
+  let document: string[] | null = null;
+  const flushDocument = () => {
+    if (document) enqueue(document.join('\n').trim());
+    document = null;
+  };
   rl.on('line', (line) => {
     if (!o.interactive) {
-      enqueue(line.trim());
+      if (document && !COMMAND_LINE.test(line)) {
+        document.push(line);
+        return;
+      }
+      flushDocument();
+      if (DOCUMENT_COMMAND.test(line.trim())) document = [line.trim()];
+      else enqueue(line.trim());
       return;
     }
     pending.push(line);
@@ -84,6 +103,7 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
     timer = setTimeout(flush, gapMs);
   });
   await new Promise<void>((resolve) => rl.once('close', resolve));
+  flushDocument();
   flush();
   await queue;
 }

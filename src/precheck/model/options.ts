@@ -31,6 +31,9 @@ const SELECTOR = /第[\s_()]*([0-9]{1,2}|[一二三四五六七八九十]|[①�
 const SELECTOR_CONTEXT_BEFORE = /(下列|以下|如下|下述|后附|约定)[^。；;\n]{0,12}$/u;
 const SELECTOR_CONTEXT_AFTER = /^[^。；;\n]{0,12}[:：]/u;
 
+/** `按下列方式解决：` / `采用以下方式之一：`: options follow, with no number to fill in. */
+const LEAD_IN = /(下列|以下|如下|下述)[^。；;\n]{0,4}(方式|途径|办法)[^。\n]{0,20}[:：]/gu;
+
 const CIRCLED = '①②③④⑤⑥⑦⑧⑨⑩';
 
 /** A lone `／` where a value belongs: the form's way of striking an option out. */
@@ -79,6 +82,18 @@ export function findOptionLists(norm: string, struckMarkers: readonly RegExp[] =
     const standing = options.filter((o) => !struck(norm.slice(o.start, o.end)));
     const picked = chosen !== null ? [chosen] : standing.length === 1 ? [standing[0]!.number] : [];
     lists.push({ start: at, end, chosen: picked, options, kind: 'numbered' });
+  }
+  // A list introduced without a number to fill in (`按下列方式解决（只能选择一种）：`) is chosen by striking
+  // out the others; read it only then, so an unstruck list stays what it says (both offered).
+  for (const m of norm.matchAll(LEAD_IN)) {
+    const at = m.index!;
+    const options = optionsAfter(norm, at + m[0].length);
+    if (options.length < 2) continue;
+    const end = options[options.length - 1]!.end;
+    if (lists.some((l) => at < l.end && end > l.start)) continue;
+    const standing = options.filter((o) => !struck(norm.slice(o.start, o.end)));
+    if (standing.length !== 1) continue;
+    lists.push({ start: at, end, chosen: [standing[0]!.number], options, kind: 'numbered' });
   }
   lists.push(...checkboxLists(norm));
   return lists.sort((a, b) => a.start - b.start);

@@ -37,6 +37,52 @@ describe('the console', () => {
   });
 });
 
+describe('a contract piped into the console', () => {
+  const contract = ['采购合同', '', '甲方：漯河沙澧食品机械有限公司', '乙方：合肥蓝途信息技术有限公司', '第一条 乙方向甲方出售封口机 4 台，总价 36,000 元。'];
+
+  /** The console with a /precheck command that keeps the text it was given. */
+  async function pipe(text: string) {
+    const answerer = new ScriptedAnswerer();
+    const { core } = await createTestCore(undefined, answerer);
+    const received: string[] = [];
+    core.registerCommand({
+      name: 'precheck',
+      summary: 'pre-check',
+      usage: '/precheck <contract>',
+      handle: async (args) => {
+        received.push(args);
+        return { blocks: [{ type: 'text', text: `checked ${args.split('\n').length} lines` }], fallbackText: 'checked' };
+      },
+    });
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let shown = '';
+    output.on('data', (d) => (shown += d));
+    const done = runConsole({ core, input, output, interactive: false });
+    input.end(text);
+    await done;
+    return { received, asked: answerer.calls.map((c) => c.question), shown };
+  }
+
+  it('is one /precheck: the lines after the command up to the next command are its text', async () => {
+    const r = await pipe(`/precheck\n${contract.join('\n')}\n/ask 可以给客户回扣吗？\n`);
+    expect(r.received).toEqual([contract.join('\n')]);
+    expect(r.asked).toEqual(['可以给客户回扣吗？']);
+    expect(r.shown).toContain(`checked ${contract.length} lines`);
+  });
+
+  it('runs to the end of input when no command follows, and text on the command line is its first line', async () => {
+    const r = await pipe(`/precheck ${contract.join('\n')}\n`);
+    expect(r.received).toEqual([contract.join('\n')]);
+  });
+
+  it('lines piped without a document command are still one message each', async () => {
+    const r = await pipe('甲方：漯河沙澧食品机械有限公司\n可以给客户回扣吗？\n');
+    expect(r.received).toEqual([]);
+    expect(r.asked).toEqual(['甲方：漯河沙澧食品机械有限公司', '可以给客户回扣吗？']);
+  });
+});
+
 describe('forms in the console', () => {
   it('lists each field with its label, unit or choices and says how to submit it as JSON', async () => {
     const { renderText } = await import('../../../src/platforms/console/render.js');
