@@ -119,3 +119,12 @@ describe('asking slots, round e: a name asked casually, being put in touch, my q
     expect(unanswerableKind('同事把客户名单推给我可以吗')).toBeNull();
   });
 });
+
+describe('a password asked for, not a rule about sharing one', () => {
+  it('refuses asking for a password, keeps a permission question about lending one', () => {
+    expect(unanswerableKind('系统初始密码是多少')).toBe('credential');
+    expect(unanswerableKind("what's the password for the shared CRM account")).toBe('credential');
+    expect(unanswerableKind('主管休假 让我用他的账号密码登录审批系统 能不能这么干')).toBeNull();
+    expect(unanswerableKind('is it ok to share my CRM password with a temp')).toBeNull();
+  });
+});
