@@ -1,6 +1,6 @@
 import { toSimplified } from '../text/script.js';
 import type { Citation } from '../retrieval/types.js';
-import type { Chunk, SearchHit } from '../retrieval/types.js';
+import { CASE_LESSON_LABEL, CASE_RULE_LABEL, type Chunk, type SearchHit } from '../retrieval/types.js';
 import { toScript, type Script } from '../text/script.js';
 import { answerIntro, englishLead, referenceLead } from './messages.js';
 import { passageSentences, type Sentence } from './sentences.js';
@@ -68,6 +68,21 @@ const DIVERSE_PASSAGES = 3;
 const DIVERSE_CUTOFF = 0.25;
 const MIN_DIVERSE_OVERLAP = 0.2;
 const NEAR_DUPLICATE = 0.6;
+/**
+ * A case's story repeats the asker's situation word for word, but what answers them is the rule it
+ * broke and the lesson: story sentences count this much of their match, so the rule wins a close call.
+ */
+const CASE_STORY_FACTOR = 0.5;
+
+/** Which part of a case passage a sentence is in; null for every other source. */
+function casePart(chunk: Chunk, sentence: Sentence): 'story' | 'rule' | 'lesson' | null {
+  if (chunk.kind !== 'case') return null;
+  const rule = chunk.text.indexOf(CASE_RULE_LABEL);
+  const lesson = chunk.text.indexOf(CASE_LESSON_LABEL);
+  if (lesson >= 0 && sentence.start >= lesson) return 'lesson';
+  if (rule >= 0 && sentence.start >= rule) return 'rule';
+  return rule >= 0 || lesson >= 0 ? 'story' : null;
+}
 
 export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: Script, options: ExtractOptions = {}): Extract {
   const maxPassages = options.maxPassages ?? 6;
@@ -83,6 +98,7 @@ export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: 
 
   scorePool(pool, terms, weights);
   if (pool.every((c) => c.overlap === 0)) scorePool(pool, feedbackTerms(top.map((h) => h.chunk), pool), weights);
+  for (const c of pool) if (casePart(c.chunk, c.sentence) === 'story') c.score *= CASE_STORY_FACTOR;
 
   const ranked = [...pool].sort((a, b) => b.score - a.score || a.hitIndex - b.hitIndex || a.sentence.start - b.sentence.start);
   const best = ranked[0];
@@ -117,6 +133,17 @@ export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: 
     if (picked.length >= maxSentences) break;
     if (picked.length && (c.overlap === 0 || c.score < best.score * RELATIVE_CUTOFF)) break;
     tryPick(c);
+  }
+
+  // A case quoted for its story or rule also gives its lesson, what the asker should do (its
+  // best-matching lesson sentence, the first on a tie), beyond the length bound.
+  const cases = [...new Set(picked.filter((p) => p.c.chunk.kind === 'case').map((p) => p.c.hitIndex))];
+  for (const h of cases) {
+    if (picked.some((p) => p.c.hitIndex === h && casePart(p.c.chunk, p.c.sentence) === 'lesson')) continue;
+    const lesson = ranked.find((c) => c.hitIndex === h && casePart(c.chunk, c.sentence) === 'lesson');
+    if (!lesson) continue;
+    const grams = charBigrams(lesson.sentence.simp);
+    if (!picked.some((p) => jaccard(p.grams, grams) >= NEAR_DUPLICATE)) picked.push({ c: lesson, grams });
   }
 
   // Readable order: by passage rank, then position inside the passage.

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import type { Chunk, SourceKind } from '../retrieval/types.js';
+import { CASE_LESSON_LABEL, CASE_RULE_LABEL, type Chunk, type SourceKind } from '../retrieval/types.js';
 import { normalise } from '../text/normalise.js';
 import type { SkippedFile } from './ingest.js';
 
@@ -86,7 +86,7 @@ export function caseChunk(text: string, ordinal: number): Chunk | null {
   const body = sections(m[2]!);
   const lesson = (body.get('教训') ?? '').split(/\n\s*\n/)[0]!.trim();
   const rule = (body.get('违反的规定') ?? '').trim();
-  const parts = [meta.summary.trim().replace(/\n/g, ''), rule && `违反的规定：${rule}`, lesson && `教训：${lesson}`].filter(Boolean);
+  const parts = [meta.summary.trim().replace(/\n/g, ''), rule && `${CASE_RULE_LABEL}${rule}`, lesson && `${CASE_LESSON_LABEL}${lesson}`].filter(Boolean);
   return makeChunk('case', 'cases', ordinal, meta.title, parts.join('\n'));
 }
 

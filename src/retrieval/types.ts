@@ -3,6 +3,10 @@ import type { UnanswerableKind } from './answerability.js';
 /** Where a passage comes from; answers say which kinds they cite. */
 export type SourceKind = 'handbook' | 'case' | 'contract-rule' | 'credit-policy';
 
+/** Labels that open a case passage's parts after its story: the rule it broke and the lesson drawn. */
+export const CASE_RULE_LABEL = '违反的规定：';
+export const CASE_LESSON_LABEL = '教训：';
+
 /** A citable piece of a knowledge document (handbook by default; a case, a contract rule, the credit policy). */
 export interface Chunk {
   /** Stable id: `${docId}#${ordinal}`. */

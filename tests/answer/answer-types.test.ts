@@ -29,3 +29,40 @@ describe('the sentence that answers what is asked leads', () => {
     expect(firstLine('退货申请的处理结果谁来跟进登记')).not.toMatch(/3个工作日内/);
   });
 });
+
+// A case of our own, built the way the knowledge base builds one (story, rule, lesson).
+import { caseChunk } from '../../src/knowledge/sources.js';
+const caseText = `---
+id: test-lent-seal
+title: 把公章借给代理商盖自己的合同
+summary: |
+  一名区域经理把公司合同专用章借给代理商，让对方在自己起草的供货合同上盖章。
+---
+
+## 经过
+略。
+
+## 违反的规定
+《测试手册》二、4 规定：公章由行政部保管，用印必须经部门负责人审批并登记。
+
+## 教训
+公章只用于公司自己审核过的合同；外部借章一律拒绝并报告。
+`;
+const caseHit = (): SearchHit => ({ rank: 1, chunk: caseChunk(caseText, 0)!, score: 1 });
+const sopHit = passage('c', '合同专用章用于公司对外签署的销售合同。用印前核对合同版本。');
+
+describe('a case answers with its rule and lesson, not only its story', () => {
+  it('quotes the rule or the lesson when the story repeats the question', () => {
+    const q = '代理商想借我们的合同专用章盖他们自己的合同 可以吗';
+    const answer = composeExtractive(queryTerms(q), [caseHit(), sopHit], 'zh-Hans', { question: q }).answer;
+    expect(answer).toMatch(/教训：/);
+    expect(answer.split("\n").length).toBeGreaterThan(2);
+  });
+
+  it('adds no case lesson when no case is cited', () => {
+    const q = '合同专用章用于哪些合同';
+    const answer = composeExtractive(queryTerms(q), [sopHit], 'zh-Hans', { question: q }).answer;
+    expect(answer).not.toMatch(/教训/);
+    expect(answer).toMatch(/对外签署的销售合同/);
+  });
+});

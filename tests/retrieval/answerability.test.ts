@@ -96,3 +96,35 @@ describe('more asking slots: where a file is kept, adding someone on WeChat, rec
     expect(unanswerableKind('客户的手机号能给合作方吗')).toBeNull();
   });
 });
+
+describe('asking slots, round e: a name asked casually, being put in touch, my quarter, a desk, arithmetic', () => {
+  it('refuses what no policy holds', () => {
+    expect(unanswerableKind('财务那边管报销的专员叫啥')).toBe('identity');
+    expect(unanswerableKind('他的企微名片推我一下')).toBe('contact');
+    expect(unanswerableKind('我这个季度的佣金还差多少')).toBe('own-figure');
+    expect(unanswerableKind('帮我估一下今年年终奖')).toBe('own-figure');
+    expect(unanswerableKind('销售助理坐在哪个办公室')).toBe('place');
+    expect(unanswerableKind('华南分公司的地址在哪里')).toBe('place');
+    expect(unanswerableKind('下个月总部抽查哪几个门店')).toBe('place');
+    expect(unanswerableKind('36乘以12等于多少')).toBe('task');
+    expect(unanswerableKind('calculate 250 divided by 4')).toBe('task');
+  });
+
+  it('keeps the rule questions that share those words', () => {
+    expect(unanswerableKind('销售助理录订单要核对什么')).toBeNull();
+    expect(unanswerableKind('提成按什么比例计算')).toBeNull();
+    expect(unanswerableKind('客户说收货地址变了怎么核实')).toBeNull();
+    expect(unanswerableKind('哪些区域的资质政策有变化要注意')).toBeNull();
+    expect(unanswerableKind('what discount can I give above 15% without approval')).toBeNull();
+    expect(unanswerableKind('同事把客户名单推给我可以吗')).toBeNull();
+  });
+});
+
+describe('a password asked for, not a rule about sharing one', () => {
+  it('refuses asking for a password, keeps a permission question about lending one', () => {
+    expect(unanswerableKind('系统初始密码是多少')).toBe('credential');
+    expect(unanswerableKind("what's the password for the shared CRM account")).toBe('credential');
+    expect(unanswerableKind('主管休假 让我用他的账号密码登录审批系统 能不能这么干')).toBeNull();
+    expect(unanswerableKind('is it ok to share my CRM password with a temp')).toBeNull();
+  });
+});

@@ -193,3 +193,23 @@ describe('search CLI', () => {
     }
   });
 });
+
+// Wordings of our own: everyday English and chat fillers meet the handbook's words, and the same
+// words on an unrelated subject stay refused.
+describe('everyday English nouns and Chinese chat fillers', () => {
+  it('answers rule questions worded with them', async () => {
+    const media = await kb.retriever.search('a journalist rang me about a product failure, how should I respond');
+    expect(media.relevant).toBe(true);
+    expect(media.hits.slice(0, 3).some((h) => /媒[體体]/.test(h.chunk.text))).toBe(true);
+    const promise = await kb.retriever.search('is it fine to promise a client free maintenance over wechat');
+    expect(promise.relevant).toBe(true);
+    expect(promise.hits[0]!.chunk.text).toMatch(/微信/);
+    expect((await kb.retriever.search('记者来采访该怎么应对')).relevant).toBe(true);
+  });
+
+  it('still refuses the same words on another subject', async () => {
+    expect((await kb.retriever.search('which wechat sticker pack is the funniest')).relevant).toBe(false);
+    expect((await kb.retriever.search('any good dinner spots near the office')).relevant).toBe(false);
+    expect((await kb.retriever.search('感觉今天有点冷')).relevant).toBe(false);
+  });
+});
