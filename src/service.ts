@@ -28,6 +28,7 @@ export async function startService(app: App, metrics: BotMetrics, log: Logger): 
     health: () => health.report() as unknown as Promise<Record<string, unknown>>,
     metrics: () => metrics.render(),
     onRouteAnswered: (route, seconds) => metrics.ackSeconds.observe({ route }, seconds),
+    limits: { maxConnections: config.HTTP_MAX_CONNECTIONS, headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_SECONDS * 1000 },
   });
   const platforms: string[] = [];
   const failed: string[] = [];

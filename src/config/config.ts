@@ -54,6 +54,10 @@ export const envSchema = z.object({
   NODE_ENV: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: intWithDefault(3000, 0, 65535),
+  /** Open HTTP connections at most (past it the oldest idle one is closed); keep below `ulimit -n`. */
+  HTTP_MAX_CONNECTIONS: intWithDefault(1000, 10, 100_000),
+  /** Seconds a client has to send its request headers (idle, half-open sockets are closed after it). */
+  HTTP_HEADERS_TIMEOUT_SECONDS: intWithDefault(10, 1, 600),
   /** How long `/healthz` reuses a platform's last reachability probe (ms); 0 probes on every request. */
   HEALTH_PROBE_TTL_MS: intWithDefault(30_000, 0, 3_600_000),
   DATA_DIR: z.string().default(inProject('data')),
