@@ -156,17 +156,17 @@ function warnAboutReminders(app: App, log: Logger): void {
 }
 
 /**
- * What exists today: whether the scheduler runs and when it fires next. A scheduler that exposes
- * its own `health()` (last tick) is asked directly.
+ * Whether the scheduler runs, when it fires next, and whether its ticks succeed: a loop whose
+ * ticks keep failing (database down) is reported as stalled.
  */
 function schedulerStatus(app: App, config: AppConfig, started: boolean) {
-  const scheduler = app.scheduling.scheduler as unknown as { health?: () => { ok: boolean; [k: string]: unknown } };
-  if (typeof scheduler.health === 'function') return scheduler.health();
   if (!config.SCHEDULER_ENABLED) return { ok: true, detail: 'disabled (SCHEDULER_ENABLED=false)' };
   const next = app.scheduling.scheduler
     .nextFires()
     .map((n) => n.next?.getTime())
     .filter((t): t is number => typeof t === 'number')
     .sort((a, b) => a - b)[0];
-  return { ok: started, running: started, nextFire: next ? new Date(next).toISOString() : null };
+  const nextFire = next ? new Date(next).toISOString() : null;
+  if (!started) return { ok: false, running: false, nextFire };
+  return { ...app.scheduling.scheduler.health(), running: true, nextFire };
 }

@@ -58,6 +58,10 @@ export const envSchema = z.object({
   HTTP_MAX_CONNECTIONS: intWithDefault(1000, 10, 100_000),
   /** Seconds a client has to send its request headers (idle, half-open sockets are closed after it). */
   HTTP_HEADERS_TIMEOUT_SECONDS: intWithDefault(10, 1, 600),
+  /** Answers prepared at once after their ack; more wait in a queue of ANSWER_QUEUE_LIMIT. */
+  ANSWER_CONCURRENCY: intWithDefault(4, 1, 256),
+  /** Acknowledged messages waiting for an answer at most; past it the sender is told to retry in a minute. */
+  ANSWER_QUEUE_LIMIT: intWithDefault(300, 0, 100_000),
   /** How long `/healthz` reuses a platform's last reachability probe (ms); 0 probes on every request. */
   HEALTH_PROBE_TTL_MS: intWithDefault(30_000, 0, 3_600_000),
   DATA_DIR: z.string().default(inProject('data')),
