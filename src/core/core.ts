@@ -144,7 +144,15 @@ export class BotCore {
 
   /** A chat message: `/command …`, a bare command word such as `help`, or a question. Null for a repeat event. */
   async handleMessage(msg: IncomingMessage): Promise<Reply | null> {
-    if (!(await this.deps.dedupe.claim(msg.eventIds))) return null;
+    // A lease, made permanent once the reply exists: a process killed while answering leaves a
+    // claim that runs out, so the platform's redelivery is answered instead of ignored for ever.
+    if (!(await this.deps.dedupe.claimLease(msg.eventIds))) return null;
+    const reply = await this.routeMessage(msg);
+    await this.deps.dedupe.complete(msg.eventIds);
+    return reply;
+  }
+
+  private async routeMessage(msg: IncomingMessage): Promise<Reply> {
     const invocation = parseInvocation(msg.text, (name) => this.hasCommand(name));
     if (invocation) {
       return this.runCommand(invocation.name, invocation.args, msg, msg.files, msg.stream);
@@ -161,8 +169,10 @@ export class BotCore {
   }
 
   async handleCommand(cmd: IncomingCommand): Promise<Reply | null> {
-    if (!(await this.deps.dedupe.claim(cmd.eventIds))) return null;
-    return this.runCommand(cmd.name, cmd.args, cmd, cmd.files);
+    if (!(await this.deps.dedupe.claimLease(cmd.eventIds))) return null;
+    const reply = await this.runCommand(cmd.name, cmd.args, cmd, cmd.files);
+    await this.deps.dedupe.complete(cmd.eventIds);
+    return reply;
   }
 
   async handleAction(action: IncomingAction): Promise<ActionResult | null> {
