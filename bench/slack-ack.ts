@@ -115,7 +115,7 @@ export async function benchSlackAck({
   const log = createLogger('silent');
   const server = new HttpServer();
   const adapter = createSlackAdapter({
-    config: { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_APP_TOKEN: undefined, SLACK_API_URL: `${fake.origin}/api/`, PORT: 0 },
+    config: { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_APP_TOKEN: undefined, SLACK_API_URL: `${fake.origin}/api/`, PORT: 0, ANSWER_CONCURRENCY: Number(process.env.BENCH_ANSWER_CONCURRENCY ?? 2) },
     core,
     server,
     log,

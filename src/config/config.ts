@@ -59,7 +59,7 @@ export const envSchema = z.object({
   /** Seconds a client has to send its request headers (idle, half-open sockets are closed after it). */
   HTTP_HEADERS_TIMEOUT_SECONDS: intWithDefault(10, 1, 600),
   /** Answers prepared at once after their ack; more wait in a queue of ANSWER_QUEUE_LIMIT. */
-  ANSWER_CONCURRENCY: intWithDefault(4, 1, 256),
+  ANSWER_CONCURRENCY: intWithDefault(2, 1, 256),
   /** Acknowledged messages waiting for an answer at most; past it the sender is told to retry in a minute. */
   ANSWER_QUEUE_LIMIT: intWithDefault(300, 0, 100_000),
   /** How long `/healthz` reuses a platform's last reachability probe (ms); 0 probes on every request. */

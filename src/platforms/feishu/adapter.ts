@@ -130,7 +130,7 @@ export function createFeishuAdapter(deps: FeishuAdapterDeps): FeishuAdapter {
     bot,
     progress: { delayMs: tuning.progressDelayMs },
     uploadLimitBytes: tuning.maxFileBytes,
-    lane: new AnswerLane({ concurrency: config.ANSWER_CONCURRENCY ?? 4, queueLimit: config.ANSWER_QUEUE_LIMIT ?? 300 }),
+    lane: new AnswerLane({ concurrency: config.ANSWER_CONCURRENCY ?? 2, queueLimit: config.ANSWER_QUEUE_LIMIT ?? 300 }),
   });
   const onCardAction = createCardActionHandler({ core, api, log, inFlight });
 

@@ -152,7 +152,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     log,
     progress: { delayMs: 0 },
     formAckBudgetMs: opts.formAckBudgetMs ?? 2500,
-    lane: new AnswerLane({ concurrency: config.ANSWER_CONCURRENCY ?? 4, queueLimit: config.ANSWER_QUEUE_LIMIT ?? 300 }),
+    lane: new AnswerLane({ concurrency: config.ANSWER_CONCURRENCY ?? 2, queueLimit: config.ANSWER_QUEUE_LIMIT ?? 300 }),
     botUserId: () => botUserId,
     download: async (refs: SlackFileRef[] | undefined): Promise<FileDownloadResult> =>
       refs?.length ? downloadSlackFiles(refs, { token, apiUrl, maxBytes: uploadLimitBytes }) : { files: [], skipped: [] },
