@@ -48,7 +48,7 @@ const TOKEN = 'xoxb-bench-token';
 /** The real composition root (handbook index, extractive answerer, storage) in this process. */
 async function realApp(): Promise<{ core: BotCore; close: () => Promise<void> }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-ack-'));
-  const config = loadConfig({ DATA_DIR: dataDir, KNOWLEDGE_DIR: path.resolve('knowledge'), LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false' }, null);
+  const config = loadConfig({ DATA_DIR: dataDir, KNOWLEDGE_DIR: path.resolve('knowledge'), LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', RATE_LIMIT_PER_CHANNEL_PER_MINUTE: '1000000' }, null);
   const app = await createApp(config, createLogger('silent'), { dbFile: ':memory:' });
   return { core: app.core, close: () => app.close() };
 }

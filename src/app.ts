@@ -106,7 +106,16 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
   // A knowledge folder kept from before small talk existed still starts (questions are then all searched).
   const smallTalkFile = path.join(config.KNOWLEDGE_DIR, 'small-talk.yaml');
   const smallTalk = existsSync(smallTalkFile) ? loadSmallTalk(smallTalkFile) : undefined;
-  const core = new BotCore({ answerer, questions: analytics, sharedReplies, dedupe, log, smallTalk, now: options.now });
+  const core = new BotCore({
+    answerer,
+    questions: analytics,
+    sharedReplies,
+    dedupe,
+    log,
+    smallTalk,
+    now: options.now,
+    rateLimits: { perUserPerMinute: config.RATE_LIMIT_PER_USER_PER_MINUTE, perChannelPerMinute: config.RATE_LIMIT_PER_CHANNEL_PER_MINUTE },
+  });
 
   const post = (target: PostTarget, reply: Reply) => core.post(target, reply);
   const notifyUser = (platform: Platform, userId: string, reply: Reply) => core.notifyUser(platform, userId, reply);

@@ -4,6 +4,7 @@ import { errorSummary } from '../log/errors.js';
 import { detectScript } from '../text/script.js';
 import type { EventDeduper } from './dedupe.js';
 import { parseInvocation } from './parse.js';
+import { DEFAULT_RATE_LIMITS, RateLimiter, rateLimitedText, type RateLimits } from './rate-limit.js';
 import type { SharedReplies } from './shared-replies.js';
 import { answerReply, errorReply, helpReply, textReply } from './replies.js';
 import type { SmallTalk } from './small-talk.js';
@@ -49,6 +50,8 @@ export interface BotCoreDeps {
   /** Thanks, acknowledgements and greetings, answered briefly instead of searched. */
   smallTalk?: SmallTalk;
   now?: () => number;
+  /** Commands (questions included) per user and per channel per minute. */
+  rateLimits?: RateLimits;
 }
 
 /**
@@ -63,9 +66,13 @@ export class BotCore {
   private readonly ports = new Map<Platform, ChatPort>();
   private readonly fileClaims: FileClaim[] = [];
   private readonly now: () => number;
+  private readonly limiter: RateLimiter;
+  private readonly rateLimits: RateLimits;
 
   constructor(private readonly deps: BotCoreDeps) {
     this.now = deps.now ?? Date.now;
+    this.rateLimits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
+    this.limiter = new RateLimiter(this.rateLimits, this.now);
     this.registerCommand({
       name: 'ask',
       summary: '问手册里的政策问题 · Ask a policy question',
@@ -215,6 +222,11 @@ export class BotCore {
         name = sub[1]!.toLowerCase();
         args = (sub[2] ?? '').trim();
       } else name = 'ask';
+    }
+    const over = this.limiter.take(origin.platform, origin.userId, origin.channelId);
+    if (over) {
+      this.deps.log.warn({ platform: origin.platform, command: name, limit: over }, 'command rate-limited');
+      return { ...textReply(rateLimitedText(over, this.rateLimits)), private: true };
     }
     const def = this.commands.get(name);
     if (!def) {
