@@ -1,15 +1,18 @@
-import { createHmac } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { AnalyticsStore } from '../src/analytics/store.js';
-import type { Answerer, AskResult } from '../src/answer/types.js';
-import { BotCore } from '../src/core/core.js';
-import { EventDeduper } from '../src/core/dedupe.js';
-import { SharedReplies } from '../src/core/shared-replies.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config/config.js';
+import type { BotCore } from '../src/core/core.js';
+import { createLogger } from '../src/log/logger.js';
 import { HttpServer } from '../src/server/http.js';
-import { openStorage } from '../src/storage/database.js';
 import { createSlackAdapter } from '../src/platforms/slack/adapter.js';
+import { BUSY_TEXT } from '../src/platforms/shared/texts.js';
 
 export interface SlackAckBenchResult {
   requests: number;
@@ -22,32 +25,47 @@ export interface SlackAckBenchResult {
   meanMs: number;
   /** Answers that reached the response_url before the bench stopped waiting. */
   answersDelivered: number;
+  /** Of those, "busy, try again in a minute" (the answer queue was full). */
+  busyReplies: number;
+  /** Resident memory after the round, MB (after `questions` more questions when asked). */
+  rssMb: number;
+}
+
+export interface SlackAckBenchOptions {
+  requests?: number;
+  concurrency?: number;
+  command?: string;
+  warmup?: number;
+  /** Questions asked one after another, from these, round robin. */
+  questions?: string[];
+  /** Also ask this many questions (same path, 50 at a time) and report resident memory after. */
+  soak?: number;
 }
 
 const SECRET = 'bench-signing-secret';
 const TOKEN = 'xoxb-bench-token';
 
-/** Answers instantly, so the numbers measure the Slack path (verify → ack), not retrieval. */
-class InstantAnswerer implements Answerer {
-  async ask(): Promise<AskResult> {
-    return {
-      answered: true,
-      answer: '销售人员不得收受客户贿赂、回扣 [1]。',
-      citations: [{ n: 1, docId: 'bench', title: '销售管理制度', section: '第九章 › 4', quote: '不得收受客户贿赂、回扣' }],
-      mode: 'extractive',
-      topScore: 0.9,
-    };
-  }
+/** The real composition root (handbook index, extractive answerer, storage) in this process. */
+async function realApp(): Promise<{ core: BotCore; close: () => Promise<void> }> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-ack-'));
+  const config = loadConfig({ DATA_DIR: dataDir, KNOWLEDGE_DIR: path.resolve('knowledge'), LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', RATE_LIMIT_PER_CHANNEL_PER_MINUTE: '1000000' }, null);
+  const app = await createApp(config, createLogger('silent'), { dbFile: ':memory:' });
+  return { core: app.core, close: () => app.close() };
 }
 
 /** The smallest Web API the adapter needs for slash commands: auth.test, chat.* and a response_url sink. */
-async function startFakeWebApi(): Promise<{ origin: string; answers: () => number; close: () => Promise<void> }> {
+async function startFakeWebApi(): Promise<{ origin: string; answers: () => number; busy: () => number; close: () => Promise<void> }> {
   let answers = 0;
+  let busy = 0;
   const server = http.createServer((req, res) => {
-    req.resume();
+    let body = '';
+    req.on('data', (c) => (body += c));
     req.on('end', () => {
       const path = req.url ?? '/';
-      if (path.startsWith('/response/')) answers++;
+      if (path.startsWith('/response/')) {
+        answers++;
+        if (body.includes(BUSY_TEXT.slice(0, 8))) busy++;
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
         path === '/api/auth.test'
@@ -61,6 +79,7 @@ async function startFakeWebApi(): Promise<{ origin: string; answers: () => numbe
   return {
     origin,
     answers: () => answers,
+    busy: () => busy,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -79,27 +98,24 @@ const round = (n: number) => Math.round(n * 100) / 100;
 
 /**
  * Time from sending a signed slash command to receiving its HTTP ack, on loopback with Bolt's
- * real HTTPReceiver on the shared server and a fake Web API. Slack's deadline is 3 s.
+ * real HTTPReceiver on the shared server, the real app (handbook index, extractive answerer,
+ * storage) answering after each ack, and a fake Web API. Slack's deadline is 3 s.
  */
 export async function benchSlackAck({
   requests = 50,
   concurrency = 50,
   command = '/ask',
   warmup = 50,
-}: { requests?: number; concurrency?: number; command?: string; warmup?: number } = {}): Promise<SlackAckBenchResult> {
+  questions = ['可以给客户回扣吗？'],
+  soak = 0,
+}: SlackAckBenchOptions = {}): Promise<SlackAckBenchResult> {
   const fake = await startFakeWebApi();
-  const db = (await openStorage({ sqliteFile: ':memory:' })).db;
-  const log = pino({ level: 'silent' });
-  const core = new BotCore({
-    answerer: new InstantAnswerer(),
-    questions: new AnalyticsStore(db, 'bench'),
-    sharedReplies: new SharedReplies(db),
-    dedupe: new EventDeduper(db),
-    log,
-  });
+  const app = await realApp();
+  const core = app.core;
+  const log = createLogger('silent');
   const server = new HttpServer();
   const adapter = createSlackAdapter({
-    config: { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_APP_TOKEN: undefined, SLACK_API_URL: `${fake.origin}/api/`, PORT: 0 },
+    config: { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_APP_TOKEN: undefined, SLACK_API_URL: `${fake.origin}/api/`, PORT: 0, ANSWER_CONCURRENCY: Number(process.env.BENCH_ANSWER_CONCURRENCY ?? 2) },
     core,
     server,
     log,
@@ -108,61 +124,24 @@ export async function benchSlackAck({
     await adapter.start();
     const port = await server.listen(0, '127.0.0.1');
     const url = `http://127.0.0.1:${port}/slack/events`;
-    const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-
-    const send = (i: number) =>
-      new Promise<{ ms: number; status: number }>((resolve, reject) => {
-        const body = new URLSearchParams({
-          team_id: 'TBENCH',
-          channel_id: 'CBENCH',
-          user_id: `U${i}`,
-          command,
-          text: '可以给客户回扣吗？',
-          response_url: `${fake.origin}/response/${i}`,
-          trigger_id: `bench.${i}.${Date.now()}`,
-        }).toString();
-        const ts = Math.floor(Date.now() / 1000);
-        const sig = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
-        const started = performance.now();
-        const req = http.request(
-          url,
-          {
-            method: 'POST',
-            agent,
-            headers: {
-              'content-type': 'application/x-www-form-urlencoded',
-              'content-length': Buffer.byteLength(body),
-              'x-slack-request-timestamp': String(ts),
-              'x-slack-signature': sig,
-            },
-          },
-          (res) => {
-            res.resume();
-            res.on('end', () => resolve({ ms: performance.now() - started, status: res.statusCode ?? 0 }));
-          },
-        );
-        req.on('error', reject);
-        req.end(body);
-      });
-
+    // The client runs in its own process, as Slack does: its work must not sit on the bot's loop.
+    const client = spawn(process.execPath, [fileURLToPath(new URL('./ack-client.mjs', import.meta.url)), JSON.stringify({ url, secret: SECRET, origin: fake.origin, command, questions, concurrency })], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const lines = createInterface({ input: client.stdout! })[Symbol.asyncIterator]();
     const timings: number[] = [];
     let failures = 0;
     const run = async (from: number, count: number, record: boolean) => {
-      let next = from;
-      const end = from + count;
-      const worker = async () => {
-        while (next < end) {
-          const r = await send(next++);
-          if (!record) continue;
-          timings.push(r.ms);
-          if (r.status !== 200) failures++;
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+      client.stdin!.write(`${JSON.stringify({ from, count })}\n`);
+      const { value } = await lines.next();
+      const r = JSON.parse(String(value)) as { timings: number[]; failures: number };
+      if (!record) return;
+      timings.push(...r.timings);
+      failures += r.failures;
     };
     const settle = async (expected: number) => {
       // Let the answers (work after the ack) finish so rounds do not overlap and shutdown is clean.
-      const deadline = Date.now() + 10_000;
+      const deadline = Date.now() + 60_000;
       while (fake.answers() < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     };
     // One-off costs (JIT, lazy module loads, first fetch) are not what Slack's 3-s deadline is about.
@@ -171,9 +150,22 @@ export async function benchSlackAck({
       await settle(warmup);
     }
     const before = fake.answers();
+    const busyBefore = fake.busy();
     await run(0, requests, true);
-    agent.destroy();
     await settle(before + requests);
+    const answersDelivered = fake.answers() - before;
+    const busyReplies = fake.busy() - busyBefore;
+    if (soak > 0) {
+      // Memory after many questions: the same path, in rounds the queue can hold.
+      for (let done = 0; done < soak; done += 500) {
+        const mark = fake.answers();
+        const n = Math.min(500, soak - done);
+        await run(10_000 + done, n, false);
+        await settle(mark + n);
+      }
+    }
+    client.stdin!.end();
+    global.gc?.();
 
     const sorted = [...timings].sort((a, b) => a - b);
     return {
@@ -184,12 +176,14 @@ export async function benchSlackAck({
       p99Ms: round(percentile(sorted, 99)),
       maxMs: round(sorted.at(-1) ?? 0),
       meanMs: round(sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1)),
-      answersDelivered: fake.answers() - before,
+      answersDelivered,
+      busyReplies,
+      rssMb: Math.round(process.memoryUsage().rss / 1024 / 1024),
     };
   } finally {
     await adapter.stop();
     await server.close();
     await fake.close();
-    await db.destroy();
+    await app.close();
   }
 }

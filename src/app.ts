@@ -100,13 +100,22 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
   options.metrics?.instrumentAnswerer(answerer);
   if (options.warmAnswers !== false) answerer.warm(knowledge.retriever.chunks);
 
-  const analytics = new AnalyticsStore(db, config.ANALYTICS_SALT);
+  const analytics = new AnalyticsStore(db, config.ANALYTICS_SALT, config.PRECHECK_STORE_TEXT);
   const dedupe = new EventDeduper(db);
   const sharedReplies = new SharedReplies(db);
   // A knowledge folder kept from before small talk existed still starts (questions are then all searched).
   const smallTalkFile = path.join(config.KNOWLEDGE_DIR, 'small-talk.yaml');
   const smallTalk = existsSync(smallTalkFile) ? loadSmallTalk(smallTalkFile) : undefined;
-  const core = new BotCore({ answerer, questions: analytics, sharedReplies, dedupe, log, smallTalk, now: options.now });
+  const core = new BotCore({
+    answerer,
+    questions: analytics,
+    sharedReplies,
+    dedupe,
+    log,
+    smallTalk,
+    now: options.now,
+    rateLimits: { perUserPerMinute: config.RATE_LIMIT_PER_USER_PER_MINUTE, perChannelPerMinute: config.RATE_LIMIT_PER_CHANNEL_PER_MINUTE },
+  });
 
   const post = (target: PostTarget, reply: Reply) => core.post(target, reply);
   const notifyUser = (platform: Platform, userId: string, reply: Reply) => core.notifyUser(platform, userId, reply);
@@ -135,7 +144,9 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
       createPrecheckCommand({
         prechecker,
         audit: createPrecheckAudit(db, { salt: config.ANALYTICS_SALT, storeText: config.PRECHECK_STORE_TEXT }),
-        shareId: (reply) => sharedReplies.save({ ...reply, actions: [], visibility: 'in_channel' }),
+        // A kept copy quotes the contract's clauses: with PRECHECK_STORE_TEXT=false nothing is kept
+        // and the report has no Share button (the asker can forward it themselves).
+        ...(config.PRECHECK_STORE_TEXT ? { shareId: (reply: Reply) => sharedReplies.save({ ...reply, actions: [], visibility: 'in_channel' }) } : {}),
         log,
       }),
     ],

@@ -28,29 +28,68 @@ export async function startService(app: App, metrics: BotMetrics, log: Logger): 
     health: () => health.report() as unknown as Promise<Record<string, unknown>>,
     metrics: () => metrics.render(),
     onRouteAnswered: (route, seconds) => metrics.ackSeconds.observe({ route }, seconds),
+    limits: { maxConnections: config.HTTP_MAX_CONNECTIONS, headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_SECONDS * 1000 },
   });
   const platforms: string[] = [];
   const failed: string[] = [];
   const stops: (() => Promise<void> | void)[] = [];
 
-  /** A platform that fails to start (bad token, unreachable API) is reported; the others still run. */
-  async function startPlatform(name: string, start: () => Promise<() => Promise<void> | void>): Promise<void> {
+  /** Platforms whose start failed for a passing reason and is being retried: health key → why. */
+  const retrying = new Map<string, string>();
+  const retryTimers = new Set<NodeJS.Timeout>();
+  let stopping = false;
+
+  /**
+   * A platform that fails to start is reported; the others still run. A passing failure (the
+   * platform answered 5xx or 429, or could not be reached) is retried in the background with
+   * backoff, and /healthz reports the platform down until it is up; a bad token is not retried.
+   */
+  async function startPlatform(name: string, healthKey: string, start: () => Promise<() => Promise<void> | void>): Promise<void> {
     try {
       stops.push(await start());
       platforms.push(name);
     } catch (err) {
-      failed.push(name);
-      log.error({ platform: name, err: errorSummary(err) }, 'platform failed to start — check its credentials');
+      const summary = errorSummary(err).message;
+      if (!isPassingFailure(summary)) {
+        failed.push(name);
+        log.error({ platform: name, err: errorSummary(err) }, 'platform failed to start — check its credentials');
+        return;
+      }
+      platforms.push(`${name}, starting`);
+      const attempt = (n: number) => {
+        const delay = Math.min(PLATFORM_RETRY_MAX_MS, PLATFORM_RETRY_BASE_MS * 2 ** (n - 1));
+        retrying.set(healthKey, `not started: ${summary.slice(0, 160)}; retry ${n} in ${Math.round(delay / 1000)} s`);
+        log.warn({ platform: name, attempt: n, retryInMs: delay, err: errorSummary(err) }, 'platform failed to start; retrying');
+        const timer = setTimeout(() => {
+          retryTimers.delete(timer);
+          if (stopping) return;
+          start().then(
+            (stop) => {
+              stops.push(stop);
+              retrying.delete(healthKey);
+              log.info({ platform: name, attempt: n }, 'platform started after retrying');
+            },
+            () => attempt(n + 1),
+          );
+        }, delay);
+        timer.unref();
+        retryTimers.add(timer);
+      };
+      attempt(1);
     }
   }
+  const unlessRetrying = (key: string, check: () => Promise<PartStatus>) => async (): Promise<PartStatus> => {
+    const why = retrying.get(key);
+    return why ? { ok: false, detail: why } : check();
+  };
 
   if (config.slackEnabled) {
     const { createSlackAdapter } = await import('./platforms/slack/index.js');
     const { slackProbe } = await import('./platforms/slack/health.js');
     const authProbe = cachedProbe(slackProbe(config), config.HEALTH_PROBE_TTL_MS);
     let slackConnection: () => { connected: boolean; detail?: string } | null = () => null;
-    health.add('slack', async () => withConnection(await authProbe(), slackConnection()));
-    await startPlatform(config.SLACK_APP_TOKEN ? 'slack (socket mode)' : 'slack (http)', async () => {
+    health.add('slack', unlessRetrying('slack', async () => withConnection(await authProbe(), slackConnection())));
+    await startPlatform(config.SLACK_APP_TOKEN ? 'slack (socket mode)' : 'slack (http)', 'slack', async () => {
       const slack = createSlackAdapter({
         config,
         core,
@@ -68,8 +107,8 @@ export async function startService(app: App, metrics: BotMetrics, log: Logger): 
     const { feishuProbe } = await import('./platforms/feishu/health.js');
     const tokenProbe = cachedProbe(feishuProbe(config), config.HEALTH_PROBE_TTL_MS);
     let connection: () => { connected: boolean; detail?: string } | null = () => null;
-    health.add('feishu', async () => withConnection(await tokenProbe(), connection()));
-    await startPlatform(`feishu (${config.FEISHU_MODE})`, async () => {
+    health.add('feishu', unlessRetrying('feishu', async () => withConnection(await tokenProbe(), connection())));
+    await startPlatform(`feishu (${config.FEISHU_MODE})`, 'feishu', async () => {
       const feishu = createFeishuAdapter({
         config,
         core,
@@ -128,6 +167,8 @@ export async function startService(app: App, metrics: BotMetrics, log: Logger): 
     port,
     platforms,
     async stop() {
+      stopping = true;
+      for (const timer of retryTimers) clearTimeout(timer);
       for (const stop of stops) await stop();
       if (port !== null) await server.close();
     },
@@ -155,17 +196,25 @@ function warnAboutReminders(app: App, log: Logger): void {
 }
 
 /**
- * What exists today: whether the scheduler runs and when it fires next. A scheduler that exposes
- * its own `health()` (last tick) is asked directly.
+ * Whether the scheduler runs, when it fires next, and whether its ticks succeed: a loop whose
+ * ticks keep failing (database down) is reported as stalled.
  */
+const PLATFORM_RETRY_BASE_MS = 2_000;
+const PLATFORM_RETRY_MAX_MS = 5 * 60_000;
+
+/** A start failure worth retrying: the platform was down or busy, not our credentials wrong. */
+function isPassingFailure(message: string): boolean {
+  return /\b(5\d\d|429)\b|service unavailable|bad gateway|gateway timeout|rate.?limit|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|socket hang up|fetch failed|timed? ?out/i.test(message);
+}
+
 function schedulerStatus(app: App, config: AppConfig, started: boolean) {
-  const scheduler = app.scheduling.scheduler as unknown as { health?: () => { ok: boolean; [k: string]: unknown } };
-  if (typeof scheduler.health === 'function') return scheduler.health();
   if (!config.SCHEDULER_ENABLED) return { ok: true, detail: 'disabled (SCHEDULER_ENABLED=false)' };
   const next = app.scheduling.scheduler
     .nextFires()
     .map((n) => n.next?.getTime())
     .filter((t): t is number => typeof t === 'number')
     .sort((a, b) => a - b)[0];
-  return { ok: started, running: started, nextFire: next ? new Date(next).toISOString() : null };
+  const nextFire = next ? new Date(next).toISOString() : null;
+  if (!started) return { ok: false, running: false, nextFire };
+  return { ...app.scheduling.scheduler.health(), running: true, nextFire };
 }

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../storage/database.js';
 import type { QuestionLog, QuestionRecord } from '../core/types.js';
+import { questionForAnalytics } from './redact.js';
 
 export type { QuestionRecord };
 
@@ -22,6 +23,8 @@ export class AnalyticsStore implements QuestionLog {
   constructor(
     private readonly db: Db,
     private readonly salt: string,
+    /** PRECHECK_STORE_TEXT: whether a contract pasted as a question may be kept verbatim. */
+    private readonly storeContractText = false,
   ) {}
 
   hashUser(platform: string, userId: string): string {
@@ -38,7 +41,7 @@ export class AnalyticsStore implements QuestionLog {
         platform: r.platform,
         user_hash: this.hashUser(r.platform, r.userId),
         conversation: r.conversationId,
-        question: r.question.slice(0, 2000),
+        question: questionForAnalytics(r.question.slice(0, 2000), this.storeContractText),
         answered: r.answered ? 1 : 0,
         top_score: r.topScore,
         latency_ms: Math.round(r.latencyMs),

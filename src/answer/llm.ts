@@ -1,4 +1,5 @@
 import type { ChatOpenAI } from '@langchain/openai';
+import { normaliseCitationShapes, stripStrayCitationShapes } from './citation-shapes.js';
 import type { Citation } from '../retrieval/types.js';
 import type { SearchHit } from '../retrieval/types.js';
 import { toScript, type Script } from '../text/script.js';
@@ -189,12 +190,13 @@ export async function llmAnswer(
     systemMessage(fillTemplate(templates.answerSystem, values)),
     userMessage(fillTemplate(templates.answerUser, values)),
   ];
-  const raw = await callModel(model, messages, timeoutMs, onPartial && showWhileWriting(onPartial, script));
+  const raw = normaliseCitationShapes(await callModel(model, messages, timeoutMs, onPartial && showWhileWriting(onPartial, script)));
   if (/^\W*NOT_COVERED\b/.test(raw)) return { kind: 'not-covered' };
   // Only supported claims reach the user: a sentence without a valid citation is dropped, not shown uncited.
   const checked = checkCitations(supportedSentences(raw, hits.length), hits.length);
   if (!checked.used.length) throw new LlmFailure('no valid citations in the model answer');
-  const text = script === 'en' ? checked.text : toScript(checked.text, script);
+  const clean = stripStrayCitationShapes(checked.text);
+  const text = script === 'en' ? clean : toScript(clean, script);
   const citations = checked.used.map((passage, i) => {
     const chunk = hits[passage - 1].chunk;
     const claims = sentencesCiting(checked.text, i + 1).join(' ');

@@ -54,6 +54,18 @@ export const envSchema = z.object({
   NODE_ENV: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: intWithDefault(3000, 0, 65535),
+  /** Open HTTP connections at most (past it the oldest idle one is closed); keep below `ulimit -n`. */
+  HTTP_MAX_CONNECTIONS: intWithDefault(1000, 10, 100_000),
+  /** Seconds a client has to send its request headers (idle, half-open sockets are closed after it). */
+  HTTP_HEADERS_TIMEOUT_SECONDS: intWithDefault(10, 1, 600),
+  /** Answers prepared at once after their ack; more wait in a queue of ANSWER_QUEUE_LIMIT. */
+  ANSWER_CONCURRENCY: intWithDefault(2, 1, 256),
+  /** Acknowledged messages waiting for an answer at most; past it the sender is told to retry in a minute. */
+  ANSWER_QUEUE_LIMIT: intWithDefault(300, 0, 100_000),
+  /** Commands (questions included) per person per minute; past it a clear "too many requests". */
+  RATE_LIMIT_PER_USER_PER_MINUTE: intWithDefault(30, 1, 100_000),
+  /** Commands per channel (or DM) per minute, all people together. */
+  RATE_LIMIT_PER_CHANNEL_PER_MINUTE: intWithDefault(200, 1, 1_000_000),
   /** How long `/healthz` reuses a platform's last reachability probe (ms); 0 probes on every request. */
   HEALTH_PROBE_TTL_MS: intWithDefault(30_000, 0, 3_600_000),
   DATA_DIR: z.string().default(inProject('data')),

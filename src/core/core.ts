@@ -4,6 +4,7 @@ import { errorSummary } from '../log/errors.js';
 import { detectScript } from '../text/script.js';
 import type { EventDeduper } from './dedupe.js';
 import { parseInvocation } from './parse.js';
+import { DEFAULT_RATE_LIMITS, RateLimiter, rateLimitedText, type RateLimits } from './rate-limit.js';
 import type { SharedReplies } from './shared-replies.js';
 import { answerReply, errorReply, helpReply, textReply } from './replies.js';
 import type { SmallTalk } from './small-talk.js';
@@ -49,6 +50,8 @@ export interface BotCoreDeps {
   /** Thanks, acknowledgements and greetings, answered briefly instead of searched. */
   smallTalk?: SmallTalk;
   now?: () => number;
+  /** Commands (questions included) per user and per channel per minute. */
+  rateLimits?: RateLimits;
 }
 
 /**
@@ -63,9 +66,13 @@ export class BotCore {
   private readonly ports = new Map<Platform, ChatPort>();
   private readonly fileClaims: FileClaim[] = [];
   private readonly now: () => number;
+  private readonly limiter: RateLimiter;
+  private readonly rateLimits: RateLimits;
 
   constructor(private readonly deps: BotCoreDeps) {
     this.now = deps.now ?? Date.now;
+    this.rateLimits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
+    this.limiter = new RateLimiter(this.rateLimits, this.now);
     this.registerCommand({
       name: 'ask',
       summary: '问手册里的政策问题 · Ask a policy question',
@@ -144,7 +151,15 @@ export class BotCore {
 
   /** A chat message: `/command …`, a bare command word such as `help`, or a question. Null for a repeat event. */
   async handleMessage(msg: IncomingMessage): Promise<Reply | null> {
-    if (!(await this.deps.dedupe.claim(msg.eventIds))) return null;
+    // A lease, made permanent once the reply exists: a process killed while answering leaves a
+    // claim that runs out, so the platform's redelivery is answered instead of ignored for ever.
+    if (!(await this.deps.dedupe.claimLease(msg.eventIds))) return null;
+    const reply = await this.routeMessage(msg);
+    await this.deps.dedupe.complete(msg.eventIds);
+    return reply;
+  }
+
+  private async routeMessage(msg: IncomingMessage): Promise<Reply> {
     const invocation = parseInvocation(msg.text, (name) => this.hasCommand(name));
     if (invocation) {
       return this.runCommand(invocation.name, invocation.args, msg, msg.files, msg.stream);
@@ -161,8 +176,10 @@ export class BotCore {
   }
 
   async handleCommand(cmd: IncomingCommand): Promise<Reply | null> {
-    if (!(await this.deps.dedupe.claim(cmd.eventIds))) return null;
-    return this.runCommand(cmd.name, cmd.args, cmd, cmd.files);
+    if (!(await this.deps.dedupe.claimLease(cmd.eventIds))) return null;
+    const reply = await this.runCommand(cmd.name, cmd.args, cmd, cmd.files);
+    await this.deps.dedupe.complete(cmd.eventIds);
+    return reply;
   }
 
   async handleAction(action: IncomingAction): Promise<ActionResult | null> {
@@ -205,6 +222,11 @@ export class BotCore {
         name = sub[1]!.toLowerCase();
         args = (sub[2] ?? '').trim();
       } else name = 'ask';
+    }
+    const over = this.limiter.take(origin.platform, origin.userId, origin.channelId);
+    if (over) {
+      this.deps.log.warn({ platform: origin.platform, command: name, limit: over }, 'command rate-limited');
+      return { ...textReply(rateLimitedText(over, this.rateLimits)), private: true };
     }
     const def = this.commands.get(name);
     if (!def) {

@@ -44,6 +44,14 @@ export function createCreditCommand(deps: CreditBotDeps): CommandDefinition {
     summary: '客户信用申请（5C 评分、额度、账期、审批）/ customer credit application',
     usage: USAGE,
     async handle(args: string, ctx): Promise<Reply> {
+      // A credit record (customer, 5C score, limit) is for the applicant and the approvers only:
+      // wherever `/credit …` was typed, the answer goes to the caller privately.
+      return { ...(await answer(args, ctx.origin)), private: true, visibility: 'ephemeral' };
+    },
+  };
+
+  async function answer(args: string, origin: Origin): Promise<Reply> {
+    {
       const text = args.trim();
       if (text === '') {
         return {
@@ -52,25 +60,25 @@ export function createCreditCommand(deps: CreditBotDeps): CommandDefinition {
           fallbackText: '客户信用申请表 / credit application form',
         };
       }
-      if (text.startsWith('{')) return submitJson(workflow, ctx.origin, text, now());
+      if (text.startsWith('{')) return submitJson(workflow, origin, text, now());
 
       const [sub = '', ...rest] = text.split(/\s+/);
       switch (sub.toLowerCase()) {
         case 'status': {
           const id = rest[0];
           if (!id) return renderText('用法 / Usage', '`/credit status <编号>`');
-          const app = await workflow.statusFor(ctx.origin, id);
+          const app = await workflow.statusFor(origin, id);
           return app ? renderStatus(app, workflow.policy, workflow.timeZone) : NOT_VISIBLE;
         }
         case 'list': {
-          const { mine, awaiting } = await workflow.listFor(ctx.origin);
+          const { mine, awaiting } = await workflow.listFor(origin);
           return renderList(mine, awaiting, workflow.policy);
         }
         default:
           return renderText('客户信用申请 / Credit application', USAGE);
       }
-    },
-  };
+    }
+  }
 }
 
 /**
@@ -112,7 +120,7 @@ export function createCreditFormHandler(deps: CreditBotDeps): FormDefinition {
       const validated = validateApplication(submission.values, now());
       if (!validated.ok) return { ok: false, errors: validated.errors };
       const { reply } = await deps.workflow.submit(submission, validated.application);
-      return { ok: true, reply };
+      return { ok: true, reply: { ...reply, private: true, visibility: 'ephemeral' } };
     },
   };
 }

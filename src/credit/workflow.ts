@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { ActionResult, ChatPort, Origin, Platform, PostTarget, Reply } from '../core/types.js';
 import { hasId } from '../core/ids.js';
 import { silentLogger, type Logger } from '../log/logger.js';
@@ -145,8 +145,21 @@ export class CreditWorkflow implements CreditLineLookup {
   async submit(origin: Origin, application: CreditApplication): Promise<SubmitOutcome> {
     const assessment = assessApplication(application, this.policy);
     const at = this.now().toISOString();
+    const id = this.newId();
+    // The same person sending the same application again within the window is one submission
+    // (a modal submitted three times, a card button clicked twice, a retried request), whatever
+    // ids the platform gave each delivery: the key is who and what, not how it arrived.
+    const key = submissionKey(origin, application);
+    const nowMs = this.now().getTime();
+    if (!(await this.store.claimSubmission(key, id, nowMs, nowMs - RESUBMIT_WINDOW_MS))) {
+      const first = await this.store.findSubmission(key, nowMs - RESUBMIT_WINDOW_MS);
+      const existing = first ? await this.store.get(first) : null;
+      this.log.info({ event: 'credit.resubmitted', applicationId: first, platform: origin.platform }, 'credit application submitted again; not duplicated');
+      if (existing) return { application: existing, reply: renderSubmitted(existing, this.policy, []), warnings: [] };
+      throw new Error('credit submission in progress under the same key');
+    }
     const stored: StoredApplication = {
-      id: this.newId(),
+      id,
       createdAt: at,
       updatedAt: at,
       applicant: {
@@ -367,4 +380,12 @@ export class CreditWorkflow implements CreditLineLookup {
   private entryIs(entry: string, person: Person): boolean {
     return hasId([entry], person.platform, person.userId);
   }
+}
+
+/** How long an identical application from the same person counts as a repeat of the first. */
+const RESUBMIT_WINDOW_MS = 10 * 60_000;
+
+function submissionKey(origin: Origin, application: CreditApplication): string {
+  const canonical = JSON.stringify(Object.keys(application).sort().map((k) => [k, (application as unknown as Record<string, unknown>)[k]]));
+  return `${origin.platform}:${origin.userId}:${createHash('sha256').update(canonical).digest('hex').slice(0, 32)}`;
 }

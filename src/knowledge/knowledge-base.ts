@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { cleanLeftoverBuilds } from './leftover-builds.js';
 import { Bm25Index } from '../retrieval/bm25.js';
 import type { EmbeddingsProvider } from '../retrieval/embeddings.js';
 import { buildDictionaryLexicons, LEXICON_SOURCE, lexiconFromJson, lexiconToJson, type EnglishLexicon, type RelatedWords } from '../retrieval/english-lexicon.js';
@@ -87,6 +88,7 @@ function hashSalt(embeddingsId: string): string {
 export async function loadKnowledgeBase(options: KnowledgeBaseOptions, build: LexicalBuilder = buildLexicalIndex): Promise<KnowledgeBase> {
   const embeddings = options.embeddings ?? null;
   const indexDir = path.join(options.dataDir, 'index');
+  cleanLeftoverBuilds(indexDir, false);
   const previous = readManifest(indexDir);
   const inputs = contentHash(options.knowledgeDir, hashSalt(embeddings?.id ?? NO_EMBEDDINGS), previous?.files, sourceFiles(options.knowledgeDir));
   // Documents added at run time live outside the folder: their fingerprint joins the hash.
@@ -260,6 +262,7 @@ async function writeIndexAtomically(
 ): Promise<void> {
   const parent = path.dirname(indexDir);
   mkdirSync(parent, { recursive: true });
+  cleanLeftoverBuilds(indexDir, false);
   const tmp = path.join(parent, `.index-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(tmp);
   try {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { bestSentence, shortQuote } from '../answer/extractive.js';
 import { queryTerms } from '../answer/terms.js';
@@ -6,6 +7,7 @@ import type { EmbeddingsProvider } from '../retrieval/embeddings.js';
 import type { HybridOptions } from '../retrieval/hybrid.js';
 import type { HandbookCitation, Retriever, SearchOptions, SearchResult } from '../retrieval/types.js';
 import { buildLexicalIndexInWorker } from './index-worker.js';
+import { cleanLeftoverBuilds } from './leftover-builds.js';
 import { loadKnowledgeBase, type ExtraDocumentSource, type KnowledgeBase, type KnowledgeStatus } from './knowledge-base.js';
 
 /**
@@ -33,6 +35,9 @@ export class KnowledgeService implements Retriever {
   ) {}
 
   static async open(options: KnowledgeService['options']): Promise<KnowledgeService> {
+    // Nothing of this process builds yet: any leftover of a killed build goes, ours by pid too.
+    const removed = cleanLeftoverBuilds(path.join(options.dataDir, 'index'), true);
+    if (removed.length) options.log?.warn({ removed }, 'knowledge: removed leftovers of an interrupted index build');
     return new KnowledgeService(await loadKnowledgeBase(options), options);
   }
 

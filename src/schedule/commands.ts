@@ -29,6 +29,8 @@ export interface DigestCommandDeps {
   digests: DigestService;
   post: PostFn;
   logger?: Logger;
+  /** Who may post a digest now (the same people who manage reminders). */
+  config: RemindCommandDeps['config'];
 }
 
 const REMIND_USAGE = [
@@ -209,6 +211,10 @@ export function createDigestCommand(deps: DigestCommandDeps): CommandDefinition 
       const { spec, title } = digestSettingsFor(deps.registry, target);
       const sub = args.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
       if (sub === 'now') {
+        // A post everyone in the channel sees: only the people who manage reminders may send one.
+        if (!isChannelAdmin(deps.config, ctx.origin)) {
+          return ephemeral('只有频道管理员可以立即发布案例分享；可用 /digest preview 预览。Only channel admins (CHANNEL_ADMIN_IDS, else ADMIN_IDS) can post a digest now; try /digest preview.');
+        }
         try {
           const { pick } = await deps.digests.postNext(target, spec, title, deps.post);
           return ephemeral(`已在本频道发布案例分享（${pick.cases.length} 个案例）。`);

@@ -65,7 +65,7 @@ export async function createScheduling(o: SchedulingOptions) {
     scheduler,
     commands: [
       createRemindCommand({ registry, config: o.config, logger: o.logger, ...(o.clock ? { clock: o.clock } : {}) }),
-      createDigestCommand({ registry, digests, post: o.post, logger: o.logger }),
+      createDigestCommand({ registry, digests, post: o.post, logger: o.logger, config: o.config }),
     ],
     /** Re-reads the case library (e.g. on `kb reload`); throws and keeps the old one on error. */
     reloadCases,

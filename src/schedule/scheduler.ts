@@ -86,6 +86,10 @@ export class Scheduler {
   private running = false;
   private unsubscribe: (() => void) | null = null;
   private readonly inflight = new Set<Promise<void>>();
+  /** Ticks that failed in a row (database down, disk full): each re-arms sooner than a normal sleep. */
+  private failedTicks = 0;
+  private lastTickError: string | null = null;
+  private lastGoodTickAt: number | null = null;
 
   constructor(private readonly deps: SchedulerDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -229,7 +233,14 @@ export class Scheduler {
         }
         this.log.info({ scheduleId: s.id, fireTime: fireTime.toISOString(), why }, 'schedule: posting');
         await this.attempt(s, fireTime.toISOString(), 1);
-      })().catch((err) => this.log.error({ scheduleId: s.id, err: errorSummary(err) }, 'schedule: could not claim a run')),
+      })().catch((err) => {
+        // The claim could not be written: the fire time is planned again (within the grace
+        // period it still goes out) and the loop retries with backoff instead of losing it.
+        this.log.error({ scheduleId: s.id, err: errorSummary(err) }, 'schedule: could not claim a run');
+        const planned = this.plan.get(s.id);
+        if (planned && (!planned.next || planned.next.getTime() > fireTime.getTime())) planned.next = fireTime;
+        this.tickFailed(err);
+      }),
     );
   }
 
@@ -316,16 +327,59 @@ export class Scheduler {
         let wake = now + this.maxSleepMs;
         for (const p of this.plan.values()) if (p.next) wake = Math.min(wake, p.next.getTime());
         if (retryAt) wake = Math.min(wake, retryAt.getTime());
-        this.handle = this.timer.set(() => {
-          this.handle = null;
-          // Tracked until its attempts are launched and the timer re-armed, so idle() covers it.
-          void this.track(
-            this.dispatch().then(
-              () => undefined,
-              (err) => this.log.error({ err: errorSummary(err) }, 'schedule: tick failed'),
-            ),
-          );
-        }, Math.max(0, wake - now));
+        // While writes fail, a fire time planned again is not retried faster than the backoff.
+        if (this.failedTicks > 0) wake = Math.max(wake, now + this.tickRetryDelay());
+        this.setTimer(Math.max(0, wake - now));
       });
   }
+
+  private setTimer(delayMs: number): void {
+    if (this.handle !== null) this.timer.clear(this.handle);
+    this.handle = this.timer.set(() => {
+      this.handle = null;
+      // Tracked until its attempts are launched and the timer re-armed, so idle() covers it.
+      void this.track(
+        this.dispatch().then(
+          () => {
+            this.failedTicks = 0;
+            this.lastTickError = null;
+            this.lastGoodTickAt = this.clock.now().getTime();
+          },
+          (err) => this.tickFailed(err),
+        ),
+      );
+    }, delayMs);
+  }
+
+  /**
+   * A tick that threw (a failed database write) must not end the loop: the timer is set again
+   * with backoff, bypassing the store, and /healthz reports the stall until a tick succeeds.
+   */
+  private tickFailed(err: unknown): void {
+    this.failedTicks++;
+    this.lastTickError = errorSummary(err).message.slice(0, 200);
+    const delay = this.tickRetryDelay();
+    this.log.error({ err: errorSummary(err), failedTicks: this.failedTicks, retryInMs: delay }, 'schedule: tick failed; retrying');
+    if (!this.running) return;
+    this.armSeq++;
+    this.setTimer(delay);
+  }
+
+  private tickRetryDelay(): number {
+    return backoffMs(this.failedTicks, { maxAttempts: Infinity, baseDelayMs: TICK_RETRY_BASE_MS, maxDelayMs: TICK_RETRY_MAX_MS });
+  }
+
+  /** For /healthz: stalled after repeated failed ticks. */
+  health(): { ok: boolean; detail?: string; failedTicks: number; lastGoodTickAt: string | null } {
+    const lastGoodTickAt = this.lastGoodTickAt === null ? null : new Date(this.lastGoodTickAt).toISOString();
+    if (!this.running) return { ok: false, detail: 'scheduler not running', failedTicks: this.failedTicks, lastGoodTickAt };
+    if (this.failedTicks >= STALLED_AFTER_FAILED_TICKS) {
+      return { ok: false, detail: `stalled: ${this.failedTicks} ticks failed in a row (${this.lastTickError})`, failedTicks: this.failedTicks, lastGoodTickAt };
+    }
+    return { ok: true, failedTicks: this.failedTicks, lastGoodTickAt };
+  }
 }
+
+const TICK_RETRY_BASE_MS = 1_000;
+const TICK_RETRY_MAX_MS = 5 * 60_000;
+const STALLED_AFTER_FAILED_TICKS = 3;

@@ -1,5 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -12,7 +12,26 @@ export interface HttpServerOptions {
   metrics?: () => Promise<{ contentType: string; body: string }>;
   /** Called when a mounted route has answered (platform webhooks: the time to ack). */
   onRouteAnswered?: (route: string, seconds: number) => void;
+  limits?: Partial<ConnectionLimits>;
 }
+
+export interface ConnectionLimits {
+  /** Open sockets at most; past it the oldest socket with no request in progress is closed. */
+  maxConnections: number;
+  /** A client must have sent its request headers within this long of connecting. */
+  headersTimeoutMs: number;
+  /** The whole request (headers and body) within this long. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive socket is closed after this long. */
+  keepAliveTimeoutMs: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  maxConnections: 1000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+};
 
 /**
  * The one HTTP server of the bot process: `/healthz` plus whatever the adapters mount
@@ -25,11 +44,56 @@ export class HttpServer {
 
   private readonly options: HttpServerOptions;
 
+  /** Open sockets, oldest first (a Map keeps insertion order), each with its requests in progress. */
+  private readonly sockets = new Map<Socket, { busy: number }>();
+
   constructor(options: HttpServerOptions | HealthSource = {}) {
     this.options = typeof options === 'function' ? { health: options } : options;
-    this.server = http.createServer((req, res) => {
-      void this.dispatch(req, res);
-    });
+    const limits = { ...DEFAULT_CONNECTION_LIMITS, ...this.options.limits };
+    this.server = http.createServer(
+      {
+        headersTimeout: limits.headersTimeoutMs,
+        requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
+        keepAliveTimeout: limits.keepAliveTimeoutMs,
+        // Node checks the two timeouts above on this interval: a tenth of the shorter one.
+        connectionsCheckingInterval: Math.max(50, Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 10),
+      },
+      (req, res) => {
+        const state = this.sockets.get(req.socket);
+        if (state) {
+          state.busy++;
+          res.once('close', () => state.busy--);
+        }
+        void this.dispatch(req, res);
+      },
+    );
+    this.server.on('connection', (socket: Socket) => this.admit(socket, limits.maxConnections));
+  }
+
+  /**
+   * Node's own maxConnections refuses the newest socket, so a flood of idle connections would
+   * lock out /healthz and real platform requests until the timeouts fire. Here the newcomer is
+   * kept and the oldest socket with no request in progress makes room; only when every socket is
+   * busy is the newcomer refused.
+   */
+  private admit(socket: Socket, max: number): void {
+    if (this.sockets.size >= max) {
+      const idle = [...this.sockets].find(([, s]) => s.busy === 0)?.[0];
+      if (idle) {
+        idle.destroy();
+        this.sockets.delete(idle);
+      } else {
+        socket.destroy();
+        return;
+      }
+    }
+    this.sockets.set(socket, { busy: 0 });
+    socket.once('close', () => this.sockets.delete(socket));
+  }
+
+  /** Open sockets now (for tests and diagnostics). */
+  get connectionCount(): number {
+    return this.sockets.size;
   }
 
   /** Exact path match (query string ignored). */
@@ -55,7 +119,9 @@ export class HttpServer {
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    await closed;
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Transaction } from 'kysely';
 import { mkdirSync } from 'node:fs';
+import { storageError } from './storage-error.js';
 import path from 'node:path';
 import pg from 'pg';
 import { migrationProvider } from './migrations.js';
@@ -71,9 +72,14 @@ class ImmediateSqliteDialect extends SqliteDialect {
 }
 
 function openSqlite(file: string): Storage {
-  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const sqlite = new Database(file);
-  sqlite.pragma('journal_mode = WAL');
+  let sqlite: Database.Database;
+  try {
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    sqlite = new Database(file);
+    sqlite.pragma('journal_mode = WAL');
+  } catch (err) {
+    throw storageError('cannot open the database', path.resolve(file), err);
+  }
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');

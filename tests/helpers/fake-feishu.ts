@@ -155,13 +155,13 @@ export function signBody(encryptKey: string, timestamp: string, nonce: string, b
 }
 
 /** A v2 event envelope as Feishu sends it (before encryption). */
-export function eventEnvelope(eventType: string, event: unknown, opts: { eventId?: string; token?: string; appId?: string } = {}) {
+export function eventEnvelope(eventType: string, event: unknown, opts: { eventId?: string; token?: string; appId?: string; createdMs?: number } = {}) {
   return {
     schema: '2.0',
     header: {
       event_id: opts.eventId ?? randomUUID().replace(/-/g, ''),
       event_type: eventType,
-      create_time: String(Date.now()),
+      create_time: String(opts.createdMs ?? Date.now()),
       token: opts.token ?? '',
       app_id: opts.appId ?? FAKE_APP_ID,
       tenant_key: 'tenant_fake',
@@ -207,12 +207,12 @@ export function textMessageEvent(opts: {
 export async function postWebhook(
   url: string,
   envelope: unknown,
-  opts: { encryptKey: string; sign?: boolean; forgeSignature?: boolean; rawEncrypt?: string },
+  opts: { encryptKey: string; sign?: boolean; forgeSignature?: boolean; rawEncrypt?: string; timestampSeconds?: number },
 ): Promise<{ status: number; json: any; text: string }> {
   const body = JSON.stringify({ encrypt: opts.rawEncrypt ?? encryptPayload(opts.encryptKey, JSON.stringify(envelope)) });
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (opts.sign !== false) {
-    const ts = String(Math.floor(Date.now() / 1000));
+    const ts = String(opts.timestampSeconds ?? Math.floor(Date.now() / 1000));
     const nonce = randomUUID();
     headers['x-lark-request-timestamp'] = ts;
     headers['x-lark-request-nonce'] = nonce;

@@ -82,7 +82,7 @@ async function setup(config = { CHANNEL_ADMIN_IDS: ['slack:UADMIN'], ADMIN_IDS: 
     return `m${posted.length}`;
   };
   const remind = createRemindCommand({ registry, config, clock: time });
-  const digest = createDigestCommand({ registry, digests, post });
+  const digest = createDigestCommand({ registry, digests, post, config });
   return { time, db, store, registry, digests, remind, digest, posted, post };
 }
 
@@ -188,12 +188,15 @@ describe('/remind', () => {
 describe('/digest', () => {
   it('now posts the next digest here using the channel’s digest settings and advances the rotation', async () => {
     const { digest, posted } = await setup();
-    const r1 = await digest.handle('now', ctx('U1'));
+    // A post everyone sees: a rep may only preview.
+    expect(text(await digest.handle('now', ctx('U1')))).toMatch(/只有频道管理员/);
+    expect(posted).toHaveLength(0);
+    const r1 = await digest.handle('now', ctx('UADMIN'));
     expect(text(r1)).toMatch(/2 个案例/);
     expect(posted).toHaveLength(1);
     expect(posted[0]!.target).toEqual({ platform: 'slack', channelId: 'C1' });
     expect(posted[0]!.reply.blocks[0]).toEqual({ type: 'heading', text: '信用案例' });
-    await digest.handle('now', ctx('U1'));
+    await digest.handle('now', ctx('UADMIN'));
     const shown = posted.map((p) => p.reply.fallbackText).join(' ');
     // Tag filter credit: cases 1, 3, 4 only; two digests of two show all three before a repeat.
     expect(shown).not.toContain('案例2');

@@ -4,6 +4,7 @@ import type { BotCore } from '../../core/core.js';
 import type { ChatPort, PostTarget, Reply } from '../../core/types.js';
 import { errorSummary } from '../../log/errors.js';
 import type { HttpServer } from '../../server/http.js';
+import { AnswerLane } from '../shared/answer-lane.js';
 import { InFlight } from '../shared/in-flight.js';
 import { MAX_UPLOAD_BYTES } from '../../core/limits.js';
 import { FeishuApi, resolveDomain, sdkLogger, type RetryPolicy } from './api.js';
@@ -26,6 +27,8 @@ export interface FeishuConfig {
   FEISHU_VERIFICATION_TOKEN?: string;
   FEISHU_DOMAIN: string;
   FEISHU_MODE: 'ws' | 'webhook';
+  ANSWER_CONCURRENCY?: number;
+  ANSWER_QUEUE_LIMIT?: number;
 }
 
 export interface FeishuTuning {
@@ -127,6 +130,7 @@ export function createFeishuAdapter(deps: FeishuAdapterDeps): FeishuAdapter {
     bot,
     progress: { delayMs: tuning.progressDelayMs },
     uploadLimitBytes: tuning.maxFileBytes,
+    lane: new AnswerLane({ concurrency: config.ANSWER_CONCURRENCY ?? 2, queueLimit: config.ANSWER_QUEUE_LIMIT ?? 300 }),
   });
   const onCardAction = createCardActionHandler({ core, api, log, inFlight });
 

@@ -7,9 +7,10 @@ import type { Logger } from 'pino';
 import type { BotCore } from '../../core/core.js';
 import type { IncomingFile, Origin } from '../../core/types.js';
 import { errorSummary } from '../../log/errors.js';
+import type { AnswerLane } from '../shared/answer-lane.js';
 import type { InFlight } from '../shared/in-flight.js';
 import { withProgress, type ProgressNote, type ProgressPolicy } from '../shared/progress.js';
-import { APOLOGY_TEXT, skippedFilesText } from '../shared/texts.js';
+import { APOLOGY_TEXT, BUSY_TEXT, skippedFilesText } from '../shared/texts.js';
 import { FileTooLargeError, type FeishuApi } from './api.js';
 import { mentionsBot, messageText, parseMessageEvent, type ParsedMessage } from './inbound.js';
 import { progressCard, renderReply, type FeishuCard } from './render.js';
@@ -44,6 +45,8 @@ export interface MessageHandlerDeps {
   bot: BotIdentity;
   progress: ProgressPolicy;
   uploadLimitBytes: number;
+  /** Where answers wait their turn after the ack; a full lane answers "busy" instead. */
+  lane: AnswerLane;
 }
 
 export function createMessageHandler(deps: MessageHandlerDeps): (data: unknown) => Promise<Record<string, never>> {
@@ -163,7 +166,9 @@ export function createMessageHandler(deps: MessageHandlerDeps): (data: unknown) 
       log.debug({ messageId: msg.messageId }, 'feishu: group message without a mention ignored');
       return {};
     }
-    deps.inFlight.track(answer(msg), 'feishu: answering a message');
+    // Not claimed when busy: Feishu's redelivery (or the user's retry) is still answered later.
+    const busy = () => api.replyText(msg.messageId, BUSY_TEXT, msg.isGroup).then(() => undefined);
+    deps.inFlight.track(deps.lane.run(() => answer(msg), busy), 'feishu: answering a message');
     return {};
   };
 }

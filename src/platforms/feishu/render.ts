@@ -181,10 +181,19 @@ export function actionElements(actions: ReplyAction[]): CardElement[] {
   return out;
 }
 
+/**
+ * The chat-list preview and notification: plain text, where `<at id=all>` or other tags from
+ * handbook or model text would show raw (or be read as markup by some clients). Angle brackets
+ * become their full-width forms, which read the same and parse as nothing.
+ */
+export function previewText(text: string): string {
+  return text.replace(/</g, '\uFF1C').replace(/>/g, '\uFF1E');
+}
+
 function baseCard(summary: string, title?: string): FeishuCard {
   const card: FeishuCard = {
     schema: '2.0',
-    config: { update_multi: true, summary: { content: summary.slice(0, SUMMARY_CHARS) } },
+    config: { update_multi: true, summary: { content: previewText(summary).slice(0, SUMMARY_CHARS) } },
     body: { elements: [] },
   };
   if (title) card.header = { title: plain(title.slice(0, 200)), template: 'blue' };

@@ -21,6 +21,28 @@ export interface WebhookOptions {
   encryptKey: string;
   verificationToken?: string;
   log: Logger;
+  now?: () => number;
+}
+
+/**
+ * A signed request older (or newer) than this is refused, as Bolt does for Slack: the signature
+ * covers the timestamp, so a captured request cannot be replayed once it is stale.
+ */
+export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+/**
+ * An event created longer ago than this is refused even when freshly signed: the dedupe window
+ * is 24 h, and Feishu stops redelivering within hours, so an older event can only be a replay
+ * that would otherwise be answered again once its id has been forgotten.
+ */
+export const MAX_EVENT_AGE_MS = 12 * 3600_000;
+
+/** Why a verified request is too old to act on, or null when it is fresh. */
+export function staleness(timestampSeconds: string, eventCreatedMs: unknown, now: number): string | null {
+  const ts = Number(timestampSeconds);
+  if (!Number.isFinite(ts) || Math.abs(now / 1000 - ts) > MAX_CLOCK_SKEW_SECONDS) return 'stale or invalid timestamp';
+  const created = Number(eventCreatedMs);
+  if (eventCreatedMs !== undefined && Number.isFinite(created) && created > 0 && now - created > MAX_EVENT_AGE_MS) return 'event older than the replay window';
+  return null;
 }
 
 type Verdict = { ok: true } | { ok: false; status: number; reason: string };
@@ -116,6 +138,11 @@ export function createWebhookHandler(opts: WebhookOptions) {
       return send(res, verdict.status, { error: 'unauthorized' });
     }
     const header = (plain.header ?? {}) as Record<string, unknown>;
+    const stale = staleness(req.headers['x-lark-request-timestamp'] as string, header.create_time, (opts.now ?? Date.now)());
+    if (stale) {
+      opts.log.warn({ path: req.url, reason: stale }, 'feishu webhook: stale request rejected');
+      return send(res, 401, { error: 'unauthorized' });
+    }
     if (!tokenOk(header.token ?? plain.token)) {
       opts.log.warn({ path: req.url }, 'feishu webhook: wrong verification token rejected');
       return send(res, 401, { error: 'unauthorized' });

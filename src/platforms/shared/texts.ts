@@ -23,3 +23,5 @@ export function skippedFilesText(skipped: { name: string; reason: SkipReason }[]
   );
   return `以下文件未处理 · These files were skipped:\n${lines.join('\n')}`;
 }
+
+export const BUSY_TEXT = '现在问的人太多，请一分钟后再试。I am busy right now — please try again in a minute.';

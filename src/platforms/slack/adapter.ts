@@ -5,6 +5,7 @@ import type { BotCore } from '../../core/core.js';
 import type { ChatPort, Origin, PostTarget, Reply } from '../../core/types.js';
 import { errorSummary } from '../../log/errors.js';
 import { HttpServer, readBodyWithin } from '../../server/http.js';
+import { AnswerLane } from '../shared/answer-lane.js';
 import { InFlight } from '../shared/in-flight.js';
 import { MAX_UPLOAD_BYTES } from '../../core/limits.js';
 import { downloadSlackFiles, type FileDownloadResult, type SlackFileRef } from './files.js';
@@ -27,6 +28,8 @@ export interface SlackConfig {
   SLACK_APP_TOKEN?: string;
   SLACK_API_URL?: string;
   PORT: number;
+  ANSWER_CONCURRENCY?: number;
+  ANSWER_QUEUE_LIMIT?: number;
 }
 
 export interface SlackAdapterOptions {
@@ -149,6 +152,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     log,
     progress: { delayMs: 0 },
     formAckBudgetMs: opts.formAckBudgetMs ?? 2500,
+    lane: new AnswerLane({ concurrency: config.ANSWER_CONCURRENCY ?? 2, queueLimit: config.ANSWER_QUEUE_LIMIT ?? 300 }),
     botUserId: () => botUserId,
     download: async (refs: SlackFileRef[] | undefined): Promise<FileDownloadResult> =>
       refs?.length ? downloadSlackFiles(refs, { token, apiUrl, maxBytes: uploadLimitBytes }) : { files: [], skipped: [] },
@@ -162,7 +166,6 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   app.command(/.*/, ({ command, ack }) =>
     followed(async () => {
       await ack();
-      await afterPendingIo();
       await handlers.onCommand(command);
     }),
   );
@@ -266,14 +269,6 @@ function parsesToNull(raw: Buffer, contentType: string | undefined): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * Lets requests that have already arrived be verified and acked before this one's work
- * starts: under a burst, acks stay fast instead of queueing behind earlier answers.
- */
-function afterPendingIo(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function withTrailingSlash(url: string): string {

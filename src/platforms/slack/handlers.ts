@@ -18,7 +18,8 @@ import type { BotCore } from '../../core/core.js';
 import type { Reply } from '../../core/types.js';
 import { errorSummary } from '../../log/errors.js';
 import { withProgress, type ProgressNote, type ProgressPolicy } from '../shared/progress.js';
-import { FORM_EXPIRED_TEXT, PROGRESS_TEXT, REASON_REQUIRED_TEXT } from '../shared/texts.js';
+import type { AnswerLane } from '../shared/answer-lane.js';
+import { BUSY_TEXT, FORM_EXPIRED_TEXT, PROGRESS_TEXT, REASON_REQUIRED_TEXT } from '../shared/texts.js';
 import type { FileDownloadResult, SlackFileRef } from './files.js';
 import {
   coreAction,
@@ -54,6 +55,8 @@ export interface SlackHandlerDeps {
   progress: ProgressPolicy;
   /** How long a view submission may take before the modal is closed and the result posted later. */
   formAckBudgetMs: number;
+  /** Where answers wait their turn after the ack; a full lane answers "busy" instead. */
+  lane: AnswerLane;
   botUserId(): string | undefined;
   download(refs: SlackFileRef[] | undefined): Promise<FileDownloadResult>;
   notifyUser(userId: string, reply: Reply): Promise<void>;
@@ -123,18 +126,41 @@ export function createSlackHandlers(deps: SlackHandlerDeps) {
     }
   }
 
+  /** The queue is full: only the asker is told, and the event is not claimed, so a retry still counts. */
+  async function busyMessage(m: UserMessage): Promise<void> {
+    const msg = plainMessage(BUSY_TEXT);
+    const replyThread = replyThreadOf(m);
+    await deps.client.chat
+      .postEphemeral({ channel: m.channel, user: m.user, text: msg.text, blocks: msg.blocks, ...(replyThread ? { thread_ts: replyThread } : {}) })
+      .catch((err: unknown) => log.warn({ err: errorSummary(err) }, 'slack busy note failed'));
+  }
+
+  async function busyCommand(command: { channel_id: string; user_id: string; response_url?: string }): Promise<void> {
+    const msg = plainMessage(BUSY_TEXT);
+    try {
+      if (command.response_url) await responder.respond(command.response_url, [msg], 'ephemeral');
+      else await deps.client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text: msg.text, blocks: msg.blocks });
+    } catch (err) {
+      log.warn({ err: errorSummary(err) }, 'slack busy note failed');
+    }
+  }
+
   async function onMention(event: EventFromType<'app_mention'>, eventId: unknown, retryNum: number | undefined): Promise<void> {
     const m = mentionMessage(event, eventId, retryNum);
-    if (m) await answerMessage(m);
+    if (m) await deps.lane.run(() => answerMessage(m), () => busyMessage(m));
   }
 
   async function onDirectMessage(event: EventFromType<'message'>, eventId: unknown, retryNum: number | undefined): Promise<void> {
     const m = directMessage(event, eventId, retryNum, deps.botUserId());
-    if (m) await answerMessage(m);
+    if (m) await deps.lane.run(() => answerMessage(m), () => busyMessage(m));
   }
 
-  /** One handler for every command the core knows. */
-  async function onCommand(command: SlashCommand): Promise<void> {
+  /** One handler for every command the core knows, in the lane. */
+  function onCommand(command: SlashCommand): Promise<void> {
+    return deps.lane.run(() => runCommand(command), () => busyCommand(command));
+  }
+
+  async function runCommand(command: SlashCommand): Promise<void> {
     const incoming = coreCommand(command);
     log.debug({ command: incoming.name, channel: command.channel_id, chars: incoming.args.length }, 'slack command');
     const responseUrl = command.response_url || undefined;
@@ -222,8 +248,12 @@ export function createSlackHandlers(deps: SlackHandlerDeps) {
     await args.ack();
   }
 
-  /** "Pre-check this contract" on a message: a /precheck of its text and files. */
-  async function onPrecheckShortcut(s: MessageShortcut): Promise<void> {
+  /** "Pre-check this contract" on a message: a /precheck of its text and files, in the lane. */
+  function onPrecheckShortcut(s: MessageShortcut): Promise<void> {
+    return deps.lane.run(() => precheckShortcut(s), () => busyCommand({ channel_id: s.channel.id, user_id: s.user.id, response_url: s.response_url }));
+  }
+
+  async function precheckShortcut(s: MessageShortcut): Promise<void> {
     const origin = shortcutOrigin(s);
     try {
       const { files, skipped } = await deps.download(shortcutFiles(s));

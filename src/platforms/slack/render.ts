@@ -65,13 +65,30 @@ export function escapeSlack(text: string): string {
 }
 
 /**
+ * A label that itself looks like an address (`www.bank.com`, `https://…`) but names another host
+ * than the link is a disguise: such a link is shown as its bare URL instead.
+ */
+function linkOrBare(label: string, url: string): string {
+  const looksLikeAddress = /^(https?:\/\/)?[\w-]+(\.[\w-]+)+(\/\S*)?$/i.test(label.trim());
+  if (!looksLikeAddress) return `<${url}|${label}>`;
+  const host = (u: string) => {
+    try {
+      return new URL(/^https?:/i.test(u) ? u : `http://${u}`).hostname.replace(/^www\./, '').toLowerCase();
+    } catch {
+      return '';
+    }
+  };
+  return host(label.trim()) === host(url) ? `<${url}|${label}>` : `<${url}>`;
+}
+
+/**
  * The core's small markdown subset → Slack mrkdwn. Slack only renders `*bold*` at word
  * boundaries, which CJK text has none of, so a zero-width space is placed where needed.
  */
 export function toMrkdwn(markdown: string): string {
   const ZWSP = '\u200B';
   let s = escapeSlack(markdown);
-  s = s.replace(/\[([^\]\n]+)\]\((https?:\/\/[^\s)]+)\)/g, (_m, label: string, url: string) => `<${url}|${label}>`);
+  s = s.replace(/\[([^\]\n]+)\]\((https?:\/\/[^\s)]+)\)/g, (_m, label: string, url: string) => linkOrBare(label, url));
   s = s.replace(/\*\*(?=\S)([^*\n]+?)\*\*/g, (_m, inner: string, offset: number, whole: string) => {
     const before = offset > 0 ? whole[offset - 1]! : ' ';
     const after = whole[offset + _m.length] ?? ' ';
@@ -216,8 +233,11 @@ function renderButtons(actions: readonly ReplyAction[], opts: RenderOptions): Kn
  */
 export function renderReply(reply: Reply, opts: RenderOptions = {}): SlackMessage[] {
   const body = reply.blocks.flatMap(renderBlock);
-  const fallback = truncate((reply.fallbackText || '').trim() || firstText(reply) || ' ', SLACK_LIMITS.fallbackText);
-  if (body.length === 0) body.push(...sections(escapeSlack(fallback)));
+  const raw = truncate((reply.fallbackText || '').trim() || firstText(reply) || ' ', SLACK_LIMITS.fallbackText);
+  if (body.length === 0) body.push(...sections(escapeSlack(raw)));
+  // The fallback is what notifications and previews show: Slack parses <!channel>, <@U…> and
+  // <url|label> there too, so handbook or model text must not become a ping or a disguised link.
+  const fallback = escapeSlack(raw);
   const buttons = renderButtons(reply.actions ?? [], opts);
 
   const max = SLACK_LIMITS.blocksPerMessage;
@@ -241,7 +261,7 @@ function firstText(reply: Reply): string {
 
 /** Short messages (progress, apologies, toasts) as a single section with a matching fallback. */
 export function plainMessage(text: string): SlackMessage {
-  return { text: truncate(text, SLACK_LIMITS.fallbackText), blocks: sections(escapeSlack(text)) };
+  return { text: escapeSlack(truncate(text, SLACK_LIMITS.fallbackText)), blocks: sections(escapeSlack(text)) };
 }
 
 function option(value: string, label: string): types.PlainTextOption {

@@ -97,7 +97,8 @@ export class SlackResponder {
     }
     const hasContent = reply.blocks.length > 0 || (reply.actions?.length ?? 0) > 0;
     if (!hasContent && !formPending) return;
-    const inChannel = reply.visibility === 'in_channel';
+    // A private reply (credit records) never goes to the channel, whatever else it asks for.
+    const inChannel = reply.visibility === 'in_channel' && !reply.private;
     const messages = this.render({ ...reply, form: formPending }, origin, inChannel, via.responseUrl);
     if (via.responseUrl) {
       await this.respond(via.responseUrl, messages, inChannel ? 'in_channel' : 'ephemeral');
@@ -152,7 +153,7 @@ export class SlackResponder {
 
   /** A submitted form's reply: in the channel, else to the asker via response_url, else by DM. */
   async formReply(reply: Reply, origin: Origin, responseUrl: string | undefined, dm: (userId: string, reply: Reply) => Promise<void>): Promise<void> {
-    if (reply.visibility === 'in_channel' && origin.channelId) {
+    if (reply.visibility === 'in_channel' && !reply.private && origin.channelId) {
       await this.post(origin.channelId, this.render(reply, origin, true));
       return;
     }

@@ -382,7 +382,7 @@ describe('Feishu × scheduler, /remind and /digest (controllable clock)', () => 
   });
 
   it('/digest now posts the next case digest card to the group; the Wednesday YAML digest posts on time', async () => {
-    await h.send(inGroup('/digest now', 'ou_user'));
+    await h.send(inGroup('/digest now', 'ou_admin'));
     expect(cardText(h.replies().at(-1)!.content)).toContain('已在本频道发布案例分享');
     const posts = h.created('oc_team');
     expect(posts).toHaveLength(2);

@@ -96,7 +96,8 @@ describe('Slack × real app: /precheck and the "precheck_message" shortcut', () 
     expect(text).toMatch(/反不正当竞争法/);
     expect(text).not.toContain('deposit.over-cap');
     expect(body.text).toMatch(/amount\.mismatch/);
-    expect(buttonsOf(body.blocks).some((b) => b.action_id.startsWith('share:'))).toBe(true);
+    // PRECHECK_STORE_TEXT is false by default: the report (which quotes the contract) is not kept, so no Share button.
+    expect(buttonsOf(body.blocks).some((b) => b.action_id.startsWith('share:'))).toBe(false);
   }
 
   it('/precheck with pasted contract text → ephemeral result with verdict and the rule ids', async () => {
@@ -447,7 +448,7 @@ describe('Slack × real app: scheduled reminders, /digest now and /remind', () =
   it('/digest now posts the next digest in the channel where it was run, with no repeats', async () => {
     const before = since(h, 0, 'chat.postMessage').filter((c) => c.params.channel === SALES);
     const mark = h.fake.calls.length;
-    const { responses } = await h.command({ command: '/digest', text: 'now', user: 'UREP', channel: SALES });
+    const { responses } = await h.command({ command: '/digest', text: 'now', user: 'UADMIN', channel: SALES });
     expect(responses[0]!.body.response_type).toBe('ephemeral');
     expect(blocksText(responses[0]!.body.blocks)).toContain('已在本频道发布案例分享');
     const post = since(h, mark, 'chat.postMessage')[0]!;
@@ -462,7 +463,7 @@ describe('Slack × real app: scheduled reminders, /digest now and /remind', () =
 
     // In a channel with no YAML digest, the default digest is posted there.
     const mark2 = h.fake.calls.length;
-    await h.command({ command: '/digest', text: 'now', user: 'UREP', channel: 'C0TEAM' });
+    await h.command({ command: '/digest', text: 'now', user: 'UADMIN', channel: 'C0TEAM' });
     const other = since(h, mark2, 'chat.postMessage')[0]!;
     expect(other.params.channel).toBe('C0TEAM');
     expect(blocksText(other.params.blocks)).toContain('教训：');

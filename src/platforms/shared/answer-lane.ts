@@ -1,0 +1,49 @@
+/**
+ * Where acknowledged work waits for its turn. Both platforms ack first; the answer then runs here
+ * with at most `concurrency` at a time, and never before the ack has gone out (a macrotask later,
+ * so every request already read is verified and acked first). When `queueLimit` answers are
+ * already waiting, new work is turned away at once with the caller's "busy" reply instead of
+ * piling up minutes of latency and memory.
+ *
+ * Hand-written rather than p-limit/p-queue: those have no "refuse when full" hook, and the ack
+ * gate (setImmediate) is the part that matters here.
+ */
+export interface AnswerLaneOptions {
+  concurrency: number;
+  queueLimit: number;
+}
+
+export class AnswerLane {
+  private active = 0;
+  /** Running, waiting, or between the ack and taking its place in the queue. */
+  private admitted = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly options: AnswerLaneOptions) {}
+
+  get depth(): { active: number; waiting: number } {
+    return { active: this.active, waiting: this.waiting.length };
+  }
+
+  /**
+   * Runs `work` when a slot is free, or `busy` at once when the queue is full. Resolves when
+   * whichever ran has finished (so an in-flight tracker can follow it).
+   */
+  async run(work: () => Promise<void>, busy: () => Promise<void>): Promise<void> {
+    if (this.admitted >= this.options.concurrency + this.options.queueLimit) return busy();
+    this.admitted++;
+    // The ack written just before this call is flushed before any answering starts.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    // A waiter is handed the finishing job's slot (active stays counted), so nobody overtakes it.
+    if (this.active >= this.options.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      await work();
+    } finally {
+      this.admitted--;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
