@@ -156,6 +156,17 @@ export function readParties(norm: string, regions: PartyRegions = defaultRegions
   const found: Party[] = [];
   const slots: PartySlot[] = [];
   const inDeclarations = (at: number) => at < regions.headEnd || at >= regions.tailStart;
+  // A label in the head or the signature block is a slot a party must fill; elsewhere it only names one.
+  const readDeclaration = (m: RegExpExecArray, labelText: string, label: string, qualifier: string | undefined, rest: string) => {
+    const labelAt = m.index + m[0].indexOf(labelText);
+    const declared = inDeclarations(labelAt);
+    const name = cleanName(rest);
+    if (declared) slots.push({ label, named: false, start: labelAt });
+    if (!isName(name, !declared)) return;
+    const start = m.index + m[0].length - rest.length + rest.indexOf(name);
+    found.push({ label, role: roleOf(label, qualifier), name, start, end: start + name.length });
+    if (declared) slots[slots.length - 1]!.named = true;
+  };
   LABELLED.lastIndex = 0;
   for (let m = LABELLED.exec(norm); m; m = LABELLED.exec(norm)) {
     const [whole, spacedLabel, qualifier, rest] = m;
@@ -163,14 +174,7 @@ export function readParties(norm: string, regions: PartyRegions = defaultRegions
     // The next column of the same line (`甲方：A    乙方：B`) is read on the next turn.
     const gap = /\s{2,}|\t|\|/.exec(rest ?? '') ?? NEXT_DECLARATION.exec(rest ?? '');
     if (gap) LABELLED.lastIndex = m.index + whole.length - (rest ?? '').length + gap.index;
-    const labelAt = m.index + whole.indexOf(spacedLabel!);
-    const declared = inDeclarations(labelAt);
-    const name = cleanName(rest ?? '');
-    if (declared) slots.push({ label, named: false, start: labelAt });
-    if (!isName(name, !declared)) continue;
-    const start = m.index + whole.length - (rest ?? '').length + (rest ?? '').indexOf(name);
-    found.push({ label, role: roleOf(label, qualifier), name, start, end: start + name.length });
-    if (declared) slots[slots.length - 1]!.named = true;
+    readDeclaration(m, spacedLabel!, label, qualifier, rest ?? '');
   }
   ENGLISH_LABELLED.lastIndex = 0;
   for (let m = ENGLISH_LABELLED.exec(norm); m; m = ENGLISH_LABELLED.exec(norm)) {
@@ -178,14 +182,7 @@ export function readParties(norm: string, regions: PartyRegions = defaultRegions
     const gap = /\s{2,}|\t|\|/.exec(rest ?? '');
     if (gap) ENGLISH_LABELLED.lastIndex = m.index + whole.length - (rest ?? '').length + gap.index;
     const label = ENGLISH_LABELS[english!.toLowerCase().replace(/\s+/g, ' ')]!;
-    const labelAt = m.index + whole.indexOf(english!);
-    const declared = inDeclarations(labelAt);
-    const name = cleanName(rest ?? '');
-    if (declared) slots.push({ label, named: false, start: labelAt });
-    if (!isName(name, !declared)) continue;
-    const start = m.index + whole.length - (rest ?? '').length + (rest ?? '').indexOf(name);
-    found.push({ label, role: roleOf(label, undefined), name, start, end: start + name.length });
-    if (declared) slots[slots.length - 1]!.named = true;
+    readDeclaration(m, english!, label, undefined, rest ?? '');
   }
   for (const m of norm.slice(0, regions.headEnd).matchAll(SHORT_FOR)) {
     const label = m[2]!;
