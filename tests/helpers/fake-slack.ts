@@ -38,6 +38,7 @@ export class FakeSlack {
   readonly responses: FakeResponse[] = [];
   readonly downloads: { name: string; authorization?: string }[] = [];
   private readonly failures = new Map<string, CannedResponse[]>();
+  private readonly responseFailures: (CannedResponse & { hold?: boolean })[] = [];
   private readonly files = new Map<string, Uint8Array>();
   private holdWhen: ((method: string, params: Record<string, any>) => boolean) | null = null;
   private readonly server: http.Server;
@@ -115,6 +116,14 @@ export class FakeSlack {
     this.holdWhen = when;
   }
 
+  /**
+   * The next POSTs to any response_url get these answers in turn (an expired URL is a 404); with
+   * `hold` the POST is recorded and never answered, as a response_url that hangs.
+   */
+  failNextResponse(response: CannedResponse & { hold?: boolean }): void {
+    this.responseFailures.push(response);
+  }
+
   failNext(method: string, response: CannedResponse): void {
     const q = this.failures.get(method) ?? [];
     q.push(response);
@@ -154,6 +163,9 @@ export class FakeSlack {
     }
     if (url.pathname.startsWith('/response/')) {
       const id = url.pathname.slice('/response/'.length);
+      const canned = this.responseFailures.shift();
+      if (canned?.hold) return;
+      if (canned) return send(res, canned.status ?? 500, JSON.stringify(canned.body ?? 'failed'), 'text/plain');
       this.responses.push({ id, body: JSON.parse(raw || '{}'), at: Date.now() });
       return send(res, 200, 'ok', 'text/plain');
     }

@@ -27,7 +27,7 @@ export async function closeAll(): Promise<void> {
   while (cleanups.length) await cleanups.pop()!();
 }
 
-export async function setup(opts: { db?: Db; fake?: FakeSlack; log?: Logger; answerer?: ScriptedAnswerer } = {}): Promise<Harness> {
+export async function setup(opts: { db?: Db; fake?: FakeSlack; log?: Logger; answerer?: ScriptedAnswerer; apiTimeoutMs?: number } = {}): Promise<Harness> {
   const fake = opts.fake ?? (await new FakeSlack(TOKEN).start());
   if (!opts.fake) cleanups.push(() => fake.stop());
   const answerer = opts.answerer ?? new ScriptedAnswerer();
@@ -40,6 +40,7 @@ export async function setup(opts: { db?: Db; fake?: FakeSlack; log?: Logger; ans
     log: opts.log ?? log,
     retry: { retries: 2, minTimeoutMs: 20, maxTimeoutMs: 100 },
     formAckBudgetMs: 1500,
+    ...(opts.apiTimeoutMs ? { apiTimeoutMs: opts.apiTimeoutMs } : {}),
   });
   await adapter.start();
   const port = await server.listen(0, '127.0.0.1');
@@ -92,7 +93,8 @@ export function blockAction(h: Harness, p: { actionId: string; value: string; re
 export async function askViaCommand(h: Harness, question = '可以给客户回扣吗？') {
   const responseUrl = h.fake.responseUrl();
   const res = await h.send(commandBody({ command: '/ask', text: question, response_url: responseUrl }), FORM);
+  const ackedAt = Date.now();
   const id = responseUrl.split('/').pop()!;
   const [answer] = await h.fake.waitFor(() => (h.fake.responsesTo(id).length ? h.fake.responsesTo(id) : null));
-  return { res, answer: answer!, responseUrl, id };
+  return { res, answer: answer!, responseUrl, id, ackedAt };
 }

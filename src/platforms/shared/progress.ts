@@ -24,8 +24,9 @@ export async function withProgress<T>(
   work: () => Promise<T>,
 ): Promise<T> {
   if (!show) return work();
+  const showQuietly = () => show().catch(() => undefined);
   if (policy.delayMs <= 0) {
-    note.id = await show();
+    note.id = await showQuietly();
     return work();
   }
   const pending = work();
@@ -35,7 +36,7 @@ export async function withProgress<T>(
   });
   try {
     const first = await Promise.race([pending.then(() => 'done' as const), slow]);
-    if (first === 'slow') note.id = await show();
+    if (first === 'slow') note.id = await showQuietly();
   } finally {
     clearTimeout(timer);
   }

@@ -1,5 +1,5 @@
 import type { IncomingMessage as HttpRequest, ServerResponse } from 'node:http';
-import { App, AuthorizationError, HTTPReceiver, type webApi } from '@slack/bolt';
+import { App, AuthorizationError, HTTPReceiver, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { BotCore } from '../../core/core.js';
 import type { ChatPort, Origin, PostTarget, Reply } from '../../core/types.js';
@@ -65,6 +65,8 @@ export interface SlackAdapter {
 /** Bolt's own default request body limit. */
 const SLACK_BODY_LIMIT = 4 * 1024 * 1024;
 const STOP_GRACE_MS = 10_000;
+/** The progress note is worth a short wait only: the answer does not wait longer for it. */
+const ONE_TRY_TIMEOUT_MS = 5_000;
 
 /**
  * Slack ↔ bot core. Bolt does the protocol work (signatures, retries headers, acks, socket
@@ -122,12 +124,18 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     ...(socketMode ? { socketMode: true, appToken: config.SLACK_APP_TOKEN } : { receiver }),
   });
   const client = countApiErrors(app.client, opts.onApiError);
+  // A timed-out chat.postMessage may still have been posted, and Slack has no idempotency key for
+  // it: the client's own retry would show the "Searching…" note twice (see SlackResponder.postOnce).
+  const oneTryClient = countApiErrors(
+    new webApi.WebClient(token, { ...clientOptions, logger, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: Math.min(apiTimeoutMs, ONE_TRY_TIMEOUT_MS) }),
+    opts.onApiError,
+  );
 
   let ownServer: HttpServer | undefined;
   let botUserId: string | undefined;
   const inFlight = new InFlight(log);
   const forms = new PendingForms(opts.now ?? Date.now);
-  const responder = new SlackResponder({ client, forms, log, apiTimeoutMs, uploadLimitBytes });
+  const responder = new SlackResponder({ client, oneTryClient, forms, log, apiTimeoutMs, uploadLimitBytes });
 
   const port: ChatPort = {
     platform: 'slack',

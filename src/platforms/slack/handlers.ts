@@ -80,9 +80,7 @@ export function createSlackHandlers(deps: SlackHandlerDeps) {
     const showProgress = m.isRetry
       ? undefined
       : async () => {
-          const searching = plainMessage(PROGRESS_TEXT);
-          const res = await deps.client.chat.postMessage({ channel: m.channel, text: searching.text, blocks: searching.blocks, ...(replyThread ? { thread_ts: replyThread } : {}) });
-          return res.ts ? String(res.ts) : undefined;
+          return responder.postOnce(m.channel, plainMessage(PROGRESS_TEXT), replyThread);
         };
     // Slack's assistant surface (a DM thread) shows "is thinking…" until the bot replies there.
     if (m.isDm && m.threadTs && !m.isRetry) {

@@ -3,7 +3,7 @@
  * asker only (response_url or ephemeral), as an update of the pressed message, as a toast, or —
  * when delivery fails — as a short apology by whichever route still works.
  */
-import type { webApi } from '@slack/bolt';
+import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { ActionResult, Origin, Reply } from '../../core/types.js';
 import { errorSummary } from '../../log/errors.js';
@@ -14,11 +14,16 @@ import { plainMessage, renderReply, type SlackMessage } from './render.js';
 
 export interface ResponderDeps {
   client: webApi.WebClient;
+  /** The same Web API with no retries of its own and rate limits reported, for postOnce. */
+  oneTryClient: webApi.WebClient;
   forms: PendingForms;
   log: Logger;
   apiTimeoutMs: number;
   uploadLimitBytes: number;
 }
+
+/** How long postOnce waits for a rate limit to pass before it gives up the post. */
+const MAX_RATE_LIMIT_WAIT_MS = 5_000;
 
 const TOAST_ICONS = { success: '✅', error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
 
@@ -44,6 +49,30 @@ export class SlackResponder {
       if (!first) first = String(res.ts ?? '');
     }
     return first;
+  }
+
+  /**
+   * Posts a message that must never appear twice. Slack has no idempotency key for
+   * chat.postMessage and a timed-out call may still have been posted, so a timeout or an error is
+   * not retried; a rate limit (Slack refused, nothing was posted) waits its Retry-After and tries
+   * again. Returns the ts, or undefined when the message could not be posted.
+   */
+  async postOnce(channel: string, message: SlackMessage, threadTs?: string): Promise<string | undefined> {
+    let waitedMs = 0;
+    for (;;) {
+      try {
+        const res = await this.deps.oneTryClient.chat.postMessage({ channel, text: message.text, blocks: message.blocks, ...(threadTs ? { thread_ts: threadTs } : {}) });
+        return res.ts ? String(res.ts) : undefined;
+      } catch (err) {
+        const retryAfterMs = rateLimitWaitMs(err);
+        if (retryAfterMs === undefined || waitedMs + retryAfterMs > MAX_RATE_LIMIT_WAIT_MS) {
+          this.deps.log.warn({ err: errorSummary(err) }, 'slack one-try post not posted');
+          return undefined;
+        }
+        waitedMs += retryAfterMs;
+        await new Promise((resolve) => setTimeout(resolve, retryAfterMs));
+      }
+    }
   }
 
   /** The placeholder gets the first message, the thread the rest. */
@@ -75,8 +104,42 @@ export class SlackResponder {
   }
 
   async respond(responseUrl: string, messages: SlackMessage[], responseType: 'ephemeral' | 'in_channel', replaceOriginal = false): Promise<void> {
+    const { error } = await this.respondUntilFailure(responseUrl, messages, responseType, replaceOriginal);
+    if (error) throw error;
+  }
+
+  /** Posts through the response_url in order; says how many went through before one failed. */
+  private async respondUntilFailure(
+    responseUrl: string,
+    messages: SlackMessage[],
+    responseType: 'ephemeral' | 'in_channel',
+    replaceOriginal = false,
+  ): Promise<{ sent: number; error?: unknown }> {
     for (const [i, m] of messages.entries()) {
-      await this.viaResponseUrl(responseUrl, { response_type: responseType, replace_original: replaceOriginal && i === 0, text: m.text, blocks: m.blocks });
+      try {
+        await this.viaResponseUrl(responseUrl, { response_type: responseType, replace_original: replaceOriginal && i === 0, text: m.text, blocks: m.blocks });
+      } catch (error) {
+        return { sent: i, error };
+      }
+    }
+    return { sent: messages.length };
+  }
+
+  /**
+   * The reply without a response_url: in the channel when everyone may see it, else to the asker
+   * only (ephemeral, or by DM where the bot cannot post in that channel).
+   */
+  private async direct(messages: SlackMessage[], origin: Origin, inChannel: boolean): Promise<void> {
+    if (inChannel) {
+      await this.post(origin.channelId, messages);
+      return;
+    }
+    try {
+      await this.ephemeral(origin.channelId, origin.userId, messages);
+    } catch (err) {
+      this.deps.log.warn({ err: errorSummary(err) }, 'slack ephemeral reply failed, sending a DM');
+      const opened = await this.client.conversations.open({ users: origin.userId });
+      await this.post(opened.channel?.id ?? origin.userId, messages);
     }
   }
 
@@ -100,15 +163,16 @@ export class SlackResponder {
     // A private reply (credit records) never goes to the channel, whatever else it asks for.
     const inChannel = reply.visibility === 'in_channel' && !reply.private;
     const messages = this.render({ ...reply, form: formPending }, origin, inChannel, via.responseUrl);
-    if (via.responseUrl) {
-      await this.respond(via.responseUrl, messages, inChannel ? 'in_channel' : 'ephemeral');
-    } else if (inChannel) {
-      await this.post(origin.channelId, messages);
-    } else {
-      for (const m of messages) {
-        await this.client.chat.postEphemeral({ channel: origin.channelId, user: origin.userId, text: m.text, blocks: m.blocks });
-      }
+    if (!via.responseUrl) {
+      await this.direct(messages, origin, inChannel);
+      return;
     }
+    const { sent, error } = await this.respondUntilFailure(via.responseUrl, messages, inChannel ? 'in_channel' : 'ephemeral');
+    if (!error) return;
+    // An expired, failing or slow response_url: the reply itself goes another way (a slow one may
+    // still arrive late, so the asker can see it twice, which beats an apology for an answer they never see).
+    this.deps.log.warn({ err: errorSummary(error), sent, of: messages.length }, 'slack response_url failed, posting the reply directly');
+    await this.direct(messages.slice(sent), origin, inChannel);
   }
 
   /** What a button or reason modal produced: a channel post, a replaced message, a toast. */
@@ -199,4 +263,10 @@ export class SlackResponder {
       }
     }
   }
+}
+
+/** The wait a rate-limited Web API call asks for, or undefined for any other error. */
+function rateLimitWaitMs(err: unknown): number | undefined {
+  const e = err as { code?: unknown; retryAfter?: unknown };
+  return e?.code === webApi.ErrorCode.RateLimitedError && typeof e.retryAfter === 'number' ? e.retryAfter * 1000 : undefined;
 }
