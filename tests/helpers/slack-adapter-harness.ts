@@ -93,8 +93,7 @@ export function blockAction(h: Harness, p: { actionId: string; value: string; re
 export async function askViaCommand(h: Harness, question = '可以给客户回扣吗？') {
   const responseUrl = h.fake.responseUrl();
   const res = await h.send(commandBody({ command: '/ask', text: question, response_url: responseUrl }), FORM);
-  const ackedAt = Date.now();
   const id = responseUrl.split('/').pop()!;
   const [answer] = await h.fake.waitFor(() => (h.fake.responsesTo(id).length ? h.fake.responsesTo(id) : null));
-  return { res, answer: answer!, responseUrl, id, ackedAt };
+  return { res, answer: answer!, responseUrl, id };
 }

@@ -10,10 +10,10 @@ afterEach(closeAll);
 describe('Slack slash commands and the pre-check message shortcut', () => {
   it('acks a slash command at once and answers ephemerally via response_url with citations and a share button', async () => {
     const h = await setup();
-    const { res, answer, ackedAt } = await askViaCommand(h);
+    const { res, answer } = await askViaCommand(h);
+    // Acked with an empty 200 (the answer goes by response_url); ack-before-answer order is tested in tests/reliability/load.e2e.test.ts.
     expect(res.status).toBe(200);
-    // The ack came back before the answer was sent (an order, not a timing: the machine may be busy).
-    expect(answer.at).toBeGreaterThanOrEqual(ackedAt - 1);
+    expect(res.body).toBe('');
     expect(answer.body.response_type).toBe('ephemeral');
     const blocks = blocksText(answer.body.blocks);
     expect(blocks).toContain('[1]');
