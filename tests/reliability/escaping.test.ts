@@ -38,6 +38,18 @@ describe('Feishu', () => {
     expect(JSON.stringify(card!.body)).not.toMatch(/<at id=all>/);
   });
 
+  it('a card link whose label names another host shows its bare URL; an honest label stays (negative)', () => {
+    const [card] = renderFeishu({
+      blocks: [{ type: 'text', text: '付款前请登录 [https://pay.company.cn](http://203.0.113.9/pay) 核对；制度原文见 [销售制度](https://wiki.company.cn/sales) 和 [company.cn/rules](https://www.company.cn/rules)' }],
+      fallbackText: '付款前请核对',
+    });
+    const body = JSON.stringify(card!.body);
+    expect(body).not.toContain('[https://pay.company.cn](http://203.0.113.9/pay)');
+    expect(body).toContain('[http://203.0.113.9/pay](http://203.0.113.9/pay)');
+    expect(body).toContain('[销售制度](https://wiki.company.cn/sales)');
+    expect(body).toContain('[company.cn/rules](https://www.company.cn/rules)');
+  });
+
   it('ordinary text is left as it is (negative)', () => {
     const [card] = renderFeishu({ blocks: [{ type: 'text', text: '定金不超过 30%' }], fallbackText: '定金不超过 30% & 账期 60 天' });
     expect(card!.config.summary?.content).toBe('定金不超过 30% & 账期 60 天');

@@ -1,4 +1,5 @@
 import { PROGRESS_TEXT } from '../shared/texts.js';
+import { isDisguisedLink, MARKDOWN_LINK } from '../shared/links.js';
 import type { FormField, FormSpec, Reply, ReplyAction, ReplyBlock } from '../../core/types.js';
 import type { Citation } from '../../retrieval/types.js';
 
@@ -45,7 +46,8 @@ export function cardRequestBytes(card: FeishuCard): number {
  * handbook or user text from turning into markup (and from @-mentioning people).
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/&(?=#?\w+;)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const escaped = text.replace(/&(?=#?\w+;)/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return escaped.replace(MARKDOWN_LINK, (link, label: string, url: string) => (isDisguisedLink(label, url) ? `[${url}](${url})` : link));
 }
 
 function plain(content: string) {

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { FormField, FormSpec, Reply, ReplyAction, ReplyBlock } from '../../core/types.js';
+import { isDisguisedLink, MARKDOWN_LINK } from '../shared/links.js';
 
 type KnownBlock = types.KnownBlock;
 type ModalView = types.ModalView;
@@ -64,21 +65,8 @@ export function escapeSlack(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/**
- * A label that itself looks like an address (`www.bank.com`, `https://…`) but names another host
- * than the link is a disguise: such a link is shown as its bare URL instead.
- */
 function linkOrBare(label: string, url: string): string {
-  const looksLikeAddress = /^(https?:\/\/)?[\w-]+(\.[\w-]+)+(\/\S*)?$/i.test(label.trim());
-  if (!looksLikeAddress) return `<${url}|${label}>`;
-  const host = (u: string) => {
-    try {
-      return new URL(/^https?:/i.test(u) ? u : `http://${u}`).hostname.replace(/^www\./, '').toLowerCase();
-    } catch {
-      return '';
-    }
-  };
-  return host(label.trim()) === host(url) ? `<${url}|${label}>` : `<${url}>`;
+  return isDisguisedLink(label, url) ? `<${url}>` : `<${url}|${label}>`;
 }
 
 /**
@@ -88,7 +76,7 @@ function linkOrBare(label: string, url: string): string {
 export function toMrkdwn(markdown: string): string {
   const ZWSP = '\u200B';
   let s = escapeSlack(markdown);
-  s = s.replace(/\[([^\]\n]+)\]\((https?:\/\/[^\s)]+)\)/g, (_m, label: string, url: string) => linkOrBare(label, url));
+  s = s.replace(MARKDOWN_LINK, (_m, label: string, url: string) => linkOrBare(label, url));
   s = s.replace(/\*\*(?=\S)([^*\n]+?)\*\*/g, (_m, inner: string, offset: number, whole: string) => {
     const before = offset > 0 ? whole[offset - 1]! : ' ';
     const after = whole[offset + _m.length] ?? ' ';
