@@ -1,12 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventEnvelope, FAKE_APP_ID, FAKE_APP_SECRET, FakeFeishu, postWebhook, textMessageEvent } from '../helpers/fake-feishu.js';
 import { commandBody, eventBody, FakeSlack, FORM, interactionBody, JSON_TYPE, sendSigned, type FakeCall } from '../helpers/fake-slack.js';
+import { freePort, REPO, serviceReady, spawnService, until } from '../helpers/service-process.js';
 import { createTestDatabase, postgresAvailable } from '../helpers/storage.js';
 
 /**
@@ -20,7 +20,6 @@ const TOKEN = 'xoxb-replicas';
 const SIGNING_SECRET = 'replicas-signing-secret';
 const ENCRYPT_KEY = 'replicas-enc-key-0001';
 const VERIFY_TOKEN = 'replicas-verify-token';
-const REPO = path.resolve('.');
 
 interface Replica {
   name: string;
@@ -30,27 +29,6 @@ interface Replica {
   feishu: FakeFeishu;
   output: string[];
   exited: Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(check: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs: number, what: string): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -77,15 +55,12 @@ describe.skipIf(!RUN)('two replicas on one PostgreSQL', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), `replica-${name}-`));
     dirs.push(dataDir);
     const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
       DATABASE_URL: database.url,
       DATABASE_POOL_SIZE: '4',
       DATA_DIR: dataDir,
       KNOWLEDGE_DIR: knowledgeDir,
       PROMPTS_DIR: path.join(REPO, 'prompts'),
       LOG_LEVEL: 'info',
-      PORT: String(port),
       SLACK_BOT_TOKEN: TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.apiUrl,
@@ -106,31 +81,14 @@ describe.skipIf(!RUN)('two replicas on one PostgreSQL', () => {
       // Short, so the survivor's handling of a dead replica's post is seen within the test.
       SCHEDULE_LEASE_SECONDS: '3',
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src/main.ts')], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const output: string[] = [];
-    child.stdout!.on('data', (d) => output.push(String(d)));
-    child.stderr!.on('data', (d) => output.push(String(d)));
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const { child, output, exited } = spawnService(env, port);
     const replica: Replica = { name, child, port, slack, feishu, output, exited };
     replicas.push(replica);
     return replica;
   }
 
   async function ready(r: Replica): Promise<void> {
-    await until(
-      async () => {
-        if (r.child.exitCode !== null) throw new Error(`replica ${r.name} exited:\n${r.output.join('').slice(-3000)}`);
-        try {
-          const res = await fetch(`http://127.0.0.1:${r.port}/healthz`);
-          const body = (await res.json()) as { parts?: Record<string, unknown> };
-          return Boolean(body.parts?.slack && body.parts?.feishu);
-        } catch {
-          return false;
-        }
-      },
-      180_000,
-      `replica ${r.name} to start`,
-    );
+    await serviceReady({ child: r.child, port: r.port, output: r.output, exited: r.exited }, ['slack', 'feishu']);
   }
 
   beforeAll(async () => {
