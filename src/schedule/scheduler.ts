@@ -7,6 +7,7 @@ import { renderSimple, type RenderDeps } from './render.js';
 import type { ScheduleStore } from './store.js';
 import { systemClock, systemTimer, type Clock, type Schedule, type TimerPort } from './types.js';
 import { errorSummary } from '../log/errors.js';
+import { DeliveryUncertainError } from '../errors/delivery-uncertain.js';
 
 /**
  * Posts schedules on time, exactly once per (schedule id, fire time):
@@ -292,7 +293,11 @@ export class Scheduler {
       const now = this.clock.now();
       const message = err instanceof Error ? err.message : String(err);
       try {
-        if (attempt >= this.retry.maxAttempts) {
+        if (err instanceof DeliveryUncertainError) {
+          // As for a process killed after the post call went out: it may be in the channel already.
+          await store.markFailed(s.id, fireTime, `${message} (not retried to avoid a duplicate post)`, now);
+          this.log.error({ scheduleId: s.id, fireTime, attempt, err: message }, 'schedule: post may have gone out; not retried');
+        } else if (attempt >= this.retry.maxAttempts) {
           await store.markFailed(s.id, fireTime, `${message} (gave up after ${attempt} attempts)`, now);
           this.log.error({ scheduleId: s.id, fireTime, attempt, err: message }, 'schedule: post failed; giving up');
         } else {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { PostTarget, Reply } from '../../src/core/types.js';
+import { DeliveryUncertainError } from '../../src/errors/delivery-uncertain.js';
 import type { HandbookCiter } from '../../src/retrieval/types.js';
 import { openTestDb } from './storage.js';
 import type { Db } from '../../src/storage/database.js';
@@ -52,7 +53,10 @@ export interface Posted {
   reply: Reply;
 }
 
-export function recordingPort(time: FakeTime, opts: { failFor?: (t: PostTarget) => boolean; hangFor?: (t: PostTarget) => boolean } = {}) {
+export function recordingPort(
+  time: FakeTime,
+  opts: { failFor?: (t: PostTarget) => boolean; hangFor?: (t: PostTarget) => boolean; uncertainFor?: (t: PostTarget) => boolean } = {},
+) {
   const posted: Posted[] = [];
   const attempts: { at: string; channel: string }[] = [];
   let n = 0;
@@ -60,6 +64,7 @@ export function recordingPort(time: FakeTime, opts: { failFor?: (t: PostTarget) 
     attempts.push({ at: time.now().toISOString(), channel: target.channelId });
     if (opts.hangFor?.(target)) return new Promise<string>(() => undefined);
     if (opts.failFor?.(target)) throw new Error('platform said: rate_limited');
+    if (opts.uncertainFor?.(target)) throw new DeliveryUncertainError('the post call timed out');
     posted.push({ at: time.now().toISOString(), target, reply });
     return `m${++n}`;
   };

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { textReply } from '../../src/core/replies.js';
 import { APOLOGY_TEXT, SEARCHING_TEXT } from '../../src/platforms/slack/adapter.js';
 import { commandBody, eventBody, FAKE_BOT_USER, FORM, JSON_TYPE } from '../helpers/fake-slack.js';
 import { blocksText, closeAll, mention, setup } from '../helpers/slack-adapter-harness.js';
@@ -81,5 +82,22 @@ describe('Slack delivery faults (issue 15): a slow or failing call never shows t
     await new Promise((r) => setTimeout(r, 200));
     expect(h.fake.callsTo('chat.postEphemeral')).toHaveLength(0);
     expect(h.fake.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  it('a channel post whose call timed out is not sent again by the client (it may be in the channel already)', async () => {
+    const h = await setup({ apiTimeoutMs: 300 });
+    h.fake.holdCalls((method, params) => method === 'chat.postMessage' && params.channel === 'CREMIND');
+    await expect(h.core.post({ platform: 'slack', channelId: 'CREMIND' }, textReply('本周请完成客户信用复核'))).rejects.toThrow();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.params.channel === 'CREMIND')).toHaveLength(1);
+  });
+
+  it('a post Slack answered with a server error is retried and then goes out once (negative)', async () => {
+    const h = await setup({ apiTimeoutMs: 300 });
+    h.fake.failNext('chat.postMessage', { status: 503, body: { ok: false, error: 'service_unavailable' } });
+    const ts = await h.core.post({ platform: 'slack', channelId: 'CREMIND' }, textReply('月底前提交回款计划'));
+    expect(ts).toBeTruthy();
+    const calls = h.fake.calls.filter((c) => c.method === 'chat.postMessage' && c.params.channel === 'CREMIND');
+    expect(calls.map((c) => c.status)).toEqual([503, 200]);
   });
 });

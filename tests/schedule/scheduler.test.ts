@@ -235,6 +235,25 @@ describe('retries', () => {
     expect(port.attempts).toHaveLength(3);
   });
 
+  it('a post the platform may have made (its call timed out) is closed, not retried into a duplicate; other failures still retry', async () => {
+    const time = new FakeTime(Date.parse('2024-03-11T00:59:00Z'));
+    const port = recordingPort(time, { uncertainFor: (t) => t.channelId === 'MAYBE', failFor: (t) => t.channelId === 'REFUSED' });
+    const { scheduler, store } = await build({
+      time,
+      post: port.post,
+      schedules: [msg('maybe', '0 9 * * 1', 'MAYBE'), msg('refused', '0 9 * * 1', 'REFUSED')],
+    });
+    await scheduler.start();
+    await time.advanceTo('2024-03-11T01:10:00Z', [scheduler]);
+    scheduler.stop();
+    const maybe = (await store.getRun('maybe', new Date('2024-03-11T01:00:00Z')))!;
+    expect(maybe.status).toBe('failed');
+    expect(maybe.error).toMatch(/not retried to avoid a duplicate/);
+    expect(port.attempts.filter((a) => a.channel === 'MAYBE')).toHaveLength(1);
+    // The refused post (the platform answered with an error) is retried as before.
+    expect(port.attempts.filter((a) => a.channel === 'REFUSED').length).toBeGreaterThan(1);
+  });
+
   it('a post that never returns does not block other schedules', async () => {
     const time = new FakeTime(Date.parse('2024-03-11T00:59:00Z'));
     const port = recordingPort(time, { hangFor: (t) => t.channelId === 'STUCK' });

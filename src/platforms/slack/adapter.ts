@@ -3,6 +3,7 @@ import { App, AuthorizationError, HTTPReceiver, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { BotCore } from '../../core/core.js';
 import type { ChatPort, Origin, PostTarget, Reply } from '../../core/types.js';
+import { DeliveryUncertainError } from '../../errors/delivery-uncertain.js';
 import { errorSummary } from '../../log/errors.js';
 import { HttpServer, readBodyWithin } from '../../server/http.js';
 import { AnswerLane } from '../shared/answer-lane.js';
@@ -10,7 +11,7 @@ import { InFlight } from '../shared/in-flight.js';
 import { MAX_UPLOAD_BYTES } from '../../core/limits.js';
 import { downloadSlackFiles, type FileDownloadResult, type SlackFileRef } from './files.js';
 import { createSlackHandlers } from './handlers.js';
-import { countApiErrors } from './api-errors.js';
+import { countApiErrors, mayHaveLanded } from './api-errors.js';
 import { boltLogger } from './logger.js';
 import { PendingForms } from './modals.js';
 import { SlackResponder } from './respond.js';
@@ -89,7 +90,16 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   const logger = boltLogger(opts.log);
   const clientOptions: webApi.WebClientOptions = {
     ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
-    retryConfig: { retries: retry.retries, factor: 2, minTimeout: retry.minTimeoutMs, maxTimeout: retry.maxTimeoutMs },
+    retryConfig: {
+      retries: retry.retries,
+      factor: 2,
+      minTimeout: retry.minTimeoutMs,
+      maxTimeout: retry.maxTimeoutMs,
+      // p-retry's hook (the client passes retryConfig to it): throwing stops the retries.
+      onFailedAttempt: (err: unknown) => {
+        if (mayHaveLanded(err)) throw err;
+      },
+    } as webApi.RetryOptions,
     timeout: apiTimeoutMs,
     rejectRateLimitedCalls: false,
   };
@@ -141,7 +151,12 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     platform: 'slack',
     async post(target: PostTarget, reply: Reply): Promise<string> {
       const origin: Origin = { platform: 'slack', userId: '', channelId: target.channelId, conversationId: target.threadId ?? target.channelId };
-      return responder.post(target.channelId, responder.render(reply, origin, true), target.threadId);
+      try {
+        return await responder.post(target.channelId, responder.render(reply, origin, true), target.threadId);
+      } catch (err) {
+        if (mayHaveLanded(err)) throw new DeliveryUncertainError(`slack post to ${target.channelId} may have been posted: ${(err as Error).message}`, { cause: err });
+        throw err;
+      }
     },
     async notifyUser(userId: string, reply: Reply): Promise<void> {
       const opened = await client.conversations.open({ users: userId });
