@@ -52,7 +52,7 @@ describe.each(testEngines())('outbox on %s', (engine) => {
     await a.db.transaction().execute((trx) => oa.enqueue(Array.from({ length: 40 }, (_, n) => ({ ref: `CR-${n % 3}`, kind: 'post' as const, n })), trx));
     await Promise.all([oa.flush(), ob.flush(), oa.flush(), ob.flush()]);
     expect(delivered.map((d) => d.n).sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, n) => n));
-    expect((await oa.health())).toEqual({ pending: 0, failed: 0, oldestPendingAt: null });
+    expect((await oa.health())).toEqual({ pending: 0, retrying: 0, failed: 0, failedSince: 0, oldestPendingAt: null });
     expect((await ob.rows('CR-1')).every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
   });
 
