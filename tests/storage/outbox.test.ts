@@ -106,4 +106,22 @@ describe.each(testEngines())('outbox on %s', (engine) => {
     expect((await oa.rows('CR-11'))[0]).toMatchObject({ status: 'failed', attempts: 3 });
     expect((await oa.health()).failed).toBe(1);
   });
+
+  it('a held-back message waits for its delay and is not sent once settled; an unsettled one is (positive and negative)', async () => {
+    const [a] = await twoReplicas(engine);
+    let now = 5_000_000;
+    const sent: number[] = [];
+    const box = new Outbox<Card>(a.db, a.engine, { name: 'test', log: silentLogger, now: () => now, deliver: async (m) => void sent.push(m.n) });
+    const [settled] = await box.enqueue([{ ref: 'CR-20', kind: 'post', n: 20 }], a.db, { delayMs: 60_000 });
+    await box.enqueue([{ ref: 'CR-21', kind: 'post', n: 21 }], a.db, { delayMs: 60_000 });
+    await box.flush();
+    expect(sent).toEqual([]);
+    expect(await box.settle([settled!])).toBe(1);
+    now += 60_000;
+    await box.flush();
+    expect(sent).toEqual([21]);
+    // Settling a message already sent changes nothing.
+    expect(await box.settle([settled!])).toBe(0);
+    expect((await box.rows('CR-20'))[0]).toMatchObject({ status: 'sent', attempts: 0 });
+  });
 });
