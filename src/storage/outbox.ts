@@ -53,6 +53,8 @@ export interface OutboxOptions<M extends OutboxMessage> {
   leaseMs?: number;
   /** Rows taken per round. */
   batch?: number;
+  /** Delivered rows (which keep the rendered message) are deleted this long after they were queued; default 7 days. */
+  keepSentMs?: number;
 }
 
 const toRow = <M extends OutboxMessage>(r: Selectable<OutboxTable>): OutboxRow<M> => ({
@@ -71,8 +73,10 @@ export class Outbox<M extends OutboxMessage = OutboxMessage> {
   private readonly maxDelayMs: number;
   private readonly leaseMs: number;
   private readonly batch: number;
+  private readonly keepSentMs: number;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
+  private prunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly db: Db,
@@ -85,6 +89,7 @@ export class Outbox<M extends OutboxMessage = OutboxMessage> {
     this.maxDelayMs = options.maxDelayMs ?? 30 * 60_000;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.batch = options.batch ?? 20;
+    this.keepSentMs = options.keepSentMs ?? 7 * 24 * 3600_000;
   }
 
   /**
@@ -115,6 +120,7 @@ export class Outbox<M extends OutboxMessage = OutboxMessage> {
         for (const row of taken) await this.send(row);
         if (taken.length < this.batch || ids) break;
       }
+      if (!ids) await this.prune();
     } catch (err) {
       this.options.log.error({ event: `${this.options.name}.outbox_failed`, err: errorSummary(err) }, 'outbox: could not read or update the outbox');
     }
@@ -183,6 +189,14 @@ export class Outbox<M extends OutboxMessage = OutboxMessage> {
       failedSince: Number(failedSince.n),
       oldestPendingAt: pending.oldest === null ? null : Number(pending.oldest),
     };
+  }
+
+  /** At most hourly: deletes delivered rows older than `keepSentMs`; undelivered and given-up rows stay. */
+  private async prune(): Promise<void> {
+    const at = this.now();
+    if (at - this.prunedAt < 3600_000) return;
+    this.prunedAt = at;
+    await this.db.deleteFrom('outbox').where('status', '=', 'sent').where('created_at', '<', at - this.keepSentMs).execute();
   }
 
   /** One statement: select due rows (skipping rows another replica holds) and lease them to us. */

@@ -124,4 +124,31 @@ describe.each(testEngines())('outbox on %s', (engine) => {
     expect(await box.settle([settled!])).toBe(0);
     expect((await box.rows('CR-20'))[0]).toMatchObject({ status: 'sent', attempts: 0 });
   });
+
+  it('delivered rows are deleted after keepSentMs; undelivered and given-up rows stay (negative)', async () => {
+    const [a] = await twoReplicas(engine);
+    let now = 9_000_000;
+    let failing = false;
+    const box = new Outbox<Card>(a.db, a.engine, {
+      name: 'test',
+      log: silentLogger,
+      now: () => now,
+      maxAttempts: 1,
+      keepSentMs: 24 * 3600_000,
+      deliver: async () => {
+        if (failing) throw new Error('platform down');
+      },
+    });
+    await box.enqueue([{ ref: 'CR-30', kind: 'post', n: 30 }]);
+    await box.flush();
+    failing = true;
+    const [given] = await box.enqueue([{ ref: 'CR-31', kind: 'post', n: 31 }]);
+    await box.flush([given!]); // one attempt allowed: given up at once
+    await box.enqueue([{ ref: 'CR-32', kind: 'post', n: 32 }], a.db, { delayMs: 48 * 3600_000 });
+    now += 25 * 3600_000;
+    await box.flush();
+    expect((await box.rows('CR-30'))).toEqual([]);
+    expect((await box.rows('CR-31'))[0]).toMatchObject({ status: 'failed' });
+    expect((await box.rows('CR-32'))[0]).toMatchObject({ status: 'pending' });
+  });
 });
