@@ -168,6 +168,7 @@ export class CreditWorkflow implements CreditLineLookup {
       'credit application submitted',
     );
     this.delivery.sendSoon(cardIds);
+    if (warnings.length) this.logNoApprover(stored);
     return { application: stored, reply: { ...reply, onDelivered: () => this.delivery.settle(confirmationIds) }, warnings };
   }
 
@@ -237,6 +238,7 @@ export class CreditWorkflow implements CreditLineLookup {
       updatedAt: record.at,
       decisions: [...current.decisions, record],
     };
+    const nextStep = updated.status === 'pending' ? this.approvalRequests(updated) : null;
     const owed: CreditOutboxMessage[] = [
       {
         ref: updated.id,
@@ -244,7 +246,7 @@ export class CreditWorkflow implements CreditLineLookup {
         person: personOf(updated.applicant),
         reply: renderApplicantUpdate(updated, this.policy, record, this.timeZone, validUntil),
       },
-      ...(updated.status === 'pending' ? this.approvalRequests(updated).messages : []),
+      ...(nextStep?.messages ?? []),
     ];
     let owedIds: number[] = [];
     const recorded = await this.store.recordDecision(current.id, record, next, line, async (trx) => {
@@ -265,6 +267,7 @@ export class CreditWorkflow implements CreditLineLookup {
     );
 
     this.delivery.sendSoon(owedIds);
+    if (nextStep?.warnings.length) this.logNoApprover(updated);
 
     const toast =
       decision === 'reject'
@@ -327,7 +330,7 @@ export class CreditWorkflow implements CreditLineLookup {
     return { toast: REFUSAL_TOASTS[why], toastKind: why === 'closed' || why === 'stale_step' ? 'warning' : 'error' };
   }
 
-  /** The approval card(s) the current step owes, and warnings for the submitter. */
+  /** The approval card(s) the current step owes, and warnings for the submitter (logged once the step is saved). */
   private approvalRequests(app: StoredApplication): { messages: CreditOutboxMessage[]; warnings: string[] } {
     const role = app.route[app.step]!;
     const label = this.policy.approval.roleLabels[role];
@@ -336,7 +339,6 @@ export class CreditWorkflow implements CreditLineLookup {
     if (approvers.length === 0) {
       const envName = `CREDIT_ROLE_${role.toUpperCase()}`;
       warnings.push(`没有可审批的${label}（请配置 ${envName}）/ no eligible ${role} approver configured`);
-      this.log.warn({ event: 'credit.no_approver', applicationId: app.id, role }, 'no eligible approver for credit step');
     }
     const card = renderApprovalRequest(app, this.policy, this.timeZone);
     const channel =
@@ -346,6 +348,10 @@ export class CreditWorkflow implements CreditLineLookup {
       : // No approval channel: the card goes privately to each eligible approver instead.
         approvers.map((entry) => ({ ref: app.id, kind: 'approval_card' as const, person: this.personOf(entry, app.applicant.platform), reply: card }));
     return { messages, warnings };
+  }
+
+  private logNoApprover(app: StoredApplication): void {
+    this.log.warn({ event: 'credit.no_approver', applicationId: app.id, role: app.route[app.step] }, 'no eligible approver for credit step');
   }
 
   private personOf(entry: string, fallback: Platform): Person {

@@ -47,6 +47,15 @@ describe('credit workflow: submit', () => {
     await workflow.idle();
     expect(warnings.join()).toContain('CREDIT_ROLE_SALES_MANAGER');
   });
+
+  it('logs a step without approvers once when it is saved, not again for a repeat of the same submission (negative)', async () => {
+    const { workflow, logLines } = await makeWorkflow({ roles: { ...ROLES, sales_manager: ['slack:UREP'] } });
+    await workflow.submit(REP, strongApplication());
+    await workflow.submit(REP, strongApplication());
+    await workflow.idle();
+    expect(logLines.filter((l) => l.includes('credit.no_approver'))).toHaveLength(1);
+    expect(logLines.filter((l) => l.includes('credit.resubmitted'))).toHaveLength(1);
+  });
 });
 
 describe('credit workflow: approve to the end', () => {
