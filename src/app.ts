@@ -124,7 +124,7 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
   // The scheduler follows the same injectable time as the core, so tests can move its clock.
   const now = options.now;
 
-  const credit = createCreditFeature({ db, config, messenger: { post, notifyUser }, logger: log });
+  const credit = createCreditFeature({ db, engine: storage.engine, config, messenger: { post, notifyUser }, logger: log });
   const uncountedPrechecker = createPrechecker({
     rulesPath: path.join(config.KNOWLEDGE_DIR, 'rules', 'contract.yaml'),
     // Pre-check findings cite a handbook sentence only when it is about the rule.

@@ -139,6 +139,12 @@ export async function startService(app: App, metrics: BotMetrics, log: Logger): 
       : { ok: false, detail: 'the index holds no passages — check knowledge/handbook', builtAt: s.builtAt, ageSeconds };
   });
 
+  // Messages credit decisions owe (cards, notices) are delivered whatever runs the scheduler,
+  // starting with those an earlier run or a dead replica left undelivered.
+  app.credit.workflow.startDelivery();
+  stops.push(() => app.credit.workflow.stopDelivery());
+  health.add('credit_outbox', () => outboxStatus(app));
+
   // The knowledge admin pages (/admin) are served by the same server.
   const { createAdminHandler } = await import('./admin/index.js');
   server.mountPrefix('/admin', createAdminHandler(app));
@@ -205,6 +211,32 @@ const PLATFORM_RETRY_MAX_MS = 5 * 60_000;
 /** A start failure worth retrying: the platform was down or busy, not our credentials wrong. */
 function isPassingFailure(message: string): boolean {
   return /\b(5\d\d|429)\b|service unavailable|bad gateway|gateway timeout|rate.?limit|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|socket hang up|fetch failed|timed? ?out/i.test(message);
+}
+
+/** An owed message undelivered this long means delivery is stuck (platform down, no deliverer). */
+const OUTBOX_STUCK_MS = 15 * 60_000;
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * The credit outbox: how old the oldest undelivered message is, how many are being retried, and
+ * how many were given up in the last day. Down when a message has waited longer than
+ * OUTBOX_STUCK_MS or one was given up (someone was never told) in the last day.
+ */
+async function outboxStatus(app: App): Promise<PartStatus> {
+  const now = Date.now();
+  const h = await app.credit.workflow.deliveryHealth(now - DAY_MS);
+  const oldestUndeliveredSeconds = h.oldestPendingAt === null ? null : Math.max(0, Math.round((now - h.oldestPendingAt) / 1000));
+  const stuck = h.oldestPendingAt !== null && now - h.oldestPendingAt > OUTBOX_STUCK_MS;
+  const status = {
+    undelivered: h.pending,
+    retrying: h.retrying,
+    gaveUpLastDay: h.failedSince,
+    oldestUndeliveredSeconds,
+    failing: h.retrying > 0 || h.failedSince > 0,
+  };
+  if (stuck) return { ok: false, detail: `a message has waited ${oldestUndeliveredSeconds} s to be delivered`, ...status };
+  if (h.failedSince > 0) return { ok: false, detail: `${h.failedSince} message(s) given up in the last day (see credit.delivery_failed in the log)`, ...status };
+  return { ok: true, ...status };
 }
 
 function schedulerStatus(app: App, config: AppConfig, started: boolean) {

@@ -135,6 +135,13 @@ export const envSchema = z.object({
   CREDIT_ROLE_FINANCE: idList,
   CREDIT_ROLE_FINANCE_DIRECTOR: idList,
   CREDIT_ROLE_GENERAL_MANAGER: idList,
+  /**
+   * How long the submitter's confirmation waits in the outbox for the direct reply to settle it;
+   * after that (the process died before replying) the outbox sends it as a direct message.
+   */
+  CREDIT_CONFIRM_AFTER_SECONDS: intWithDefault(120, 1, 24 * 3600),
+  /** How long a replica holds an owed credit message it is sending before another may send it: longer than one send with its retries. */
+  OUTBOX_LEASE_SECONDS: intWithDefault(300, 1, 24 * 3600),
 
   // Scheduler
   SCHEDULER_ENABLED: boolWithDefault(true),

@@ -109,6 +109,12 @@ export interface Reply {
    * sends it privately (Slack ephemeral, Feishu direct message) instead of into the thread.
    */
   private?: boolean;
+  /**
+   * Called by the adapter once it has handed this reply to the platform. A workflow that also
+   * queued the same news in its outbox (in case this process dies before the reply goes out)
+   * settles that copy here, so the user is told once.
+   */
+  onDelivered?: () => Promise<void>;
 }
 
 export interface IncomingAction extends Origin {

@@ -65,8 +65,8 @@ class StepTaken extends Error {}
 export class CreditStore {
   constructor(private readonly db: Db) {}
 
-  async insert(app: Omit<StoredApplication, 'decisions'>): Promise<void> {
-    await this.db
+  async insert(app: Omit<StoredApplication, 'decisions'>, trx: Executor = this.db): Promise<void> {
+    await trx
       .insertInto('credit_applications')
       .values({
         id: app.id,
@@ -102,8 +102,8 @@ export class CreditStore {
    * Takes an idempotency key for a new application; false when a live one (newer than `since`)
    * holds it. A unique-key insert, so two replicas receiving the same submission create one.
    */
-  async claimSubmission(key: string, applicationId: string, at: number, since: number): Promise<boolean> {
-    const rows = await this.db
+  async claimSubmission(key: string, applicationId: string, at: number, since: number, trx: Executor = this.db): Promise<boolean> {
+    const rows = await trx
       .insertInto('credit_submissions')
       .values({ idempotency_key: key, application_id: applicationId, submitted_at: at })
       .onConflict((oc) =>
@@ -115,6 +115,26 @@ export class CreditStore {
       .returning('idempotency_key')
       .execute();
     return rows.length === 1;
+  }
+
+  /**
+   * A new application in one transaction: its idempotency key, its row, and whatever `also`
+   * writes (the outbox rows it owes). False, and nothing written, when a live submission holds
+   * the key. On PostgreSQL a second transaction with the same key waits on the first's insert and
+   * then sees it, so two replicas receiving the same submission still create one.
+   */
+  async insertOnce(
+    app: Omit<StoredApplication, 'decisions'>,
+    key: string,
+    window: { at: number; since: number },
+    also: (trx: Executor) => Promise<void>,
+  ): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await this.claimSubmission(key, app.id, window.at, window.since, trx))) return false;
+      await this.insert(app, trx);
+      await also(trx);
+      return true;
+    });
   }
 
   async get(id: string): Promise<StoredApplication | null> {

@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { ActionResult, ChatPort, Origin, Platform, PostTarget, Reply } from '../core/types.js';
+import type { ActionResult, Origin, Platform, PostTarget, Reply } from '../core/types.js';
 import { hasId } from '../core/ids.js';
 import { silentLogger, type Logger } from '../log/logger.js';
-import type { Db } from '../storage/database.js';
+import type { Db, Engine } from '../storage/database.js';
+import type { OutboxHealth } from '../storage/outbox.js';
+import { CreditDelivery, type CreditDeliveryOptions, type CreditMessenger, type CreditOutboxMessage } from './delivery.js';
 import type { CreditApplication } from './application.js';
 import type { ApprovedCreditLine, CreditLineLookup } from './lookup.js';
 import type { CreditPolicy, Role } from './policy.js';
@@ -15,22 +17,18 @@ import {
 import { assessApplication } from './score.js';
 import { CreditStore, type Decision, type DecisionKind, type Person, type StoredApplication } from './store.js';
 import { normalizeUscc } from './uscc.js';
-import { errorSummary } from '../log/errors.js';
+import { PLATFORMS, type CreditRoles } from './settings.js';
 
 /**
  * Submit → score → store → approval card for each step of the route → decisions recorded →
  * applicant told at every step → approved line stored per customer. Platform-neutral: the
  * only way out is the injected messenger.
+ * Every message a step owes is queued with the step in one transaction (see delivery.ts).
  */
 
-/** Outbound port: one object over every connected platform's ChatPort. */
-export interface CreditMessenger {
-  post(target: PostTarget, reply: Reply): Promise<string>;
-  notifyUser(platform: Platform, userId: string, reply: Reply): Promise<void>;
-}
+export { messengerFromChatPorts, type CreditDeliveryOptions, type CreditMessenger, type CreditOutboxMessage } from './delivery.js';
 
-/** Role → configured ids (`slack:U1`, `feishu:ou_2` or a bare id). */
-export type CreditRoles = Record<Role, readonly string[]>;
+export type { CreditRoles } from './settings.js';
 
 export interface CreditWorkflowDeps {
   db: Db;
@@ -44,61 +42,14 @@ export interface CreditWorkflowDeps {
   logger?: Logger;
   /** Calendar used for "valid one year" and displayed times. */
   timeZone?: string;
+  /** The database engine (the outbox locks rows differently on PostgreSQL); default sqlite. */
+  engine?: Engine;
+  delivery?: CreditDeliveryOptions;
 }
 
 export type SubmitOutcome = { application: StoredApplication; reply: Reply; warnings: string[] };
 
-const PLATFORMS: readonly Platform[] = ['slack', 'feishu', 'console'];
-
-/** The role lists credit reads from the environment (the app config satisfies it). */
-export interface CreditRoleSettings {
-  CREDIT_ROLE_SALES_MANAGER: readonly string[];
-  CREDIT_ROLE_FINANCE: readonly string[];
-  CREDIT_ROLE_FINANCE_DIRECTOR: readonly string[];
-  CREDIT_ROLE_GENERAL_MANAGER: readonly string[];
-}
-
-export function creditRolesFromConfig(config: CreditRoleSettings): CreditRoles {
-  return {
-    sales_manager: config.CREDIT_ROLE_SALES_MANAGER,
-    finance: config.CREDIT_ROLE_FINANCE,
-    finance_director: config.CREDIT_ROLE_FINANCE_DIRECTOR,
-    general_manager: config.CREDIT_ROLE_GENERAL_MANAGER,
-  };
-}
-
-/**
- * `CREDIT_APPROVAL_CHANNEL`: comma-separated `platform:channelId` entries (one per platform);
- * a bare id is taken as a Slack channel when it looks like one, else as a Feishu chat.
- */
-export function parseApprovalChannels(raw: string | undefined): PostTarget[] {
-  if (!raw) return [];
-  return raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((entry): PostTarget => {
-      const colon = entry.indexOf(':');
-      const prefix = colon > 0 ? entry.slice(0, colon) : '';
-      if ((PLATFORMS as readonly string[]).includes(prefix)) {
-        return { platform: prefix as Platform, channelId: entry.slice(colon + 1) };
-      }
-      return { platform: entry.startsWith('oc_') ? 'feishu' : 'slack', channelId: entry };
-    });
-}
-
-/** Fans the workflow's posts out to whichever adapter serves the target platform. */
-export function messengerFromChatPorts(ports: readonly ChatPort[]): CreditMessenger {
-  const portFor = (platform: Platform) => {
-    const port = ports.find((p) => p.platform === platform);
-    if (!port) throw new Error(`no chat port for ${platform}`);
-    return port;
-  };
-  return {
-    post: async (target, reply) => portFor(target.platform).post(target, reply),
-    notifyUser: async (platform, userId, reply) => portFor(platform).notifyUser(userId, reply),
-  };
-}
+export { creditRolesFromConfig, parseApprovalChannels, type CreditRoleSettings } from './settings.js';
 
 /** Calendar date (YYYY-MM-DD) of an instant in a time zone. */
 export function calendarDate(at: Date, timeZone: string): string {
@@ -132,6 +83,7 @@ export class CreditWorkflow implements CreditLineLookup {
   private readonly now: () => Date;
   private readonly newId: () => string;
   private readonly log: Logger;
+  private readonly delivery: CreditDelivery;
 
   constructor(private readonly deps: CreditWorkflowDeps) {
     this.policy = deps.policy;
@@ -140,6 +92,27 @@ export class CreditWorkflow implements CreditLineLookup {
     this.newId = deps.newId ?? (() => `CR-${randomBytes(4).toString('hex').toUpperCase()}`);
     this.log = deps.logger ?? silentLogger;
     this.timeZone = deps.timeZone ?? 'Asia/Shanghai';
+    const now = () => this.now().getTime();
+    this.delivery = new CreditDelivery(deps.db, deps.engine ?? 'sqlite', deps.messenger, this.log, now, deps.delivery);
+  }
+
+  /** Delivers what earlier runs (or other replicas) left undelivered, then keeps watching. */
+  startDelivery(): void {
+    this.delivery.start();
+  }
+
+  stopDelivery(): void {
+    this.delivery.stop();
+  }
+
+  /** Undelivered and given-up messages, for `/healthz`; `since` bounds the given-up count. */
+  deliveryHealth(since: number): Promise<OutboxHealth> {
+    return this.delivery.health(since);
+  }
+
+  /** Resolves once the sends started by submissions and decisions so far have finished. */
+  idle(): Promise<void> {
+    return this.delivery.idle();
   }
 
   async submit(origin: Origin, application: CreditApplication): Promise<SubmitOutcome> {
@@ -151,13 +124,6 @@ export class CreditWorkflow implements CreditLineLookup {
     // ids the platform gave each delivery: the key is who and what, not how it arrived.
     const key = submissionKey(origin, application);
     const nowMs = this.now().getTime();
-    if (!(await this.store.claimSubmission(key, id, nowMs, nowMs - RESUBMIT_WINDOW_MS))) {
-      const first = await this.store.findSubmission(key, nowMs - RESUBMIT_WINDOW_MS);
-      const existing = first ? await this.store.get(first) : null;
-      this.log.info({ event: 'credit.resubmitted', applicationId: first, platform: origin.platform }, 'credit application submitted again; not duplicated');
-      if (existing) return { application: existing, reply: renderSubmitted(existing, this.policy, []), warnings: [] };
-      throw new Error('credit submission in progress under the same key');
-    }
     const stored: StoredApplication = {
       id,
       createdAt: at,
@@ -175,13 +141,35 @@ export class CreditWorkflow implements CreditLineLookup {
       status: 'pending',
       decisions: [],
     };
-    await this.store.insert(stored);
+    const { messages: cards, warnings } = this.approvalRequests(stored);
+    const reply = renderSubmitted(stored, this.policy, warnings);
+    let cardIds: number[] = [];
+    let confirmationIds: number[] = [];
+    const window = { at: nowMs, since: nowMs - RESUBMIT_WINDOW_MS };
+    const fresh = await this.store.insertOnce(stored, key, window, async (trx) => {
+      cardIds = await this.delivery.owe(cards, trx);
+      // The console has no direct messages: its reply is printed in the same process or not at all.
+      if (origin.platform !== 'console') {
+        const confirmation: CreditOutboxMessage = { ref: id, kind: 'submitted', person: personOf(origin), reply };
+        confirmationIds = await this.delivery.holdConfirmation(confirmation, trx);
+      }
+    });
+    if (!fresh) {
+      const first = await this.store.findSubmission(key, window.since);
+      const existing = first ? await this.store.get(first) : null;
+      this.log.info({ event: 'credit.resubmitted', applicationId: first, platform: origin.platform }, 'credit application submitted again; not duplicated');
+      if (!existing) throw new Error('credit submission in progress under the same key');
+      // The answer to the repeat tells the submitter what the held-back confirmation would have.
+      const again = { ...renderSubmitted(existing, this.policy, []), onDelivered: () => this.delivery.settleConfirmation(existing.id) };
+      return { application: existing, reply: again, warnings: [] };
+    }
     this.log.info(
       { event: 'credit.submitted', applicationId: stored.id, platform: origin.platform, userId: origin.userId },
       'credit application submitted',
     );
-    const warnings = await this.requestDecision(stored);
-    return { application: stored, reply: renderSubmitted(stored, this.policy, warnings), warnings };
+    this.delivery.sendSoon(cardIds);
+    if (warnings.length) this.logNoApprover(stored);
+    return { application: stored, reply: { ...reply, onDelivered: () => this.delivery.settle(confirmationIds) }, warnings };
   }
 
   /** The application, when `viewer` is its applicant or one of its approvers; otherwise null. */
@@ -243,9 +231,28 @@ export class CreditWorkflow implements CreditLineLookup {
         approvedAt: record.at,
       };
     }
-    if (!(await this.store.recordDecision(current.id, record, next, line))) {
-      return this.refuse('stale_step', current.id, actor, decision);
-    }
+    const updated: StoredApplication = {
+      ...current,
+      step: next.step,
+      status: next.status,
+      updatedAt: record.at,
+      decisions: [...current.decisions, record],
+    };
+    const nextStep = updated.status === 'pending' ? this.approvalRequests(updated) : null;
+    const owed: CreditOutboxMessage[] = [
+      {
+        ref: updated.id,
+        kind: 'applicant_update',
+        person: personOf(updated.applicant),
+        reply: renderApplicantUpdate(updated, this.policy, record, this.timeZone, validUntil),
+      },
+      ...(nextStep?.messages ?? []),
+    ];
+    let owedIds: number[] = [];
+    const recorded = await this.store.recordDecision(current.id, record, next, line, async (trx) => {
+      owedIds = await this.delivery.owe(owed, trx);
+    });
+    if (!recorded) return this.refuse('stale_step', current.id, actor, decision);
     this.log.info(
       {
         event: 'credit.decided',
@@ -259,9 +266,8 @@ export class CreditWorkflow implements CreditLineLookup {
       'credit decision recorded',
     );
 
-    const updated = (await this.store.get(current.id))!;
-    await this.notifyApplicant(updated, renderApplicantUpdate(updated, this.policy, record, this.timeZone, validUntil));
-    if (updated.status === 'pending') await this.requestDecision(updated);
+    this.delivery.sendSoon(owedIds);
+    if (nextStep?.warnings.length) this.logNoApprover(updated);
 
     const toast =
       decision === 'reject'
@@ -324,8 +330,8 @@ export class CreditWorkflow implements CreditLineLookup {
     return { toast: REFUSAL_TOASTS[why], toastKind: why === 'closed' || why === 'stale_step' ? 'warning' : 'error' };
   }
 
-  /** Posts the approval card for the current step; returns warnings for the submitter. */
-  private async requestDecision(app: StoredApplication): Promise<string[]> {
+  /** The approval card(s) the current step owes, and warnings for the submitter (logged once the step is saved). */
+  private approvalRequests(app: StoredApplication): { messages: CreditOutboxMessage[]; warnings: string[] } {
     const role = app.route[app.step]!;
     const label = this.policy.approval.roleLabels[role];
     const warnings: string[] = [];
@@ -333,40 +339,19 @@ export class CreditWorkflow implements CreditLineLookup {
     if (approvers.length === 0) {
       const envName = `CREDIT_ROLE_${role.toUpperCase()}`;
       warnings.push(`没有可审批的${label}（请配置 ${envName}）/ no eligible ${role} approver configured`);
-      this.log.warn({ event: 'credit.no_approver', applicationId: app.id, role }, 'no eligible approver for credit step');
     }
     const card = renderApprovalRequest(app, this.policy, this.timeZone);
     const channel =
       this.deps.approvalChannels.find((c) => c.platform === app.applicant.platform) ?? this.deps.approvalChannels[0];
-    if (channel) {
-      await this.send(() => this.deps.messenger.post(channel, card), { applicationId: app.id, target: 'channel' });
-    } else {
-      // No approval channel: the card goes privately to each eligible approver instead.
-      for (const entry of approvers) {
-        const person = this.personOf(entry, app.applicant.platform);
-        await this.send(() => this.deps.messenger.notifyUser(person.platform, person.userId, card), {
-          applicationId: app.id,
-          target: 'approver_dm',
-        });
-      }
-    }
-    return warnings;
+    const messages: CreditOutboxMessage[] = channel
+      ? [{ ref: app.id, kind: 'approval_card', channel, reply: card }]
+      : // No approval channel: the card goes privately to each eligible approver instead.
+        approvers.map((entry) => ({ ref: app.id, kind: 'approval_card' as const, person: this.personOf(entry, app.applicant.platform), reply: card }));
+    return { messages, warnings };
   }
 
-  private async notifyApplicant(app: StoredApplication, reply: Reply): Promise<void> {
-    await this.send(() => this.deps.messenger.notifyUser(app.applicant.platform, app.applicant.userId, reply), {
-      applicationId: app.id,
-      target: 'applicant',
-    });
-  }
-
-  /** Delivery failures must not undo a recorded decision: log and carry on. */
-  private async send(fn: () => Promise<unknown>, context: { applicationId: string; target: string }): Promise<void> {
-    try {
-      await fn();
-    } catch (err) {
-      this.log.warn({ event: 'credit.delivery_failed', ...context, err: errorSummary(err) }, 'credit delivery failed');
-    }
+  private logNoApprover(app: StoredApplication): void {
+    this.log.warn({ event: 'credit.no_approver', applicationId: app.id, role: app.route[app.step] }, 'no eligible approver for credit step');
   }
 
   private personOf(entry: string, fallback: Platform): Person {
@@ -380,6 +365,10 @@ export class CreditWorkflow implements CreditLineLookup {
   private entryIs(entry: string, person: Person): boolean {
     return hasId([entry], person.platform, person.userId);
   }
+}
+
+function personOf(p: Person): Person {
+  return { platform: p.platform, userId: p.userId };
 }
 
 /** How long an identical application from the same person counts as a repeat of the first. */

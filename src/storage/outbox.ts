@@ -31,7 +31,11 @@ export interface OutboxRow<M extends OutboxMessage = OutboxMessage> {
 
 export interface OutboxHealth {
   pending: number;
+  /** Undelivered messages whose last attempt failed (being retried with backoff). */
+  retrying: number;
   failed: number;
+  /** Messages given up (status `failed`) at or after `since`. */
+  failedSince: number;
   /** ms timestamp of the oldest undelivered message, null when none. */
   oldestPendingAt: number | null;
 }
@@ -49,6 +53,8 @@ export interface OutboxOptions<M extends OutboxMessage> {
   leaseMs?: number;
   /** Rows taken per round. */
   batch?: number;
+  /** Delivered rows (which keep the rendered message) are deleted this long after they were queued; default 7 days. */
+  keepSentMs?: number;
 }
 
 const toRow = <M extends OutboxMessage>(r: Selectable<OutboxTable>): OutboxRow<M> => ({
@@ -67,8 +73,10 @@ export class Outbox<M extends OutboxMessage = OutboxMessage> {
   private readonly maxDelayMs: number;
   private readonly leaseMs: number;
   private readonly batch: number;
+  private readonly keepSentMs: number;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
+  private prunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly db: Db,
@@ -81,15 +89,21 @@ export class Outbox<M extends OutboxMessage = OutboxMessage> {
     this.maxDelayMs = options.maxDelayMs ?? 30 * 60_000;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.batch = options.batch ?? 20;
+    this.keepSentMs = options.keepSentMs ?? 7 * 24 * 3600_000;
   }
 
-  /** Adds messages; pass the transaction that records what owes them. Returns their ids. */
-  async enqueue(messages: readonly M[], trx: Executor = this.db): Promise<number[]> {
+  /**
+   * Adds messages; pass the transaction that records what owes them. Returns their ids.
+   * `delayMs` holds them back: a fallback for news the caller hopes to deliver another way first
+   * (and then `settle`s).
+   */
+  async enqueue(messages: readonly M[], trx: Executor = this.db, options: { delayMs?: number } = {}): Promise<number[]> {
     if (!messages.length) return [];
     const at = this.now();
+    const due = at + Math.max(0, options.delayMs ?? 0);
     const rows = await trx
       .insertInto('outbox')
-      .values(messages.map((m) => ({ ref: m.ref, message_json: JSON.stringify(m), status: 'pending' as const, attempts: 0, next_attempt_at: at, created_at: at })))
+      .values(messages.map((m) => ({ ref: m.ref, message_json: JSON.stringify(m), status: 'pending' as const, attempts: 0, next_attempt_at: due, created_at: at })))
       .returning('id')
       .execute();
     return rows.map((r) => Number(r.id));
@@ -106,6 +120,7 @@ export class Outbox<M extends OutboxMessage = OutboxMessage> {
         for (const row of taken) await this.send(row);
         if (taken.length < this.batch || ids) break;
       }
+      if (!ids) await this.prune();
     } catch (err) {
       this.options.log.error({ event: `${this.options.name}.outbox_failed`, err: errorSummary(err) }, 'outbox: could not read or update the outbox');
     }
@@ -125,24 +140,63 @@ export class Outbox<M extends OutboxMessage = OutboxMessage> {
     this.timer = null;
   }
 
+  /** Marks still-undelivered messages as delivered by other means; returns how many it settled. */
+  async settle(ids: readonly number[]): Promise<number> {
+    if (!ids.length) return 0;
+    const res = await this.db
+      .updateTable('outbox')
+      .set({ status: 'sent', last_error: null })
+      .where('id', 'in', [...ids])
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows);
+  }
+
   async rows(ref?: string): Promise<OutboxRow<M>[]> {
     let q = this.db.selectFrom('outbox').selectAll().orderBy('id');
     if (ref) q = q.where('ref', '=', ref);
     return (await q.execute()).map((r) => toRow<M>(r));
   }
 
-  async health(): Promise<OutboxHealth> {
+  /** Counts for `/healthz`; `since` (ms) bounds `failedSince` (a give-up stamps `next_attempt_at`). */
+  async health(since = 0): Promise<OutboxHealth> {
     const pending = await this.db
       .selectFrom('outbox')
       .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('created_at').as('oldest')])
       .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
+    const retrying = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'pending')
+      .where('attempts', '>', 0)
       .executeTakeFirstOrThrow();
     const failed = await this.db
       .selectFrom('outbox')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('status', '=', 'failed')
       .executeTakeFirstOrThrow();
-    return { pending: Number(pending.n), failed: Number(failed.n), oldestPendingAt: pending.oldest === null ? null : Number(pending.oldest) };
+    const failedSince = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'failed')
+      .where('next_attempt_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    return {
+      pending: Number(pending.n),
+      retrying: Number(retrying.n),
+      failed: Number(failed.n),
+      failedSince: Number(failedSince.n),
+      oldestPendingAt: pending.oldest === null ? null : Number(pending.oldest),
+    };
+  }
+
+  /** At most hourly: deletes delivered rows older than `keepSentMs`; undelivered and given-up rows stay. */
+  private async prune(): Promise<void> {
+    const at = this.now();
+    if (at - this.prunedAt < 3600_000) return;
+    this.prunedAt = at;
+    await this.db.deleteFrom('outbox').where('status', '=', 'sent').where('created_at', '<', at - this.keepSentMs).execute();
   }
 
   /** One statement: select due rows (skipping rows another replica holds) and lease them to us. */
@@ -187,7 +241,7 @@ export class Outbox<M extends OutboxMessage = OutboxMessage> {
     const message = err instanceof Error ? err.message : String(err);
     const ctx = { event: `${this.options.name}.delivery_failed`, outboxId: row.id, ref: row.message.ref, kind: row.message.kind, attempts, err: errorSummary(err) };
     if (attempts >= this.maxAttempts) {
-      await this.db.updateTable('outbox').set({ status: 'failed', attempts, last_error: message }).where('id', '=', row.id).execute();
+      await this.db.updateTable('outbox').set({ status: 'failed', attempts, last_error: message, next_attempt_at: this.now() }).where('id', '=', row.id).execute();
       this.options.log.error(ctx, 'outbox: message could not be delivered; gave up');
     } else {
       const delay = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempts - 1));

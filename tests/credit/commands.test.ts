@@ -39,8 +39,9 @@ describe('/credit command', () => {
   });
 
   it('submits a JSON application given as arguments', async () => {
-    const { command, messenger } = await setup();
+    const { command, messenger, workflow } = await setup();
     const reply = await command.handle(JSON.stringify(strongApplication({ requestedLimit: 150_000 })), { origin: REP });
+    await workflow.idle();
     expect(text(reply)).toContain('CR-TEST1');
     expect(text(reply)).toMatch(/A/);
     expect(text(reply)).toContain('150,000');
@@ -55,8 +56,9 @@ describe('/credit command', () => {
   });
 
   it('lists invalid JSON fields instead of submitting', async () => {
-    const { command, messenger } = await setup();
+    const { command, messenger, workflow } = await setup();
     const reply = await command.handle(JSON.stringify({ ...strongApplication(), uscc: '123' }), { origin: REP });
+    await workflow.idle();
     expect(text(reply)).toContain('uscc');
     expect(messenger.posts).toHaveLength(0);
     const broken = await command.handle('{ "customerName": ', { origin: REP });
@@ -64,8 +66,9 @@ describe('/credit command', () => {
   });
 
   it('shows status only to those who may see it', async () => {
-    const { command } = await setup();
+    const { command, workflow } = await setup();
     await command.handle(JSON.stringify(strongApplication()), { origin: REP });
+    await workflow.idle();
     const mine = await command.handle('status CR-TEST1', { origin: REP });
     expect(text(mine)).toContain('CR-TEST1');
     expect(text(mine)).toContain('福建示例贸易有限公司');
@@ -78,8 +81,9 @@ describe('/credit command', () => {
   });
 
   it('lists my applications and those awaiting me', async () => {
-    const { command } = await setup();
+    const { command, workflow } = await setup();
     await command.handle(JSON.stringify(strongApplication()), { origin: REP });
+    await workflow.idle();
     expect(text(await command.handle('list', { origin: REP }))).toContain('CR-TEST1');
     expect(text(await command.handle('list', { origin: person('USM') }))).toContain('CR-TEST1');
     expect(text(await command.handle('list', { origin: person('UFIN') }))).not.toContain('CR-TEST1');
@@ -88,9 +92,10 @@ describe('/credit command', () => {
 
 describe('credit.apply form', () => {
   it('returns field errors for string values that do not validate', async () => {
-    const { form, messenger } = await setup();
+    const { form, messenger, workflow } = await setup();
     const values = { ...asFormValues(strongApplication()), uscc: '91350100M000100Y44', requestedTermDays: 'soon', litigation: '' };
     const result = await form.handle({ ...REP, formId: 'credit.apply', values });
+    await workflow.idle();
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.map((e) => e.field).sort()).toEqual(['litigation', 'requestedTermDays', 'uscc']);
@@ -98,9 +103,10 @@ describe('credit.apply form', () => {
   });
 
   it('coerces strings, submits and replies with the assessment', async () => {
-    const { form, messenger } = await setup();
+    const { form, messenger, workflow } = await setup();
     const values = { ...asFormValues(strongApplication()), requestedLimit: '15万', industryOutlook: 'stable' };
     const result = await form.handle({ ...REP, formId: 'credit.apply', values });
+    await workflow.idle();
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     // stable → 77 → B: term 30, limit min(150000, 300000 × 30 / 30 × 0.6) = 150000
@@ -114,12 +120,15 @@ describe('credit.approve / credit.reject actions', () => {
   it('runs the whole flow through the action handlers', async () => {
     const { command, actions, messenger, workflow } = await setup();
     await command.handle(JSON.stringify(strongApplication({ requestedLimit: 150_000 })), { origin: REP });
+    await workflow.idle();
     const value = messenger.posts[0]!.reply.actions![0]!.value;
     expect((await actions['credit.approve']!.handle(press('credit.approve', 'UREP', value))).toastKind).toBe('error');
     expect((await actions['credit.approve']!.handle(press('credit.approve', 'USM', value))).toastKind).toBe('success');
+    await workflow.idle();
     const next = messenger.posts[1]!.reply.actions!.find((a) => a.id === 'credit.reject')!.value;
     expect((await actions['credit.reject']!.handle(press('credit.reject', 'UFIN', next))).toastKind).toBe('error');
     const rejected = await actions['credit.reject']!.handle(press('credit.reject', 'UFIN', next, '额度过高'));
+    await workflow.idle();
     expect(rejected.toastKind).toBe('success');
     expect(text(rejected.replaceOriginal!)).toContain('驳回');
     expect((await workflow.statusFor(REP, 'CR-TEST1'))!.status).toBe('rejected');

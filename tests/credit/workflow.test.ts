@@ -18,6 +18,7 @@ describe('credit workflow: submit', () => {
   it('scores, stores and posts an approval card for the first approver', async () => {
     const { workflow, messenger } = await makeWorkflow();
     const { application, reply } = await workflow.submit(REP, strongApplication({ requestedLimit: 150_000 }));
+    await workflow.idle();
     expect(application.id).toBe('CR-TEST1');
     expect(application.route).toEqual(['sales_manager', 'finance']);
     expect(text(reply)).toContain('CR-TEST1');
@@ -34,6 +35,7 @@ describe('credit workflow: submit', () => {
   it('sends the card to each eligible approver by DM when no approval channel is configured', async () => {
     const { workflow, messenger } = await makeWorkflow({ channels: [] });
     await workflow.submit(REP, strongApplication());
+    await workflow.idle();
     expect(messenger.posts).toHaveLength(0);
     expect(messenger.dms.map((d) => `${d.platform}:${d.userId}`).sort()).toEqual(['feishu:ou_sm', 'slack:USM']);
     expect(buttons(messenger.dms[0]!.reply)).toHaveLength(2);
@@ -42,7 +44,17 @@ describe('credit workflow: submit', () => {
   it('warns the submitter when a step has nobody who may approve it', async () => {
     const { workflow } = await makeWorkflow({ roles: { ...ROLES, sales_manager: ['slack:UREP'] } });
     const { warnings } = await workflow.submit(REP, strongApplication());
+    await workflow.idle();
     expect(warnings.join()).toContain('CREDIT_ROLE_SALES_MANAGER');
+  });
+
+  it('logs a step without approvers once when it is saved, not again for a repeat of the same submission (negative)', async () => {
+    const { workflow, logLines } = await makeWorkflow({ roles: { ...ROLES, sales_manager: ['slack:UREP'] } });
+    await workflow.submit(REP, strongApplication());
+    await workflow.submit(REP, strongApplication());
+    await workflow.idle();
+    expect(logLines.filter((l) => l.includes('credit.no_approver'))).toHaveLength(1);
+    expect(logLines.filter((l) => l.includes('credit.resubmitted'))).toHaveLength(1);
   });
 });
 
@@ -50,9 +62,11 @@ describe('credit workflow: approve to the end', () => {
   it('walks the route, records each decision, notifies the applicant and stores the line', async () => {
     const { workflow, messenger, clock } = await makeWorkflow();
     await workflow.submit(REP, strongApplication({ requestedLimit: 500_000 }));
+    await workflow.idle();
     expect((await workflow.statusFor(REP, 'CR-TEST1'))!.route).toEqual(['sales_manager', 'finance', 'finance_director']);
 
     const r1 = await workflow.decide(SM, 'CR-TEST1:0', 'approve');
+    await workflow.idle();
     expect(r1.toastKind).toBe('success');
     expect(r1.replaceOriginal && buttons(r1.replaceOriginal)).toHaveLength(0);
     expect(messenger.dmsTo('UREP')).toHaveLength(1);
@@ -62,9 +76,11 @@ describe('credit workflow: approve to the end', () => {
 
     clock.now = new Date('2025-03-11T03:00:00Z');
     await workflow.decide(FIN, 'CR-TEST1:1', 'approve');
+    await workflow.idle();
     expect(messenger.dmsTo('UREP')).toHaveLength(2);
     clock.now = new Date('2025-03-12T04:00:00Z');
     const r3 = await workflow.decide(FD, 'CR-TEST1:2', 'approve', 'ok');
+    await workflow.idle();
     expect(r3.toastKind).toBe('success');
     expect(messenger.posts).toHaveLength(3); // no card after the last step
     expect(messenger.dmsTo('UREP')).toHaveLength(3);
@@ -92,12 +108,18 @@ describe('credit workflow: approve to the end', () => {
   it('replaces a customer line with a newer approval', async () => {
     const { workflow } = await makeWorkflow();
     await workflow.submit(REP, strongApplication({ requestedLimit: 100_000 }));
+    await workflow.idle();
     await workflow.decide(SM, 'CR-TEST1:0', 'approve');
+    await workflow.idle();
     await workflow.decide(FIN, 'CR-TEST1:1', 'approve');
+    await workflow.idle();
     expect((await workflow.findApprovedLine({ customerName: '福建示例贸易有限公司' }))?.limit).toBe(100_000);
     await workflow.submit(REP, strongApplication({ requestedLimit: 180_000 }));
+    await workflow.idle();
     await workflow.decide(SM, 'CR-TEST2:0', 'approve');
+    await workflow.idle();
     await workflow.decide(FIN, 'CR-TEST2:1', 'approve');
+    await workflow.idle();
     expect((await workflow.findApprovedLine({ uscc: '91350100M000100Y43' }))?.limit).toBe(180_000);
   });
 });
@@ -106,13 +128,17 @@ describe('credit workflow: reject', () => {
   it('needs a reason, then closes the application and tells the applicant why', async () => {
     const { workflow, messenger } = await makeWorkflow();
     await workflow.submit(REP, strongApplication({ requestedLimit: 150_000 }));
+    await workflow.idle();
     await workflow.decide(SM, 'CR-TEST1:0', 'approve');
+    await workflow.idle();
 
     const noReason = await workflow.decide(FIN, 'CR-TEST1:1', 'reject', '   ');
+    await workflow.idle();
     expect(noReason.toastKind).toBe('error');
     expect((await workflow.statusFor(REP, 'CR-TEST1'))!.status).toBe('pending');
 
     const r = await workflow.decide(FIN, 'CR-TEST1:1', 'reject', '回款记录需核实');
+    await workflow.idle();
     expect(r.toastKind).toBe('success');
     const stored = (await workflow.statusFor(REP, 'CR-TEST1'))!;
     expect(stored.status).toBe('rejected');
@@ -123,6 +149,7 @@ describe('credit workflow: reject', () => {
     expect((await workflow.findApprovedLine({ uscc: '91350100M000100Y43' }))).toBeNull();
 
     const after = await workflow.decide(FIN, 'CR-TEST1:1', 'approve');
+    await workflow.idle();
     expect(after.toastKind).not.toBe('success');
   });
 });
@@ -131,7 +158,9 @@ describe('credit workflow: access', () => {
   it('refuses the applicant approving their own application, even holding the role', async () => {
     const { workflow, logLines } = await makeWorkflow({ roles: { ...ROLES, sales_manager: ['slack:USM', 'slack:UREP'] } });
     await workflow.submit(REP, strongApplication());
+    await workflow.idle();
     const r = await workflow.decide(REP, 'CR-TEST1:0', 'approve');
+    await workflow.idle();
     expect(r.toastKind).toBe('error');
     expect(r.toast).toMatch(/自己|own/);
     expect((await workflow.statusFor(REP, 'CR-TEST1'))!.decisions).toHaveLength(0);
@@ -141,7 +170,9 @@ describe('credit workflow: access', () => {
   it('refuses and logs an outsider, without figures in the log', async () => {
     const { workflow, logLines } = await makeWorkflow();
     await workflow.submit(REP, strongApplication({ requestedLimit: 654_321, customerName: '保密客户有限公司' }));
+    await workflow.idle();
     const r = await workflow.decide(OUTSIDER, 'CR-TEST1:0', 'approve');
+    await workflow.idle();
     expect(r.toastKind).toBe('error');
     const refusal = logLines.find((l) => l.includes('credit.action_refused'));
     expect(refusal).toContain('"why":"outsider"');
@@ -156,7 +187,9 @@ describe('credit workflow: access', () => {
   it('refuses an approver of a later step pressing the current one', async () => {
     const { workflow } = await makeWorkflow();
     await workflow.submit(REP, strongApplication());
+    await workflow.idle();
     const r = await workflow.decide(FIN, 'CR-TEST1:0', 'approve');
+    await workflow.idle();
     expect(r.toastKind).toBe('error');
     expect((await workflow.statusFor(REP, 'CR-TEST1'))!.step).toBe(0);
   });
@@ -164,34 +197,46 @@ describe('credit workflow: access', () => {
   it('refuses a press on an old card once its step is decided', async () => {
     const { workflow } = await makeWorkflow();
     await workflow.submit(REP, strongApplication());
+    await workflow.idle();
     await workflow.decide(SM, 'CR-TEST1:0', 'approve');
+    await workflow.idle();
     const r = await workflow.decide(SM, 'CR-TEST1:0', 'approve');
+    await workflow.idle();
     expect(r.toastKind).toBe('warning');
     expect((await workflow.statusFor(REP, 'CR-TEST1'))!.decisions).toHaveLength(1);
     // The finance approver cannot use the stale step-0 button to decide step 1 either.
     expect((await workflow.decide(FIN, 'CR-TEST1:0', 'approve')).toastKind).toBe('warning');
+    await workflow.idle();
   });
 
   it('does not let one person sign two steps', async () => {
     const { workflow } = await makeWorkflow({ roles: { ...ROLES, finance: ['slack:USM', 'slack:UFIN'] } });
     await workflow.submit(REP, strongApplication({ requestedLimit: 150_000 }));
+    await workflow.idle();
     await workflow.decide(SM, 'CR-TEST1:0', 'approve');
+    await workflow.idle();
     const r = await workflow.decide(SM, 'CR-TEST1:1', 'approve');
+    await workflow.idle();
     expect(r.toastKind).toBe('error');
     expect((await workflow.decide(FIN, 'CR-TEST1:1', 'approve')).toastKind).toBe('success');
+    await workflow.idle();
   });
 
   it('matches the approver on the platform they press on', async () => {
     const { workflow } = await makeWorkflow();
     await workflow.submit(REP, strongApplication());
+    await workflow.idle();
     // ou_sm is a sales manager on Feishu, not on Slack
     expect((await workflow.decide(person('ou_sm', 'slack'), 'CR-TEST1:0', 'approve')).toastKind).toBe('error');
+    await workflow.idle();
     expect((await workflow.decide(person('ou_sm', 'feishu'), 'CR-TEST1:0', 'approve')).toastKind).toBe('success');
+    await workflow.idle();
   });
 
   it('shows an application only to its applicant and approvers', async () => {
     const { workflow } = await makeWorkflow();
     await workflow.submit(REP, strongApplication({ requestedLimit: 150_000 }));
+    await workflow.idle();
     expect((await workflow.statusFor(REP, 'CR-TEST1'))).not.toBeNull();
     expect((await workflow.statusFor(SM, 'CR-TEST1'))).not.toBeNull();
     expect((await workflow.statusFor(FIN, 'CR-TEST1'))).not.toBeNull();
@@ -205,8 +250,10 @@ describe('credit workflow: access', () => {
   it('keeps the decision when a notification fails', async () => {
     const { workflow, messenger, logLines } = await makeWorkflow();
     await workflow.submit(REP, strongApplication());
+    await workflow.idle();
     messenger.failing = true;
     const r = await workflow.decide(SM, 'CR-TEST1:0', 'approve');
+    await workflow.idle();
     expect(r.toastKind).toBe('success');
     expect((await workflow.statusFor(REP, 'CR-TEST1'))!.step).toBe(1);
     expect(logLines.some((l) => l.includes('credit.delivery_failed'))).toBe(true);

@@ -10,6 +10,8 @@ export interface FakeCall {
   authorization?: string;
   status: number;
   at: number;
+  /** Taken by `holdCalls` and never answered. */
+  held?: boolean;
 }
 
 /** One POST to a response_url. */
@@ -41,6 +43,9 @@ export class FakeSlack {
   private readonly responseFailures: (CannedResponse & { hold?: boolean })[] = [];
   private readonly files = new Map<string, Uint8Array>();
   private holdWhen: ((method: string, params: Record<string, any>) => boolean) | null = null;
+  private holdResponseWhen: ((id: string, body: Record<string, any>) => boolean) | null = null;
+  /** response_url posts that were held (taken, never answered). */
+  readonly heldResponses: FakeResponse[] = [];
   private readonly server: http.Server;
   private seq = 0;
   private port = 0;
@@ -124,6 +129,11 @@ export class FakeSlack {
     this.responseFailures.push(response);
   }
 
+  /** response_url posts matching `when` are kept in `heldResponses` and never answered. */
+  holdResponses(when: ((id: string, body: Record<string, any>) => boolean) | null): void {
+    this.holdResponseWhen = when;
+  }
+
   failNext(method: string, response: CannedResponse): void {
     const q = this.failures.get(method) ?? [];
     q.push(response);
@@ -163,10 +173,15 @@ export class FakeSlack {
     }
     if (url.pathname.startsWith('/response/')) {
       const id = url.pathname.slice('/response/'.length);
+      const body = JSON.parse(raw || '{}') as Record<string, any>;
       const canned = this.responseFailures.shift();
       if (canned?.hold) return;
       if (canned) return send(res, canned.status ?? 500, JSON.stringify(canned.body ?? 'failed'), 'text/plain');
-      this.responses.push({ id, body: JSON.parse(raw || '{}'), at: Date.now() });
+      if (this.holdResponseWhen?.(id, body)) {
+        this.heldResponses.push({ id, body, at: Date.now() });
+        return;
+      }
+      this.responses.push({ id, body, at: Date.now() });
       return send(res, 200, 'ok', 'text/plain');
     }
     if (!url.pathname.startsWith('/api/')) return send(res, 404, 'not found', 'text/plain');
@@ -174,8 +189,9 @@ export class FakeSlack {
     const params = parseParams(raw, String(req.headers['content-type'] ?? ''));
     const canned = this.failures.get(method)?.shift();
     const status = canned?.status ?? 200;
-    this.calls.push({ method, params, authorization: req.headers.authorization, status, at: Date.now() });
-    if (this.holdWhen?.(method, params)) return;
+    const held = Boolean(this.holdWhen?.(method, params));
+    this.calls.push({ method, params, authorization: req.headers.authorization, status, at: Date.now(), ...(held ? { held } : {}) });
+    if (held) return;
     if (canned) {
       res.writeHead(status, { 'content-type': 'application/json', ...(canned.headers ?? {}) });
       res.end(JSON.stringify(canned.body ?? { ok: false, error: 'fake_failure' }));

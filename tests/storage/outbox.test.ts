@@ -52,7 +52,7 @@ describe.each(testEngines())('outbox on %s', (engine) => {
     await a.db.transaction().execute((trx) => oa.enqueue(Array.from({ length: 40 }, (_, n) => ({ ref: `CR-${n % 3}`, kind: 'post' as const, n })), trx));
     await Promise.all([oa.flush(), ob.flush(), oa.flush(), ob.flush()]);
     expect(delivered.map((d) => d.n).sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, n) => n));
-    expect((await oa.health())).toEqual({ pending: 0, failed: 0, oldestPendingAt: null });
+    expect((await oa.health())).toEqual({ pending: 0, retrying: 0, failed: 0, failedSince: 0, oldestPendingAt: null });
     expect((await ob.rows('CR-1')).every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
   });
 
@@ -105,5 +105,50 @@ describe.each(testEngines())('outbox on %s', (engine) => {
     }
     expect((await oa.rows('CR-11'))[0]).toMatchObject({ status: 'failed', attempts: 3 });
     expect((await oa.health()).failed).toBe(1);
+  });
+
+  it('a held-back message waits for its delay and is not sent once settled; an unsettled one is (positive and negative)', async () => {
+    const [a] = await twoReplicas(engine);
+    let now = 5_000_000;
+    const sent: number[] = [];
+    const box = new Outbox<Card>(a.db, a.engine, { name: 'test', log: silentLogger, now: () => now, deliver: async (m) => void sent.push(m.n) });
+    const [settled] = await box.enqueue([{ ref: 'CR-20', kind: 'post', n: 20 }], a.db, { delayMs: 60_000 });
+    await box.enqueue([{ ref: 'CR-21', kind: 'post', n: 21 }], a.db, { delayMs: 60_000 });
+    await box.flush();
+    expect(sent).toEqual([]);
+    expect(await box.settle([settled!])).toBe(1);
+    now += 60_000;
+    await box.flush();
+    expect(sent).toEqual([21]);
+    // Settling a message already sent changes nothing.
+    expect(await box.settle([settled!])).toBe(0);
+    expect((await box.rows('CR-20'))[0]).toMatchObject({ status: 'sent', attempts: 0 });
+  });
+
+  it('delivered rows are deleted after keepSentMs; undelivered and given-up rows stay (negative)', async () => {
+    const [a] = await twoReplicas(engine);
+    let now = 9_000_000;
+    let failing = false;
+    const box = new Outbox<Card>(a.db, a.engine, {
+      name: 'test',
+      log: silentLogger,
+      now: () => now,
+      maxAttempts: 1,
+      keepSentMs: 24 * 3600_000,
+      deliver: async () => {
+        if (failing) throw new Error('platform down');
+      },
+    });
+    await box.enqueue([{ ref: 'CR-30', kind: 'post', n: 30 }]);
+    await box.flush();
+    failing = true;
+    const [given] = await box.enqueue([{ ref: 'CR-31', kind: 'post', n: 31 }]);
+    await box.flush([given!]); // one attempt allowed: given up at once
+    await box.enqueue([{ ref: 'CR-32', kind: 'post', n: 32 }], a.db, { delayMs: 48 * 3600_000 });
+    now += 25 * 3600_000;
+    await box.flush();
+    expect((await box.rows('CR-30'))).toEqual([]);
+    expect((await box.rows('CR-31'))[0]).toMatchObject({ status: 'failed' });
+    expect((await box.rows('CR-32'))[0]).toMatchObject({ status: 'pending' });
   });
 });

@@ -53,6 +53,7 @@ export async function runConsole(o: ConsoleOptions): Promise<void> {
       if (reply) {
         if (reply.actions?.some((a) => a.id === 'feedback')) last = reply;
         write(renderText(reply));
+        await reply.onDelivered?.();
       }
     }
   }

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { BotCore } from '../../core/core.js';
 import type { ActionResult, Origin } from '../../core/types.js';
 import type { InFlight } from '../shared/in-flight.js';
+import { errorSummary } from '../../log/errors.js';
 import { REASON_REQUIRED_TEXT } from '../shared/texts.js';
 import type { FeishuApi } from './api.js';
 import { renderReply, type FeishuCard } from './render.js';
@@ -83,7 +84,10 @@ export function createCardActionHandler(deps: CardActionDeps): (data: unknown) =
         const content = result.errors.map((e) => (e.field === '_form' ? e.message : `${labels[e.field] ?? e.field}：${e.message}`)).join('；');
         return { toast: { type: 'error', content: content.slice(0, 300) } };
       }
-      return toResponse({ replaceOriginal: result.reply, toast: FORM_SAVED_TEXT, toastKind: 'success' }, { messageId, chatId });
+      const response = toResponse({ replaceOriginal: result.reply, toast: FORM_SAVED_TEXT, toastKind: 'success' }, { messageId, chatId });
+      // The reply travels in this callback's answer: handed over once it is returned.
+      await result.reply.onDelivered?.().catch((err: unknown) => log.warn({ err: errorSummary(err) }, 'feishu: settling a queued confirmation failed'));
+      return response;
     }
 
     if (typeof value.action === 'string') {

@@ -139,16 +139,19 @@ export function createMessageHandler(deps: MessageHandlerDeps): (data: unknown) 
       return;
     }
     try {
-      if (live.started && !reply.private && (await live.finish(renderReply(reply)))) return;
+      const delivered = () => reply.onDelivered?.().catch((err: unknown) => log.warn({ err: errorSummary(err) }, 'feishu: settling a queued confirmation failed'));
+      if (live.started && !reply.private && (await live.finish(renderReply(reply)))) return await delivered();
       await live.abandon();
       if (reply.private && msg.isGroup) {
         // Feishu has no per-user message in a group: the reply goes to the asker's direct chat,
         // and the thread only says where it went.
         for (const card of renderReply(reply)) await api.sendCard('open_id', msg.userId, card);
+        await delivered();
         await deliver(msg.messageId, msg.isGroup, renderReply(privatelySentReply()), note.id);
         return;
       }
       await deliver(msg.messageId, msg.isGroup, renderReply(reply), note.id);
+      await delivered();
     } catch (err) {
       log.error({ err: errorSummary(err), messageId: msg.messageId }, 'feishu: reply failed');
       await live.abandon();

@@ -105,18 +105,19 @@ export function createSlackHandlers(deps: SlackHandlerDeps) {
       if (live.started && !reply.private) {
         const shown = await live.finish(responder.render(reply, messageOrigin(m), true));
         if (!live.ownsPlaceholder) await responder.removePlaceholder(m.channel, note.id);
-        if (shown) return;
+        if (shown) return await delivered(reply);
       }
       await live.abandon();
       if (reply.private && !m.isDm) {
         // Only the asker sees it: an ephemeral message in the same thread, and no placeholder left behind.
         await responder.removePlaceholder(m.channel, note.id);
         await responder.ephemeral(m.channel, m.user, responder.render(reply, messageOrigin(m), false), replyThread);
-        return;
+        return await delivered(reply);
       }
       const messages = responder.render(reply, messageOrigin(m), true);
       if (note.id) await responder.replacePlaceholder(m.channel, note.id, messages, replyThread);
       else await responder.post(m.channel, messages, replyThread);
+      await delivered(reply);
     } catch (err) {
       log.error({ err: errorSummary(err), channel: m.channel }, 'slack answer failed');
       await live.abandon();
@@ -164,7 +165,10 @@ export function createSlackHandlers(deps: SlackHandlerDeps) {
     const responseUrl = command.response_url || undefined;
     try {
       const reply = await core.handleCommand(incoming);
-      if (reply) await responder.interactive(reply, commandOrigin(command), { triggerId: command.trigger_id, responseUrl });
+      if (reply) {
+        await responder.interactive(reply, commandOrigin(command), { triggerId: command.trigger_id, responseUrl });
+        await delivered(reply);
+      }
     } catch (err) {
       log.error({ err: errorSummary(err), command: incoming.name }, 'slack command reply failed');
       await responder.apologise({ channelId: command.channel_id, userId: command.user_id, responseUrl });
@@ -215,6 +219,7 @@ export function createSlackHandlers(deps: SlackHandlerDeps) {
         return await responder.formReply({ blocks: [{ type: 'text', text }], fallbackText: text }, origin, meta.responseUrl, deps.notifyUser);
       }
       await responder.formReply(result.reply, origin, meta.responseUrl, deps.notifyUser);
+      await delivered(result.reply);
     } catch (err) {
       log.error({ err: errorSummary(err), form: meta.formId }, 'slack form reply failed');
       await responder.apologise({ channelId: origin.channelId, userId, responseUrl: meta.responseUrl });
@@ -268,6 +273,11 @@ export function createSlackHandlers(deps: SlackHandlerDeps) {
       log.error({ err: errorSummary(err) }, 'slack precheck shortcut failed');
       await responder.apologise({ channelId: s.channel.id, userId: s.user.id, responseUrl: s.response_url });
     }
+  }
+
+  /** Tells the reply's owner it went out; a failure there is logged, never shown as a failed reply. */
+  async function delivered(reply: Reply): Promise<void> {
+    await reply.onDelivered?.().catch((err: unknown) => log.warn({ err: errorSummary(err) }, 'slack reply delivered, but settling its queued copy failed'));
   }
 
   return { onMention, onDirectMessage, onCommand, onButton, onView, onPrecheckShortcut };

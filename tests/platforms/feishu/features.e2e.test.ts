@@ -195,6 +195,8 @@ describe('Feishu × /credit (form, approval chat, roles)', () => {
     expect(submit).toBeTruthy();
     const values = asFormValues(strongApplication({ requestedLimit: 150_000, requestedTermDays: 30, reason: '常规补货' }));
     const ok = await h.cardAction({ operator: 'ou_rep', value: submit, formValue: values, chatId: 'oc_dm_rep', messageId: 'om_form_1' });
+    // Cards and notices are sent from the outbox, after the callback's answer.
+    await h.app.credit.workflow.idle();
     expect(ok.json.toast.type).toBe('success');
     const submitted = cardText(ok.json.card.data);
     expect(submitted).toContain('信用申请已提交');
@@ -226,6 +228,7 @@ describe('Feishu × /credit (form, approval chat, roles)', () => {
 
     // The sales manager approves: the card loses its buttons, the applicant hears, finance gets a card.
     const mgr = await h.cardAction({ operator: 'ou_mgr', value: approve0, chatId: 'oc_fin', messageId: step0.messageId });
+    await h.app.credit.workflow.idle();
     expect(mgr.json.toast.type).toBe('success');
     expect(mgr.json.toast.content).toContain(id);
     expect(buttonValues(mgr.json.card.data)).toHaveLength(0);
@@ -245,6 +248,7 @@ describe('Feishu × /credit (form, approval chat, roles)', () => {
 
     // Finance approves (≤ 200,000: last step): applicant notified by open_id, line stored.
     const fin = await h.cardAction({ operator: 'ou_fin', value: approve1, chatId: 'oc_fin', messageId: step1.messageId });
+    await h.app.credit.workflow.idle();
     expect(fin.json.toast.content).toContain('授信已生效');
     const dms = dmsTo('ou_rep');
     expect(dms).toHaveLength(2);
@@ -281,6 +285,7 @@ describe('Feishu × /credit (form, approval chat, roles)', () => {
       strongApplication({ customerName: '深圳示例电子有限公司', uscc: VALID_USCC_ZERO_CHECK, requestedLimit: 180_000, requestedTermDays: 30 }),
     );
     const ok = await h.cardAction({ operator: 'ou_rep2', value: submit, formValue: values, chatId: 'oc_dm_rep2' });
+    await h.app.credit.workflow.idle();
     expect(ok.json.toast.type).toBe('success');
     const id = /CR-[0-9A-F]{8}/.exec(cardText(ok.json.card.data))![0];
     const card = approvalCards().find((c) => cardText(c.content).includes(id))!;
@@ -300,6 +305,7 @@ describe('Feishu × /credit (form, approval chat, roles)', () => {
       chatId: 'oc_fin',
       messageId: card.messageId,
     });
+    await h.app.credit.workflow.idle();
     expect(rejected.json.toast.type).toBe('success');
     expect(rejected.json.toast.content).toContain('已驳回');
     expect(buttonValues(rejected.json.card.data)).toHaveLength(0);
