@@ -96,9 +96,9 @@ const SHORT_FOR = new RegExp(
   'gu',
 );
 
-/** `本合同由甲方 X 公司与乙方 Y 公司签订`: an inline name needs an organisation suffix to be trusted. */
+/** `本合同由甲方 X 公司与乙方 Y 公司签订`: an inline name needs an organisation suffix to be trusted, on the label's own line. */
 const INLINE = new RegExp(
-  `(${LABEL})(?:[(][^)\\n]{0,6}[)])?[:：]?\\s*((?![)])[\\p{Script=Han}A-Za-z0-9()·]{2,40}?(?:有限责任公司|股份有限公司|有限公司|公司|集团|研究院|研究所|医院|大学|学院|学校|中心|工厂|厂|商行|事务所|合作社))`,
+  `(${LABEL})(?:[(][^)\\n]{0,6}[)])?[:：]?[ \\t]*((?![)])[\\p{Script=Han}A-Za-z0-9()·]{2,40}?(?:有限责任公司|股份有限公司|有限公司|公司|集团|研究院|研究所|医院|大学|学院|学校|中心|工厂|厂|商行|事务所|合作社))`,
   'gu',
 );
 
@@ -159,13 +159,18 @@ function isName(name: string, strict: boolean): boolean {
  * The line under a bare label, when it names an organisation (Chinese or English legal form) and is
  * no field of its own (`地址：…`, `Party B:`): `甲方（Party A）：` ⏎ `上海…有限公司`.
  */
+const CLAUSE_VERBS = /应当?|须|负责|承担|保证|同意|有权|按照|根据|指定的|交付|支付|约定/u;
+
 function nameLineBelow(norm: string, lineEnd: number): { text: string; start: number } | undefined {
   if (norm[lineEnd] !== '\n') return undefined;
   const start = lineEnd + 1;
   const nl = norm.indexOf('\n', start);
   const text = norm.slice(start, nl === -1 ? norm.length : nl);
   if (/[:：]/.test(text) || PARTY_LABEL_LINE.test(text)) return undefined;
-  return isName(cleanName(text), true) ? { text, start } : undefined;
+  const name = cleanName(text);
+  // A clause that happens to end in 公司 (`双方同意将货物交付至买方指定的物流公司`) is no name.
+  if (CLAUSE_VERBS.test(name) && !LATIN_ORGANISATION.test(name)) return undefined;
+  return isName(name, true) ? { text, start } : undefined;
 }
 
 export interface PartyRegions {
@@ -229,7 +234,8 @@ export function readParties(norm: string, regions: PartyRegions = defaultRegions
     // An inline declaration sentence (`本合同由买方 A 公司与卖方 B 公司签订`) at the head.
     for (const m of norm.slice(0, regions.headEnd).matchAll(INLINE)) {
       const [whole, label, name] = m;
-      if (!isName(name!, true) || found.some((p) => p.name === name)) continue;
+      // A label already named by its declaration line keeps that name.
+      if (named.has(label!) || !isName(name!, true) || found.some((p) => p.name === name)) continue;
       const start = m.index! + whole.lastIndexOf(name!);
       found.push({ label: label!, role: roleOf(label!, undefined), name: name!, start, end: start + name!.length });
     }

@@ -48,6 +48,9 @@ describe('bilingual party declarations', () => {
     expect(parties('甲方（Party A）：\n注册地址（Address）：银川市金凤区\n乙方（Party B）：\n合肥蓝途信息技术有限公司\n\n第一条 ……')).toEqual([
       '合肥蓝途信息技术有限公司',
     ]);
+    expect(parties('买方（Buyer）：\n双方同意货物由卖方委托的物流公司\n卖方（Seller）：\n合肥蓝途信息技术有限公司\n\n第一条 ……')).toEqual([
+      '合肥蓝途信息技术有限公司',
+    ]);
   });
 });
 
