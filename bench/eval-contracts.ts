@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createPrechecker } from '../src/precheck/engine.js';
+import { loadOwnCompanies } from '../src/precheck/rules.js';
 import { precheckFile, PrecheckInputError } from '../src/precheck/input.js';
 
 interface Expectation {
@@ -26,9 +27,13 @@ export interface ContractEvalRow {
   truePositives: number;
 }
 
-export async function evaluateContracts(dir: string): Promise<{ rows: ContractEvalRow[]; precision: number; recall: number; verdictAccuracy: number }> {
+/**
+ * @param extraOwnCompanies company names an operator would add to `ownCompanies` (a set's author's own
+ *   company), on top of the shipped contract.yaml.
+ */
+export async function evaluateContracts(dir: string, extraOwnCompanies: readonly string[] = []): Promise<{ rows: ContractEvalRow[]; precision: number; recall: number; verdictAccuracy: number }> {
   const expected = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')) as Record<string, Expectation>;
-  const prechecker = createPrechecker();
+  const prechecker = createPrechecker(extraOwnCompanies.length ? { ownCompanies: [...loadOwnCompanies(), ...extraOwnCompanies] } : {});
   const rows: ContractEvalRow[] = [];
   for (const [file, exp] of Object.entries(expected)) {
     let found = new Set<string>();
@@ -61,9 +66,10 @@ export async function evaluateContracts(dir: string): Promise<{ rows: ContractEv
   };
 }
 
-export async function printContractEval(dir: string): Promise<void> {
-  const { rows, precision, recall, verdictAccuracy } = await evaluateContracts(dir);
-  console.log(`Pre-check on ${rows.length} contracts in ${dir}\n`);
+export async function printContractEval(dir: string, extraOwnCompanies: readonly string[] = []): Promise<void> {
+  const { rows, precision, recall, verdictAccuracy } = await evaluateContracts(dir, extraOwnCompanies);
+  const own = extraOwnCompanies.length ? ` (ownCompanies + ${extraOwnCompanies.join('、')})` : '';
+  console.log(`Pre-check on ${rows.length} contracts in ${dir}${own}\n`);
   console.log('| contract | verdict | missed (must find) | wrongly found (must not find) |');
   console.log('|---|---|---|---|');
   for (const r of rows) {

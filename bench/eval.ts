@@ -19,7 +19,10 @@ import { evaluate, evaluateSet, questionSets, readJsonl } from './retrieval-eval
 const contractsAt = process.argv.indexOf('--contracts');
 if (contractsAt !== -1) {
   const { printContractEval } = await import('./eval-contracts.js');
-  await printContractEval(path.resolve(process.argv[contractsAt + 1] ?? 'tests/fixtures/contracts-tune'));
+  // `--own-companies "A,B"`: what an operator adds to contract.yaml `ownCompanies` (a set author's own company).
+  const ownAt = process.argv.indexOf('--own-companies');
+  const own = ownAt !== -1 ? (process.argv[ownAt + 1] ?? '').split(/[,，]/).map((x) => x.trim()).filter(Boolean) : [];
+  await printContractEval(path.resolve(process.argv[contractsAt + 1] ?? 'tests/fixtures/contracts-tune'), own);
   process.exit(0);
 }
 

@@ -191,10 +191,13 @@ function matchingSentences(m: CompiledMatcher, facts: ContractFacts): Sentence[]
       continue;
     }
     const global = new RegExp(re.source, 'gu');
-    for (const hit of text.norm.matchAll(global)) {
-      const s = sentenceIndexAt(text.sentences, hit.index!);
+    // A hit may run on past its sentence (`\s*` over a heading's line break) and swallow the start of
+    // the next match: the scan resumes at the end of the sentence the hit starts in, not of the hit.
+    for (let hit = global.exec(text.norm); hit; hit = global.exec(text.norm)) {
+      const s = sentenceIndexAt(text.sentences, hit.index);
       if (s !== -1) candidates.add(s);
-      if (hit[0].length === 0) global.lastIndex++;
+      const sentence = s === -1 ? undefined : text.sentences[s]!;
+      global.lastIndex = sentence && sentence.start <= hit.index ? Math.max(sentence.end, hit.index + 1) : hit.index + 1;
     }
   }
   const out: Sentence[] = [];

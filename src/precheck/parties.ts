@@ -61,7 +61,7 @@ const SPACED_LABEL = LABEL.split('|')
 // (`卖方 The Seller：`, `甲方（供应商）Party A (Supplier)：`).
 const ENGLISH_GLOSS = `[A-Za-z][A-Za-z0-9.'&() /-]{0,40}?`;
 const LABELLED = new RegExp(
-  `(?:^[ \\t]*|[ \\t]{2,}|\\t[ \\t]*|\\|[ \\t]*)(?:[A-Za-z][A-Za-z .'/&-]{0,30}?[ \\t]*)?(?:(?:致|敬致)[ \\t]*)?(?:(?!${LABEL})\\p{Script=Han}{1,6}[方人](?=[(]))?[(]?(${SPACED_LABEL})[)]?(?:[ \\t]*${ENGLISH_GLOSS}(?=[ \\t]*[:：(]))?[ \\t]*(?:(?:确认|签收|签署|签字|签章|盖章)[ \\t]*)?(?:[(]([^)\\n]{0,12})[)][ \\t]*)?(?:[(][^)\\n]{0,12}[)][ \\t]*)?(?:${ENGLISH_GLOSS}(?=[ \\t]*[:：]))?(?:单位)?(?:名称|全称)?[ \\t]*[:：]([^\\n]*)`,
+  `(?:^[ \\t]*|[ \\t]{2,}|\\t[ \\t]*|\\|[ \\t]*|(?<=[，,；;。.]))(?:[A-Za-z][A-Za-z .'/&-]{0,30}?[ \\t]*)?(?:(?:致|敬致)[ \\t]*)?(?:(?!${LABEL})\\p{Script=Han}{1,6}[方人](?=[(]))?[(]?(${SPACED_LABEL})[)]?(?:[ \\t]*(?:\\/[ \\t]*)?${ENGLISH_GLOSS}(?=[ \\t]*[:：(]))?[ \\t]*(?:(?:确认|签收|签署|签字|签章|盖章)[ \\t]*)?(?:[(]([^)\\n]{0,12})[)][ \\t]*)?(?:[(][^)\\n]{0,12}[)][ \\t]*)?(?:(?:\\/[ \\t]*)?${ENGLISH_GLOSS}(?=[ \\t]*[:：]))?(?:单位)?(?:名称|全称)?[ \\t]*[:：]([^\\n]*)`,
   'gmu',
 );
 
@@ -80,7 +80,12 @@ const ENGLISH_LABELLED = new RegExp(
  * The next party's declaration on the same line, after a comma, a semicolon or a space (a contract
  * pasted as one line: `甲方：A 公司，乙方：B 公司，…`); this party's name ends there.
  */
-const NEXT_DECLARATION = new RegExp(`[，,；;。\\s](?=(?:${LABEL})(?:[(][^)\\n]{0,8}[)])?[:：])`, 'u');
+// A bilingual label (`乙方（经销商）/ Party B (Distributor)：`) may follow, and a PDF line join may glue it to the
+// end of an English name (`… Co., Ltd.乙方（…）`).
+const NEXT_DECLARATION = new RegExp(
+  `[，,；;。.\\s](?=(?:${LABEL})(?:[(][^)\\n]{0,8}[)])?(?:[ \\t]*\\/?[ \\t]*${ENGLISH_GLOSS})?[ \\t]*[:：])`,
+  'u',
+);
 
 /** A line that opens with a party label and its colon (`甲方（采购方）：`, `订货单位：`, `致（客户）：`). */
 export const PARTY_LABEL_LINE = new RegExp(`^[ \\t]*(?:致[ \\t]*)?[(]?(?:${SPACED_LABEL})[^:：\\n]{0,12}[:：]`, 'u');
@@ -91,9 +96,9 @@ const SHORT_FOR = new RegExp(
   'gu',
 );
 
-/** `本合同由甲方 X 公司与乙方 Y 公司签订`: an inline name needs an organisation suffix to be trusted. */
+/** `本合同由甲方 X 公司与乙方 Y 公司签订`: an inline name needs an organisation suffix to be trusted, on the label's own line. */
 const INLINE = new RegExp(
-  `(${LABEL})(?:[(][^)\\n]{0,6}[)])?[:：]?\\s*((?![)])[\\p{Script=Han}A-Za-z0-9()·]{2,40}?(?:有限责任公司|股份有限公司|有限公司|公司|集团|研究院|研究所|医院|大学|学院|学校|中心|工厂|厂|商行|事务所|合作社))`,
+  `(${LABEL})(?:[(][^)\\n]{0,6}[)])?[:：]?[ \\t]*((?![)])[\\p{Script=Han}A-Za-z0-9()·]{2,40}?(?:有限责任公司|股份有限公司|有限公司|公司|集团|研究院|研究所|医院|大学|学院|学校|中心|工厂|厂|商行|事务所|合作社))`,
   'gu',
 );
 
@@ -116,9 +121,14 @@ const LATIN_AFTER_CHINESE_NAME = /^([\p{Script=Han}()]{2,40}(?:有限责任公�
 /** An English company name ends with its legal form (`… Co., Ltd.`, `… Sdn. Bhd.`, `… Limited`). */
 const LATIN_ORGANISATION = /^[A-Za-z][A-Za-z0-9 .,'&()-]{1,80}\b(Co\.?,?\s*Ltd\.?|Ltd\.?|Limited|Inc\.?|Incorporated|LLC|L\.L\.C\.|GmbH|AG|Sdn\.?\s*Bhd\.?|Pte\.?\s*Ltd\.?|Corp\.?|Corporation|Company|PLC|plc|S\.A\.|B\.V\.|LLP)$/u;
 
+const GLUED_FIELD = /^([\p{Script=Han}()]{2,40}?(?:有限责任公司|股份有限公司|有限公司|公司|集团|研究院|医院|大学|中心))(?:授权代表|法定代表人|委托代理人|代理人|经办人|负责人|代表)[^\n:：]{0,24}[:：]/u;
+
 function cleanName(raw: string): string {
   // A wide gap separates columns (`甲方（盖章）：A公司    乙方（盖章）：B公司`).
   const firstColumn = raw.split(/\s{2,}|\t|\|/)[0] ?? '';
+  // A PDF may glue the next signing field to the name (`…有限公司授权代表签字 / Signature：`).
+  const glued = GLUED_FIELD.exec(firstColumn.trim());
+  if (glued) return glued[1]!;
   const bilingual = CHINESE_NAME_AFTER_LATIN.exec(firstColumn.trim()) ?? LATIN_AFTER_CHINESE_NAME.exec(firstColumn.trim());
   if (bilingual) return bilingual[1]!;
   return firstColumn
@@ -145,6 +155,24 @@ function isName(name: string, strict: boolean): boolean {
   return !SENTENCE_WORDS.test(name) && name.length <= 30;
 }
 
+/**
+ * The line under a bare label, when it names an organisation (Chinese or English legal form) and is
+ * no field of its own (`地址：…`, `Party B:`): `甲方（Party A）：` ⏎ `上海…有限公司`.
+ */
+const CLAUSE_VERBS = /应当?|须|负责|承担|保证|同意|有权|按照|根据|指定的|交付|支付|约定/u;
+
+function nameLineBelow(norm: string, lineEnd: number): { text: string; start: number } | undefined {
+  if (norm[lineEnd] !== '\n') return undefined;
+  const start = lineEnd + 1;
+  const nl = norm.indexOf('\n', start);
+  const text = norm.slice(start, nl === -1 ? norm.length : nl);
+  if (/[:：]/.test(text) || PARTY_LABEL_LINE.test(text)) return undefined;
+  const name = cleanName(text);
+  // A clause that happens to end in 公司 (`双方同意将货物交付至买方指定的物流公司`) is no name.
+  if (CLAUSE_VERBS.test(name) && !LATIN_ORGANISATION.test(name)) return undefined;
+  return isName(name, true) ? { text, start } : undefined;
+}
+
 export interface PartyRegions {
   /** End of the head of the contract (its declarations), exclusive. */
   headEnd: number;
@@ -157,13 +185,21 @@ export function readParties(norm: string, regions: PartyRegions = defaultRegions
   const slots: PartySlot[] = [];
   const inDeclarations = (at: number) => at < regions.headEnd || at >= regions.tailStart;
   // A label in the head or the signature block is a slot a party must fill; elsewhere it only names one.
-  const readDeclaration = (m: RegExpExecArray, labelText: string, label: string, qualifier: string | undefined, rest: string) => {
+  const readDeclaration = (m: RegExpExecArray, labelText: string, label: string, qualifier: string | undefined, fullRest: string, cut?: number) => {
     const labelAt = m.index + m[0].indexOf(labelText);
     const declared = inDeclarations(labelAt);
+    let rest = cut === undefined ? fullRest : fullRest.slice(0, cut);
+    let restAt = m.index + m[0].length - fullRest.length;
+    // A label alone on its line (`甲方（Party A）：`) is named on the next line, if that line is a name
+    // and not the next field (`住所：…`) or a placeholder.
+    if (declared && rest.trim() === '') {
+      const below = nameLineBelow(norm, restAt + fullRest.length);
+      if (below) ({ text: rest, start: restAt } = below);
+    }
     const name = cleanName(rest);
     if (declared) slots.push({ label, named: false, start: labelAt });
     if (!isName(name, !declared)) return;
-    const start = m.index + m[0].length - rest.length + rest.indexOf(name);
+    const start = restAt + rest.indexOf(name);
     found.push({ label, role: roleOf(label, qualifier), name, start, end: start + name.length });
     if (declared) slots[slots.length - 1]!.named = true;
   };
@@ -172,9 +208,11 @@ export function readParties(norm: string, regions: PartyRegions = defaultRegions
     const [whole, spacedLabel, qualifier, rest] = m;
     const label = spacedLabel!.replace(/[ \t]/g, '');
     // The next column of the same line (`甲方：A    乙方：B`) is read on the next turn.
-    const gap = /\s{2,}|\t|\|/.exec(rest ?? '') ?? NEXT_DECLARATION.exec(rest ?? '');
+    const column = /\s{2,}|\t|\|/.exec(rest ?? '');
+    const next = column ? undefined : NEXT_DECLARATION.exec(rest ?? '');
+    const gap = column ?? next;
     if (gap) LABELLED.lastIndex = m.index + whole.length - (rest ?? '').length + gap.index;
-    readDeclaration(m, spacedLabel!, label, qualifier, rest ?? '');
+    readDeclaration(m, spacedLabel!, label, qualifier, rest ?? '', next?.index);
   }
   ENGLISH_LABELLED.lastIndex = 0;
   for (let m = ENGLISH_LABELLED.exec(norm); m; m = ENGLISH_LABELLED.exec(norm)) {
@@ -196,7 +234,8 @@ export function readParties(norm: string, regions: PartyRegions = defaultRegions
     // An inline declaration sentence (`本合同由买方 A 公司与卖方 B 公司签订`) at the head.
     for (const m of norm.slice(0, regions.headEnd).matchAll(INLINE)) {
       const [whole, label, name] = m;
-      if (!isName(name!, true) || found.some((p) => p.name === name)) continue;
+      // A label already named by its declaration line keeps that name.
+      if (named.has(label!) || !isName(name!, true) || found.some((p) => p.name === name)) continue;
       const start = m.index! + whole.lastIndexOf(name!);
       found.push({ label: label!, role: roleOf(label!, undefined), name: name!, start, end: start + name!.length });
     }

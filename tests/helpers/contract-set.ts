@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPrechecker } from '../../src/precheck/engine.js';
 import { readContractDocument } from '../../src/precheck/read/index.js';
+import { loadOwnCompanies } from '../../src/precheck/rules.js';
 
 interface Expectation {
   mustFind: string[];
@@ -17,10 +18,16 @@ export type KnownFailures = Record<string, { missed?: string[]; wronglyFound?: s
  * One test per file of a contract set under tests/fixtures: what passed must keep passing, and a
  * listed failure must still fail (a general fix that mends it removes it from the list).
  */
-export function describeContractSet(title: string, fixtureFolder: string, knownFailures: KnownFailures): void {
+export function describeContractSet(
+  title: string,
+  fixtureFolder: string,
+  knownFailures: KnownFailures,
+  /** Names an operator would add to the shipped `ownCompanies` (the set author's own company). */
+  extraOwnCompanies: readonly string[] = [],
+): void {
   const root = path.join(import.meta.dirname, '..', 'fixtures', fixtureFolder);
   const expected = JSON.parse(readFileSync(path.join(root, 'expected.json'), 'utf8')) as Record<string, Expectation>;
-  const prechecker = createPrechecker();
+  const prechecker = createPrechecker(extraOwnCompanies.length ? { ownCompanies: [...loadOwnCompanies(), ...extraOwnCompanies] } : {});
   describe(title, () => {
     for (const [file, exp] of Object.entries(expected)) {
       const known = knownFailures[file] ?? {};

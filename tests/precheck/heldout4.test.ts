@@ -3,21 +3,23 @@ import { describeContractSet, type KnownFailures } from '../helpers/contract-set
 /**
  * The fourth held-out set of issue 14 (contracts-f: 20 files, 3 PDF hard-wrapped with page heads and feet, 3 .docx
  * with Word tables, 3 bilingual, 2 Traditional; written blind by a helper who read only the rule file and the
- * samples), run once after round e was merged (commit after 73d7592): precision 0.630, recall 0.944, verdicts 14/20
- * with the shipped contract.yaml. Its author wrote "our company" as 上海启衡科技有限公司, which the shipped
- * `ownCompanies` does not name; with it added (what an operator configures) the same run gave 0.680 / 0.944 / 15/20.
- * These tests assert what passed with the shipped file; failures are listed as measured.
+ * samples), run once after round e was merged (commit after 73d7592): precision 0.630, recall 0.944, verdicts
+ * 14/20 with the shipped contract.yaml. It was then read and its classes fixed in general form (round f,
+ * tests/precheck/reading-round-f.test.ts), so it is **diagnostic now, not an estimate**.
+ *
+ * Its author wrote "our company" as 上海启衡科技有限公司, which the shipped `ownCompanies` does not name. Without
+ * that name nothing in f05, f11 and f19 says that we are the buyer (the other sets expect an unnamed seller to be
+ * us, contracts-blind2 b2-07), so their `payment.credit-required` stays with the shipped file; with the name
+ * configured, as an operator would, every file passes.
  */
 const KNOWN_FAILURES: KnownFailures = {
   'f05-processing-model.pdf': { wronglyFound: ['payment.credit-required'] },
-  'f06-sales-table-rmb.txt': { missed: ['amount.mismatch'], verdictWrong: true },
-  'f08-maintenance.txt': { wronglyFound: ['kickback'] },
-  'f09-saas-bilingual.txt': { wronglyFound: ['parties.missing'], verdictWrong: true },
-  'f10-advertising.txt': { wronglyFound: ['subject.missing'] },
   'f11-logistics-buyer.txt': { wronglyFound: ['payment.credit-required'], verdictWrong: true },
-  'f13-distribution-bilingual.pdf': { wronglyFound: ['parties.missing'], verdictWrong: true },
-  'f19-purchase-bilingual.docx': { wronglyFound: ['parties.missing', 'subject.missing', 'payment.credit-required'], verdictWrong: true },
-  'f20-install-model-slash.txt': { wronglyFound: ['dispute.ambiguous'], verdictWrong: true },
+  'f19-purchase-bilingual.docx': { wronglyFound: ['payment.credit-required'], verdictWrong: true },
 };
 
-describeContractSet('precheck fourth held-out set: what passed on the one run', 'contracts-heldout4', KNOWN_FAILURES);
+describeContractSet('precheck fourth held-out set (diagnostic), shipped ownCompanies', 'contracts-heldout4', KNOWN_FAILURES);
+
+describeContractSet('precheck fourth held-out set (diagnostic), with its author’s company configured', 'contracts-heldout4', {}, [
+  '上海启衡科技有限公司',
+]);

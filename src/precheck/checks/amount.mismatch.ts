@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CURRENCY_PREFIX, findAmounts, findPercents, formatMoney, HAS_WORDS_AMOUNT, parseCount, sameMoney, type Amount } from '../amounts.js';
 import { lineItemMismatches, QUANTITY } from '../line-items.js';
+import type { Table } from '../model/tables.js';
 import type { Sentence } from '../text.js';
 import { dedupeAmounts, phraseBreakAfter, phraseBreakBefore, sentenceLength } from './phrases.js';
 import { define, sentenceHit, sentenceSpan, type CheckContext, type CheckHit } from './types.js';
@@ -126,37 +127,86 @@ function tableTotals(ctx: CheckContext): CheckHit[] {
   const { text, tables, contractValue } = ctx.facts;
   const hits: CheckHit[] = [];
   for (const table of tables) {
-    const col = table.header.findIndex((h) => /金额|总价|小计/.test(h) && !/单价/.test(h));
-    if (col === -1) continue;
-    let sum = 0;
-    let rows = 0;
-    let stated: { value: number; start: number; end: number } | undefined;
-    for (const row of table.rows) {
-      const shift = table.header.length - row.cells.length;
-      const cell = row.cells[col - Math.max(0, shift)]?.replace(/[¥￥$,\s]/g, '') ?? '';
-      const isTotal = /合计|总计|共计|总价|总额/.test(row.cells[0] ?? '') && !/\d/.test(row.cells[0] ?? '');
-      if (!/^\d+(\.\d+)?$/.test(cell)) {
-        if (!isTotal && cell !== '') return hits; // a cell that is no plain figure: not summable
-        continue;
-      }
-      if (isTotal) stated = { value: Number(cell), start: row.start, end: row.end };
-      else {
-        sum += Number(cell);
-        rows++;
-      }
-    }
-    if (rows < 2) continue;
+    const read = moneyColumn(table);
+    if (!read) continue;
+    if (read.rows < 2) continue;
+    let stated = read.stated;
     if (!stated && contractValue) {
       const section = text.sections.find((s) => s.start <= table.start && table.end <= s.end);
       if (section && contractValue.start >= table.end && contractValue.end <= section.end) stated = contractValue;
     }
     if (!stated) continue;
-    const total = Math.round(sum * 100) / 100;
+    const total = Math.round(read.sum * 100) / 100;
     if (sameMoney(total, stated.value)) continue;
     hits.push({
       ...sentenceSpan(ctx, Math.min(table.start, stated.start), Math.max(table.end, stated.end)),
       detail: `表内各项金额合计 ${formatMoney(total)} 元，写明的合计/总价为 ${formatMoney(stated.value)} 元`,
     });
+  }
+  return hits;
+}
+
+/**
+ * A table's amount column: the sum of its item rows and the figure of its total row. Undefined when
+ * the table has no amount column or a cell in it is no plain figure.
+ */
+function moneyColumn(table: Table): { sum: number; rows: number; stated?: { value: number; start: number; end: number } } | undefined {
+  const col = table.header.findIndex((h) => /金额|总价|小计/.test(h) && !/单价/.test(h));
+  if (col === -1) return undefined;
+  let sum = 0;
+  let rows = 0;
+  let stated: { value: number; start: number; end: number } | undefined;
+  for (const row of table.rows) {
+    const shift = table.header.length - row.cells.length;
+    const cell = row.cells[col - Math.max(0, shift)]?.replace(/[¥￥$,\s]/g, '') ?? '';
+    const isTotal = /合计|总计|共计|总价|总额/.test(row.cells[0] ?? '') && !/\d/.test(row.cells[0] ?? '');
+    if (!/^\d+(\.\d+)?$/.test(cell)) {
+      if (!isTotal && cell !== '') return undefined;
+      continue;
+    }
+    if (isTotal) stated = { value: Number(cell), start: row.start, end: row.end };
+    else {
+      sum += Number(cell);
+      rows++;
+    }
+  }
+  return { sum, rows, ...(stated ? { stated } : {}) };
+}
+
+/** A total in words with no figure beside it (`合计金额大写：人民币贰拾叁万…元整`), written under a table. */
+const TOTAL_IN_WORDS_LEAD = /(合计|总计|共计|总价|总额|总金额|合同金额|合同价款|价款|金额)[^。；;\d]{0,12}$/u;
+/** How far below a table its total in words may stand (a blank line or a caption between). */
+const WORDS_BELOW_TABLE = 160;
+
+/**
+ * The figures of a price table are the total; a 大写 written under the table restates it. When the
+ * table gives the currency only in its header (`总价(RMB)`), the total row's figure has no currency of
+ * its own, so the pair is read by structure: the table's total (its total row, else its rows' sum)
+ * against the amount in words that follows it in the same part.
+ */
+function wordsVersusTable(ctx: CheckContext): CheckHit[] {
+  const { text, tables } = ctx.facts;
+  const hits: CheckHit[] = [];
+  for (const table of tables) {
+    const read = moneyColumn(table);
+    if (!read || (read.rows === 0 && !read.stated)) continue;
+    const total = read.stated?.value ?? Math.round(read.sum * 100) / 100;
+    const section = text.sections.find((x) => x.start <= table.start && table.end <= x.end);
+    for (const s of text.sentences) {
+      if (s.start < table.end || s.start > table.end + WORDS_BELOW_TABLE) continue;
+      if (section && s.start >= section.end) break;
+      const amounts = findAmounts(s.text);
+      if (amounts.some((a) => !a.inWords)) break; // a figure of its own: the sentence pairs itself (wordsVersusFigures)
+      const words = amounts.find((a) => a.inWords && TOTAL_IN_WORDS_LEAD.test(s.text.slice(0, a.start)));
+      if (!words) continue;
+      if (!sameMoney(words.value, total)) {
+        hits.push({
+          ...sentenceSpan(ctx, read.stated?.start ?? table.start, s.end),
+          detail: `大写「${s.text.slice(words.start, words.end)}」= ${formatMoney(words.value)} 元，表内合计为 ${formatMoney(total)} 元`,
+        });
+      }
+      break;
+    }
   }
   return hits;
 }
@@ -238,7 +288,7 @@ export const amountMismatch = define({ params: z.strictObject({}), run: amountMi
 function amountMismatchRun(ctx: CheckContext): CheckHit[] {
   const words = ctx.facts.text.sentences.flatMap(wordsVersusFigures);
   const items = lineItemMismatches(ctx.facts.text).map((h) => ({ ...sentenceSpan(ctx, h.start, h.end), detail: `数量 × 单价：${h.detail}` }));
-  return withoutOverlaps([...words, ...items, ...quantityTimesPrice(ctx), ...instalmentsSum(ctx), ...tableTotals(ctx)]);
+  return withoutOverlaps([...words, ...items, ...quantityTimesPrice(ctx), ...instalmentsSum(ctx), ...tableTotals(ctx), ...wordsVersusTable(ctx)]);
 }
 
 /** One finding per passage: a single-item sentence can fail both the line-item and the total check. */

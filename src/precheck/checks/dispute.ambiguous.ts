@@ -22,7 +22,8 @@ const params = z.strictObject({
 export const disputeAmbiguous = define({
   params,
   run(ctx: CheckContext, p: z.output<typeof params>): CheckHit[] {
-    const institution = new RegExp(`([\\p{Script=Han}A-Za-z]{0,24}?)(?:${p.institution})`, 'gu');
+    // A filled-in form leaves the spaces of its blank around the name (`提交 上海 仲裁委员会`).
+    const institution = new RegExp(`([\\p{Script=Han}A-Za-z \\t]{0,24}?)(?:${p.institution})`, 'gu');
     const verbs = new RegExp(`^.*(?:${p.verbs})`, 'u');
     const generic = new RegExp(p.generic, 'u');
     const hits: CheckHit[] = [];
@@ -38,7 +39,7 @@ export const disputeAmbiguous = define({
       if (court.length > 0) reasons.push('同时约定了仲裁和诉讼，仲裁协议可能无效');
       const named = arbitration.some((s) =>
         [...s.text.matchAll(institution)].some((m) => {
-          const name = (m[1] ?? '').replace(verbs, '');
+          const name = (m[1] ?? '').replace(verbs, '').replace(/[ \t]/g, '');
           return name.length >= 2 && !generic.test(name);
         }),
       );

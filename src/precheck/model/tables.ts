@@ -101,7 +101,12 @@ export function findTables(norm: string): Table[] {
 /** `金额（元）` → label `金额`, unit `元`; `总价(RMB)` → `总价`, `RMB`. */
 function splitHeader(cell: string): { label: string; unit: string } {
   const inBrackets = /[(（]([^)）]*)[)）]/u.exec(cell);
-  const label = cell.replace(/[(（][^)）]*[)）]/gu, '').replace(/[:：]/g, '').trim();
+  // A bilingual header (`货物名称 Description`, `单价 Unit Price (RMB)`) is labelled by its Chinese words.
+  const label = cell
+    .replace(/[(（][^)）]*[)）]/gu, '')
+    .replace(/[:：]/g, '')
+    .trim()
+    .replace(/(?<=\p{Script=Han})\s*[/]?\s*[A-Za-z][A-Za-z .'/&-]*$/u, '');
   const source = inBrackets?.[1] ?? cell;
   const currency = CURRENCY_IN.exec(source)?.[0];
   // `元/吨` keeps its per-unit part: it is still money.
