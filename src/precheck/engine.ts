@@ -213,7 +213,7 @@ function matchingSentences(m: CompiledMatcher, facts: ContractFacts): Sentence[]
     if (m.unless.some((re) => re.test(s.text))) continue;
     if (m.unlessClause.length) {
       const clause = clauseText(facts, s.clause);
-      if (m.unlessClause.some((re) => re.test(clause))) continue;
+      if (m.unlessClause.some((re) => re.test(clause)) && !m.unlessClauseVoidedBy.some((re) => re.test(clause))) continue;
     }
     out.push(s);
   }

@@ -106,7 +106,7 @@ export function gatherFacts(original: string, options: FactOptions = {}): Contra
   const notAgreed = [...unchosenRanges(optionLists), ...blankChoiceRanges(optionLists, text.norm)];
   if (notAgreed.length) text.sentences = withoutRanges(text.sentences, notAgreed, text.norm);
   const tables = findTables(text.norm);
-  markUnfilled(text, tables);
+  markUnfilled(text, tables, notAgreed);
   const statements: Sentence[] = [...tables.flatMap((t) => t.statements), ...keyValueStatements(text.norm)].map((st) => ({
     index: -1,
     clause: clauseAt(text, st.start),
@@ -153,27 +153,54 @@ const BLANK = /_{3,}|(?<![A-Za-z])X{3,}(?![A-Za-z])|×{3,}|(?<=[\s:：])\/(?=[\s
 /** What a filled-in value shows: a figure or a date. */
 const FILLED = /\d(?![\d.,]*\s*%)|[零壹贰叁肆伍陆柒捌玖拾佰仟]{2,}/u;
 
-function markUnfilled(text: PreparedText, tables: Table[]): void {
+function markUnfilled(text: PreparedText, tables: Table[], notAgreed: readonly { start: number }[]): void {
+  const titles = new Set<number>();
   const emptyTables = tables.filter((t) => t.rows.every((r) => r.cells.slice(1).every((c) => c.trim() === '' || BLANK.test(c))));
   for (const s of text.sentences) {
     const heading = text.clauses[s.clause]?.heading ?? '';
-    const stripped = s.text.replace(/^\s*(第[一二三四五六七八九十百零〇两\d]+[条章节款]|[一二三四五六七八九十]+[、.]|\d+[、.](?!\d)|[(][一二三四五六七八九十\d]+[)])\s*/u, '');
+    const stripped = s.text.replace(/^\s*(第[一二三四五六七八九十百零〇两\d]+[条章节款]|[一二三四五六七八九十]+[、.]|\d+(?:[.．]\d+)+(?=\s)|\d+[、.](?!\d)|[(][一二三四五六七八九十\d]+[)])\s*/u, '');
     const title = heading !== '' && s.text.trim() === heading && !/[:：]/.test(s.text);
     const blankField = BLANK.test(s.text) && !FILLED.test(stripped);
     const inEmptyTable = emptyTables.some((t) => s.start >= t.start && s.end <= t.end);
-    if (title || blankField || inEmptyTable) s.unfilled = true;
+    // What is left of a line once its blank option list is set aside (`；`) states nothing either.
+    const empty = !/[\p{L}\p{N}]/u.test(s.text);
+    if (blankField || inEmptyTable || empty) s.unfilled = true;
+    if (title) titles.add(s.index);
   }
-  // A lead-in (`支付方式如下：`) states only what follows it in its clause.
+  // A lead-in (`支付方式如下：`) states only what follows it in its clause. A clause title
+  // (`第四条 服务质量与考核`) states its clause only when every item under it (`4.1 …`, `（一）…`)
+  // states something: not alone, not before the next 第X条, not over blanks or unchosen options.
   for (let i = text.sentences.length - 1; i >= 0; i--) {
     const s = text.sentences[i]!;
+    const section = text.sections.find((x) => s.start >= x.start && s.start < x.end);
+    const inSection = (n: Sentence) => !!section && n.start < section.end;
+    if (titles.has(s.index)) {
+      const items: Sentence[] = [];
+      let spanEnd = section?.end ?? text.norm.length;
+      for (let k = i + 1; k < text.sentences.length; k++) {
+        const n = text.sentences[k]!;
+        if (NEXT_CLAUSE.test(n.text) || (n.clause !== s.clause && !(inSection(n) && (SUB_ITEM.test(n.text) || n.clause === items.at(-1)?.clause)))) {
+          spanEnd = n.start;
+          break;
+        }
+        items.push(n);
+      }
+      // Options left unchosen under it were taken out of the sentences, but they are still unfilled items.
+      const blankOptions = notAgreed.some((r) => r.start >= s.end && r.start < spanEnd);
+      if (!items.length || blankOptions || items.some((n) => n.unfilled)) s.unfilled = true;
+      continue;
+    }
     if (!/[:：]\s*$/.test(s.text)) continue;
     const next = text.sentences[i + 1];
     // Its numbered items (`服务内容如下：` then `1. …`) open clauses of their own inside the same part.
-    const section = text.sections.find((x) => s.start >= x.start && s.start < x.end);
-    const sameSection = !!next && !!section && next.start < section.end;
-    if (!next || (next.clause !== s.clause && !sameSection) || next.unfilled) s.unfilled = true;
+    if (!next || (next.clause !== s.clause && !inSection(next)) || next.unfilled) s.unfilled = true;
   }
 }
+
+/** The start of the next top-level clause (`第五条`, `第三章`). */
+const NEXT_CLAUSE = /^\s*第[一二三四五六七八九十百零〇两\d]+[条章节]/u;
+/** An item numbered under a clause: `4.1`, `（一）`, `1、`. */
+const SUB_ITEM = /^\s*(\d+[.．]\d+|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.](?!\d))/u;
 
 function clauseAt(text: PreparedText, offset: number): number {
   let k = 0;

@@ -36,6 +36,11 @@ const matcherSchema = z.strictObject({
   unless: regexList.optional(),
   /** None of these may occur anywhere in the sentence's clause (a cap or notice period stated nearby). */
   unlessClause: regexList.optional(),
+  /**
+   * The clause voids its own `unlessClause` hit when one of these occurs in it: a cap the contract
+   * says does not apply (`前述上限不适用于本款`) lifts nothing.
+   */
+  unlessClauseVoidedBy: regexList.optional(),
   /** `tail`: only the last part of the contract (signature blocks). */
   within: z.enum(['all', 'tail']).default('all'),
 });
@@ -118,6 +123,7 @@ export interface CompiledMatcher {
   withAlso: RegExp[];
   unless: RegExp[];
   unlessClause: RegExp[];
+  unlessClauseVoidedBy: RegExp[];
   within: 'all' | 'tail';
 }
 
@@ -138,6 +144,7 @@ function compileMatcher(m: Matcher): CompiledMatcher {
     withAlso: (m.withAlso ?? []).map(re),
     unless: (m.unless ?? []).map(re),
     unlessClause: (m.unlessClause ?? []).map(re),
+    unlessClauseVoidedBy: (m.unlessClauseVoidedBy ?? []).map(re),
     within: m.within,
   };
 }

@@ -7,12 +7,11 @@ import { describeContractSet, type KnownFailures } from '../helpers/contract-set
  * pre-check round f was merged: with the shipped contract.yaml precision 0.880, recall 0.957, verdicts 19/20;
  * with its author's company (杭州明衡信息技术有限公司, "us", the buyer in g05 and g19) in `ownCompanies`, as an
  * operator configures it, precision 0.957, recall 0.957, verdicts 20/20. These tests hold what passed on that
- * run; the failures below are as measured, not fixed.
+ * run. Its two shared misses were then read as classes and fixed with own cases worded otherwise
+ * (reading-round-g.test.ts): g12's missed `liability.unlimited` (a cap the clause itself switches off) and g04's
+ * false `quality.missing` (a clause title, 服务质量与考核, over filled items): those two files are in-sample now.
  */
-const SHARED_FAILURES: KnownFailures = {
-  'g04-maintenance-service-clean.pdf': { wronglyFound: ['quality.missing'] },
-  'g12-dev-two-forums-unlimited.pdf': { missed: ['liability.unlimited'] },
-};
+const SHARED_FAILURES: KnownFailures = {};
 
 describeContractSet('precheck fifth held-out set, shipped ownCompanies', 'contracts-heldout5', {
   ...SHARED_FAILURES,
