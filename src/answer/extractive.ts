@@ -135,15 +135,18 @@ export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: 
     tryPick(c);
   }
 
-  // A case quoted for its story or rule also gives its lesson, what the asker should do (its
-  // best-matching lesson sentence, the first on a tie), beyond the length bound.
+  // A quoted case also gives the rule it broke (the policy that answers "may I…") and its lesson,
+  // what the asker should do: each part's best-matching sentence (the first on a tie), beyond the
+  // length bound.
   const cases = [...new Set(picked.filter((p) => p.c.chunk.kind === 'case').map((p) => p.c.hitIndex))];
   for (const h of cases) {
-    if (picked.some((p) => p.c.hitIndex === h && casePart(p.c.chunk, p.c.sentence) === 'lesson')) continue;
-    const lesson = ranked.find((c) => c.hitIndex === h && casePart(c.chunk, c.sentence) === 'lesson');
-    if (!lesson) continue;
-    const grams = charBigrams(lesson.sentence.simp);
-    if (!picked.some((p) => jaccard(p.grams, grams) >= NEAR_DUPLICATE)) picked.push({ c: lesson, grams });
+    for (const part of ['rule', 'lesson'] as const) {
+      if (picked.some((p) => p.c.hitIndex === h && casePart(p.c.chunk, p.c.sentence) === part)) continue;
+      const best = ranked.find((c) => c.hitIndex === h && casePart(c.chunk, c.sentence) === part);
+      if (!best) continue;
+      const grams = charBigrams(best.sentence.simp);
+      if (!picked.some((p) => jaccard(p.grams, grams) >= NEAR_DUPLICATE)) picked.push({ c: best, grams });
+    }
   }
 
   // Readable order: by passage rank, then position inside the passage.

@@ -59,6 +59,19 @@ describe('a case answers with its rule and lesson, not only its story', () => {
     expect(answer.split("\n").length).toBeGreaterThan(2);
   });
 
+  it('brings the rule the case broke, besides its lesson, when the question retells its story', () => {
+    const q = '区域经理把合同专用章借给代理商 让他在自己起草的供货合同上盖章 后果严重吗';
+    const answer = composeExtractive(queryTerms(q), [caseHit(), sopHit], 'zh-Hans', { question: q }).answer;
+    expect(answer).toMatch(/用印必须经部门负责人审批/);
+    expect(answer).toMatch(/教训：/);
+  });
+
+  it('quotes the broken rule once when it already answers the question', () => {
+    const q = '用印要不要经部门负责人审批并登记';
+    const answer = composeExtractive(queryTerms(q), [caseHit(), sopHit], 'zh-Hans', { question: q }).answer;
+    expect(answer.match(/用印必须经部门负责人审批/g) ?? []).toHaveLength(1);
+  });
+
   it('adds no case lesson when no case is cited', () => {
     const q = '合同专用章用于哪些合同';
     const answer = composeExtractive(queryTerms(q), [sopHit], 'zh-Hans', { question: q }).answer;
