@@ -30,6 +30,20 @@ describe('the sentence that answers what is asked leads', () => {
   });
 });
 
+describe('a sentence that states a rule is preferred over one that only mentions the topic', () => {
+  const rules = [passage('r', '客户退货申请的处理结果记录在售后系统里。客户退货申请的处理结果须告知客户本人。')];
+  // One sentence only: which one is chosen (chosen sentences are shown in passage order).
+  const lead = (question: string) => composeExtractive(queryTerms(question), rules, 'zh-Hans', { question, maxSentences: 1 }).answer.split('\n')[1]!;
+
+  it('chooses the obliging sentence when both match the question as well', () => {
+    expect(lead('客户退货申请的处理结果怎么弄')).toMatch(/须告知/);
+  });
+
+  it('still chooses a clearly closer sentence without a modal', () => {
+    expect(lead('退货处理结果记录在系统里吗')).toMatch(/记录在售后系统/);
+  });
+});
+
 // A case of our own, built the way the knowledge base builds one (story, rule, lesson).
 import { caseChunk } from '../../src/knowledge/sources.js';
 const caseText = `---
