@@ -73,6 +73,14 @@ const NEAR_DUPLICATE = 0.6;
  * broke and the lesson: story sentences count this much of their match, so the rule wins a close call.
  */
 const CASE_STORY_FACTOR = 0.5;
+/**
+ * A sentence that states a rule (forbids, obliges, allows) answers more than one that only mentions
+ * the topic: its match counts this much more. Bare 应 and 要求 also meet 供应 or a noun 要求, which
+ * costs less than missing 应及时… and 要求预付款 (measured over the labelled sets, heldout5 unread:
+ * 311 → 317 of 372 answers quoting gold; 1.5 scored the same, 2 lower).
+ */
+const RULE_MODAL = /禁止|严禁|不得|不准|不允许|必须|应当|应|须|只能|可以|要求/u;
+const RULE_FACTOR = 1.3;
 
 /** Which part of a case passage a sentence is in; null for every other source. */
 function casePart(chunk: Chunk, sentence: Sentence): 'story' | 'rule' | 'lesson' | null {
@@ -99,6 +107,7 @@ export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: 
   scorePool(pool, terms, weights);
   if (pool.every((c) => c.overlap === 0)) scorePool(pool, feedbackTerms(top.map((h) => h.chunk), pool), weights);
   for (const c of pool) if (casePart(c.chunk, c.sentence) === 'story') c.score *= CASE_STORY_FACTOR;
+  for (const c of pool) if (RULE_MODAL.test(c.sentence.simp)) c.score *= RULE_FACTOR;
 
   const ranked = [...pool].sort((a, b) => b.score - a.score || a.hitIndex - b.hitIndex || a.sentence.start - b.sentence.start);
   const best = ranked[0];
@@ -135,15 +144,18 @@ export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: 
     tryPick(c);
   }
 
-  // A case quoted for its story or rule also gives its lesson, what the asker should do (its
-  // best-matching lesson sentence, the first on a tie), beyond the length bound.
+  // A quoted case also gives the rule it broke (the policy that answers "may I…") and its lesson,
+  // what the asker should do: each part's best-matching sentence (the first on a tie), beyond the
+  // length bound.
   const cases = [...new Set(picked.filter((p) => p.c.chunk.kind === 'case').map((p) => p.c.hitIndex))];
   for (const h of cases) {
-    if (picked.some((p) => p.c.hitIndex === h && casePart(p.c.chunk, p.c.sentence) === 'lesson')) continue;
-    const lesson = ranked.find((c) => c.hitIndex === h && casePart(c.chunk, c.sentence) === 'lesson');
-    if (!lesson) continue;
-    const grams = charBigrams(lesson.sentence.simp);
-    if (!picked.some((p) => jaccard(p.grams, grams) >= NEAR_DUPLICATE)) picked.push({ c: lesson, grams });
+    for (const part of ['rule', 'lesson'] as const) {
+      if (picked.some((p) => p.c.hitIndex === h && casePart(p.c.chunk, p.c.sentence) === part)) continue;
+      const best = ranked.find((c) => c.hitIndex === h && casePart(c.chunk, c.sentence) === part);
+      if (!best) continue;
+      const grams = charBigrams(best.sentence.simp);
+      if (!picked.some((p) => jaccard(p.grams, grams) >= NEAR_DUPLICATE)) picked.push({ c: best, grams });
+    }
   }
 
   // Readable order: by passage rank, then position inside the passage.

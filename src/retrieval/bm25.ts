@@ -215,6 +215,38 @@ export class Bm25Index {
     return best.sorted();
   }
 
+  /**
+   * BM25 scores of the given documents only (for features of a few reranked candidates): each
+   * term's frequency is found by binary search in its postings, so nothing scales with the corpus.
+   */
+  scoreDocs(query: WeightedTerm[], ids: readonly number[]): number[] {
+    const k1plus1 = this.k1 + 1;
+    return ids.map((d) => {
+      let score = 0;
+      for (const { term, weight } of query) {
+        const tf = weight ? this.frequency(d, term) : 0;
+        if (tf) score += (weight * this.idf(term) * k1plus1 * tf) / (tf + this.norms[d]!);
+      }
+      return score;
+    });
+  }
+
+  /** How often document `id` holds `term` (0: not at all). */
+  frequency(id: number, term: string): number {
+    const t = this.termIds.get(term);
+    if (t === undefined) return 0;
+    let lo = this.offsets[t]!;
+    let hi = this.offsets[t + 1]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const d = this.docIds[mid]!;
+      if (d === id) return this.freqs[mid]!;
+      if (d < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return 0;
+  }
+
   /** Whether document `id` contains `term` (for coverage checks): binary search in its postings. */
   contains(id: number, term: string): boolean {
     const t = this.termIds.get(term);

@@ -51,6 +51,8 @@ export interface SearchResult {
 
 export interface SearchOptions {
   k?: number;
+  /** Receives the reranked candidates (fused order) with their ranking features (for fitting the ranker). */
+  features?: (candidates: Chunk[], features: number[][]) => void;
 }
 
 /** What answering, pre-check and digests need from retrieval. */

@@ -30,6 +30,20 @@ describe('the sentence that answers what is asked leads', () => {
   });
 });
 
+describe('a sentence that states a rule is preferred over one that only mentions the topic', () => {
+  const rules = [passage('r', '客户退货申请的处理结果记录在售后系统里。客户退货申请的处理结果须告知客户本人。')];
+  // One sentence only: which one is chosen (chosen sentences are shown in passage order).
+  const lead = (question: string) => composeExtractive(queryTerms(question), rules, 'zh-Hans', { question, maxSentences: 1 }).answer.split('\n')[1]!;
+
+  it('chooses the obliging sentence when both match the question as well', () => {
+    expect(lead('客户退货申请的处理结果怎么弄')).toMatch(/须告知/);
+  });
+
+  it('still chooses a clearly closer sentence without a modal', () => {
+    expect(lead('退货处理结果记录在系统里吗')).toMatch(/记录在售后系统/);
+  });
+});
+
 // A case of our own, built the way the knowledge base builds one (story, rule, lesson).
 import { caseChunk } from '../../src/knowledge/sources.js';
 const caseText = `---
@@ -57,6 +71,19 @@ describe('a case answers with its rule and lesson, not only its story', () => {
     const answer = composeExtractive(queryTerms(q), [caseHit(), sopHit], 'zh-Hans', { question: q }).answer;
     expect(answer).toMatch(/教训：/);
     expect(answer.split("\n").length).toBeGreaterThan(2);
+  });
+
+  it('brings the rule the case broke, besides its lesson, when the question retells its story', () => {
+    const q = '区域经理把合同专用章借给代理商 让他在自己起草的供货合同上盖章 后果严重吗';
+    const answer = composeExtractive(queryTerms(q), [caseHit(), sopHit], 'zh-Hans', { question: q }).answer;
+    expect(answer).toMatch(/用印必须经部门负责人审批/);
+    expect(answer).toMatch(/教训：/);
+  });
+
+  it('quotes the broken rule once when it already answers the question', () => {
+    const q = '用印要不要经部门负责人审批并登记';
+    const answer = composeExtractive(queryTerms(q), [caseHit(), sopHit], 'zh-Hans', { question: q }).answer;
+    expect(answer.match(/用印必须经部门负责人审批/g) ?? []).toHaveLength(1);
   });
 
   it('adds no case lesson when no case is cited', () => {
