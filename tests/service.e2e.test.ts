@@ -112,7 +112,7 @@ describe('/healthz and /metrics', () => {
     expect(up.status).toBe(200);
     const body = (await up.json()) as { ok: boolean; parts: Record<string, { ok: boolean; [k: string]: unknown }> };
     expect(body.ok).toBe(true);
-    expect(Object.keys(body.parts).sort()).toEqual(['database', 'index', 'scheduler', 'slack']);
+    expect(Object.keys(body.parts).sort()).toEqual(['credit_outbox', 'database', 'index', 'scheduler', 'slack']);
     expect(body.parts.index).toMatchObject({ ok: true, chunks: expect.any(Number), ageSeconds: expect.any(Number) });
     expect(body.parts.slack).toMatchObject({ ok: true, mode: 'http' });
 
