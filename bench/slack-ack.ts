@@ -45,10 +45,10 @@ export interface SlackAckBenchOptions {
 const SECRET = 'bench-signing-secret';
 const TOKEN = 'xoxb-bench-token';
 
-/** The real composition root (handbook index, extractive answerer, storage) in this process. */
+/** The real composition root (handbook index, extractive answerer, storage) in this process; ANSWER_WORKERS as in the environment (default: cores − 1). */
 async function realApp(): Promise<{ core: BotCore; close: () => Promise<void> }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-ack-'));
-  const config = loadConfig({ DATA_DIR: dataDir, KNOWLEDGE_DIR: path.resolve('knowledge'), LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', RATE_LIMIT_PER_CHANNEL_PER_MINUTE: '1000000' }, null);
+  const config = loadConfig({ DATA_DIR: dataDir, KNOWLEDGE_DIR: path.resolve('knowledge'), LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', RATE_LIMIT_PER_CHANNEL_PER_MINUTE: '1000000', ANSWER_WORKERS: process.env.ANSWER_WORKERS }, null);
   const app = await createApp(config, createLogger('silent'), { dbFile: ':memory:' });
   return { core: app.core, close: () => app.close() };
 }
