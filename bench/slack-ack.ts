@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
+import { monitorEventLoopDelay, performance as perf } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,10 @@ export interface SlackAckBenchResult {
   answersDelivered: number;
   /** Of those, "busy, try again in a minute" (the answer queue was full). */
   busyReplies: number;
+  /** The bot's event loop while the measured round ran: delay p99 and max (ms), and how busy it was (0–1). */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  loopUtilization: number;
   /** Resident memory after the round, MB (after `questions` more questions when asked). */
   rssMb: number;
 }
@@ -151,8 +156,14 @@ export async function benchSlackAck({
     }
     const before = fake.answers();
     const busyBefore = fake.busy();
+    // How long the bot's loop could not run callbacks (accepts, acks) while the round ran.
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    const elu = perf.eventLoopUtilization();
+    loop.enable();
     await run(0, requests, true);
     await settle(before + requests);
+    loop.disable();
+    const loopUtilization = perf.eventLoopUtilization(elu).utilization;
     const answersDelivered = fake.answers() - before;
     const busyReplies = fake.busy() - busyBefore;
     if (soak > 0) {
@@ -178,6 +189,9 @@ export async function benchSlackAck({
       meanMs: round(sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1)),
       answersDelivered,
       busyReplies,
+      loopDelayP99Ms: round(loop.percentile(99) / 1e6),
+      loopDelayMaxMs: round(loop.max / 1e6),
+      loopUtilization: round(loopUtilization),
       rssMb: Math.round(process.memoryUsage().rss / 1024 / 1024),
     };
   } finally {

@@ -51,6 +51,9 @@ export function createWorkerAnswerer(options: WorkerAnswererOptions): WorkerAnsw
     maxThreads: options.workers,
     // Threads hold a copy of the index: they stay up rather than being started per burst.
     idleTimeout: Number.POSITIVE_INFINITY,
+    // Acknowledging comes first: with the cores busy, the kernel runs the bot's thread before these
+    // (piscina applies it per thread through @napi-rs/nice; where that is missing it is a no-op).
+    niceIncrement: options.config.ANSWER_WORKERS_NICE ?? 0,
   });
 
   async function run(task: AnswerTask): Promise<AnswerTaskResult> {
@@ -70,7 +73,9 @@ export function createWorkerAnswerer(options: WorkerAnswererOptions): WorkerAnsw
   return {
     memory,
     preferredMode: inProcess.preferredMode,
-    warm: (chunks) => inProcess.warm(chunks),
+    // The threads prepare their own copy of the passages when they open an index; preparing them
+    // here too would cost this thread the time (at start and after each reload) and the memory.
+    warm: () => undefined,
     async ask(question: string, conversationId?: string, askOptions?: AskOptions): Promise<AskResult> {
       if (inProcess.preferredMode === 'llm') return inProcess.ask(question, conversationId, askOptions);
       const history = conversationId ? await memory.history(conversationId) : [];

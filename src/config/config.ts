@@ -67,6 +67,8 @@ export const envSchema = z.object({
    * fewer than the cores, at least 1.
    */
   ANSWER_WORKERS: intWithDefault(Math.max(1, availableParallelism() - 1), 0, 64),
+  /** How much lower the answer threads' scheduling priority is (Linux nice, per thread): when the cores are busy the bot's thread, which acknowledges, runs first. */
+  ANSWER_WORKERS_NICE: intWithDefault(5, 0, 19),
   /** Acknowledged messages waiting for an answer at most; past it the sender is told to retry in a minute. */
   ANSWER_QUEUE_LIMIT: intWithDefault(300, 0, 100_000),
   /** Commands (questions included) per person per minute; past it a clear "too many requests". */

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +78,30 @@ describe('answers on a worker thread', () => {
     const after = await ask(question);
     expect(after).toContain('七个工作日');
     expect(after).toContain('样品借用规定');
+  });
+});
+
+/** Each thread of this process and its nice value (Linux: /proc). */
+function threadNice(): Map<string, number> {
+  if (!existsSync('/proc/self/task')) return new Map();
+  return new Map(
+    readdirSync('/proc/self/task').map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return [tid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+    }),
+  );
+}
+
+const niceBefore = threadNice().get(String(process.pid));
+
+describe.runIf(existsSync('/proc/self/task'))('thread priority', () => {
+  it('answer threads run at a lower priority (ANSWER_WORKERS_NICE, default 5); the bot’s own thread keeps its own', async () => {
+    await ask('可以给客户回扣吗？');
+    const nice = threadNice();
+    const own = nice.get(String(process.pid))!;
+    expect([...nice.values()].filter((n) => n === own + 5).length).toBeGreaterThan(0);
+    // Only those threads: the bot's thread has the priority it had before the pool started.
+    expect(own).toBe(niceBefore);
   });
 });
 
