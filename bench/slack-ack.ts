@@ -14,6 +14,7 @@ import { createLogger } from '../src/log/logger.js';
 import { HttpServer } from '../src/server/http.js';
 import { createSlackAdapter } from '../src/platforms/slack/adapter.js';
 import { BUSY_TEXT } from '../src/platforms/shared/texts.js';
+import { prepareScriptConversion } from '../src/text/script.js';
 
 export interface SlackAckBenchResult {
   requests: number;
@@ -127,6 +128,7 @@ export async function benchSlackAck({
   });
   try {
     await adapter.start();
+    prepareScriptConversion(); // as the service does before it listens
     const port = await server.listen(0, '127.0.0.1');
     const url = `http://127.0.0.1:${port}/slack/events`;
     // The client runs in its own process, as Slack does: its work must not sit on the bot's loop.
