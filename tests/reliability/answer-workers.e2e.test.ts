@@ -99,7 +99,7 @@ describe.runIf(existsSync('/proc/self/task'))('thread priority', () => {
     await ask('可以给客户回扣吗？');
     const nice = threadNice();
     const own = nice.get(String(process.pid))!;
-    expect([...nice.values()].filter((n) => n === own + 5).length).toBeGreaterThan(0);
+    expect([...nice.values()].filter((n) => n === Math.min(own + 5, 19)).length).toBeGreaterThan(0);
     // Only those threads: the bot's thread has the priority it had before the pool started.
     expect(own).toBe(niceBefore);
   });
