@@ -35,12 +35,15 @@ async function ackSection(): Promise<void> {
   const { benchSlackAck } = await import('./slack-ack.js');
   const { loadavg } = await import('node:os');
   const load = loadavg()[0]!.toFixed(1);
-  console.log(`\n## Slack ack under bursts (signed /ask through the real HTTP receiver, real handbook answerer after each ack; load average ${load})\n`);
-  console.log('| concurrent | requests | ack p50 ms | ack p99 ms | ack max ms | failures | answered | of which "busy" |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  const { loadConfig } = await import('../src/config/config.js');
+  const workers = loadConfig({ ANSWER_WORKERS: process.env.ANSWER_WORKERS }, null).ANSWER_WORKERS;
+  console.log(`\n## Slack ack under bursts (signed /ask through the real HTTP receiver, real handbook answerer after each ack; ANSWER_WORKERS=${workers}; load average ${load})\n`);
+  console.log('| concurrent | requests | ack p50 ms | ack p99 ms | ack max ms | failures | answered | of which "busy" | bot loop delay p99 / max ms | bot loop busy | load average before |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const concurrency of [50, 200, 500]) {
+    const before = loadavg()[0]!.toFixed(1);
     const r = await benchSlackAck({ requests: concurrency * 2, concurrency, questions: queries });
-    console.log(`| ${concurrency} | ${r.requests} | ${f(r.p50Ms)} | ${f(r.p99Ms)} | ${f(r.maxMs)} | ${r.failures} | ${r.answersDelivered} | ${r.busyReplies} |`);
+    console.log(`| ${concurrency} | ${r.requests} | ${f(r.p50Ms)} | ${f(r.p99Ms)} | ${f(r.maxMs)} | ${r.failures} | ${r.answersDelivered} | ${r.busyReplies} | ${f(r.loopDelayP99Ms)} / ${f(r.loopDelayMaxMs)} | ${r.loopUtilization} | ${before} |`);
   }
   const soak = await benchSlackAck({ requests: 50, concurrency: 50, questions: queries, soak: 5000, warmup: 0 });
   console.log(`\nResident memory after 5,000 more questions (50 concurrent): ${soak.rssMb} MB.`);

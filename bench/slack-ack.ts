@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
+import { monitorEventLoopDelay, performance as perf } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { createLogger } from '../src/log/logger.js';
 import { HttpServer } from '../src/server/http.js';
 import { createSlackAdapter } from '../src/platforms/slack/adapter.js';
 import { BUSY_TEXT } from '../src/platforms/shared/texts.js';
+import { prepareScriptConversion } from '../src/text/script.js';
 
 export interface SlackAckBenchResult {
   requests: number;
@@ -27,6 +29,10 @@ export interface SlackAckBenchResult {
   answersDelivered: number;
   /** Of those, "busy, try again in a minute" (the answer queue was full). */
   busyReplies: number;
+  /** The bot's event loop while the measured round ran: delay p99 and max (ms), and how busy it was (0–1). */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  loopUtilization: number;
   /** Resident memory after the round, MB (after `questions` more questions when asked). */
   rssMb: number;
 }
@@ -45,10 +51,10 @@ export interface SlackAckBenchOptions {
 const SECRET = 'bench-signing-secret';
 const TOKEN = 'xoxb-bench-token';
 
-/** The real composition root (handbook index, extractive answerer, storage) in this process. */
+/** The real composition root (handbook index, extractive answerer, storage) in this process; ANSWER_WORKERS as in the environment (default: cores − 1). */
 async function realApp(): Promise<{ core: BotCore; close: () => Promise<void> }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-ack-'));
-  const config = loadConfig({ DATA_DIR: dataDir, KNOWLEDGE_DIR: path.resolve('knowledge'), LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', RATE_LIMIT_PER_CHANNEL_PER_MINUTE: '1000000' }, null);
+  const config = loadConfig({ DATA_DIR: dataDir, KNOWLEDGE_DIR: path.resolve('knowledge'), LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', RATE_LIMIT_PER_CHANNEL_PER_MINUTE: '1000000', ANSWER_WORKERS: process.env.ANSWER_WORKERS }, null);
   const app = await createApp(config, createLogger('silent'), { dbFile: ':memory:' });
   return { core: app.core, close: () => app.close() };
 }
@@ -122,6 +128,7 @@ export async function benchSlackAck({
   });
   try {
     await adapter.start();
+    prepareScriptConversion(); // as the service does before it listens
     const port = await server.listen(0, '127.0.0.1');
     const url = `http://127.0.0.1:${port}/slack/events`;
     // The client runs in its own process, as Slack does: its work must not sit on the bot's loop.
@@ -151,8 +158,14 @@ export async function benchSlackAck({
     }
     const before = fake.answers();
     const busyBefore = fake.busy();
+    // How long the bot's loop could not run callbacks (accepts, acks) while the round ran.
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    const elu = perf.eventLoopUtilization();
+    loop.enable();
     await run(0, requests, true);
     await settle(before + requests);
+    loop.disable();
+    const loopUtilization = perf.eventLoopUtilization(elu).utilization;
     const answersDelivered = fake.answers() - before;
     const busyReplies = fake.busy() - busyBefore;
     if (soak > 0) {
@@ -178,6 +191,9 @@ export async function benchSlackAck({
       meanMs: round(sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1)),
       answersDelivered,
       busyReplies,
+      loopDelayP99Ms: round(loop.percentile(99) / 1e6),
+      loopDelayMaxMs: round(loop.max / 1e6),
+      loopUtilization: round(loopUtilization),
       rssMb: Math.round(process.memoryUsage().rss / 1024 / 1024),
     };
   } finally {

@@ -28,7 +28,7 @@ export const LAYERS: readonly { name: string; modules: readonly string[]; why: s
   { name: 'features', modules: ['knowledge', 'documents', 'precheck', 'credit', 'schedule', 'analytics'], why: 'domain features registered with the core' },
   { name: 'platform-kit', modules: ['platforms/shared'], why: 'what every chat adapter does alike' },
   { name: 'platforms', modules: ['platforms/slack', 'platforms/feishu', 'platforms/console'], why: 'adapters: translate in, render out' },
-  { name: 'app', modules: ['config', 'app.ts', 'cli', 'main.ts', 'admin', 'index-build.ts', 'index-worker.ts', 'ops', 'service.ts'], why: 'configuration, composition, and running it (service, metrics)' },
+  { name: 'app', modules: ['config', 'app.ts', 'cli', 'main.ts', 'admin', 'index-build.ts', 'index-worker.ts', 'answer-pool.ts', 'answer-worker.ts', 'ops', 'service.ts'], why: 'configuration, composition, and running it (service, metrics)' },
 ];
 
 /** Chat SDKs belong to their adapter and nowhere else. */

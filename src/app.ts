@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { AnalyticsStore } from './analytics/store.js';
 import { createAnswerer, type ConfiguredAnswerer } from './answer/index.js';
+import { createWorkerAnswerer, type WorkerAnswererOptions } from './answer-pool.js';
 import { loadSmallTalk } from './core/small-talk.js';
 import { BotCore } from './core/core.js';
 import { EventDeduper } from './core/dedupe.js';
@@ -69,6 +70,10 @@ export interface AppOptions {
    * answer at most one question, and the preparation costs more than that question.
    */
   warmAnswers?: boolean;
+  /** Worker threads for answers; default ANSWER_WORKERS (one-shot CLI calls pass 0). */
+  answerWorkers?: number;
+  /** Tests: the module the answer threads run instead of answer-worker (slow, or dying), and its data. */
+  answerWorker?: Pick<WorkerAnswererOptions, 'workerEntry' | 'workerData'>;
   /** Where added documents come from; default: this app's database. The CLI's throwaway apps read the real one. */
   documentStore?: DocumentStore;
 }
@@ -96,7 +101,14 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
   });
   // Replicas share follow-up context through the database; one process keeps it in memory.
   const memory = storage.engine === 'postgres' ? new SharedConversationMemory(db, { now: options.now }) : undefined;
-  const answerer = createAnswerer({ retriever: knowledge, config, log, now: options.now, ...(memory ? { memory } : {}) });
+  const inProcess = createAnswerer({ retriever: knowledge, config, log, now: options.now, ...(memory ? { memory } : {}) });
+  // LLM answers mostly wait on the network and stream from this thread: no pool for them.
+  const answerWorkers = inProcess.preferredMode === 'llm' ? 0 : (options.answerWorkers ?? config.ANSWER_WORKERS);
+  const pool =
+    answerWorkers > 0
+      ? createWorkerAnswerer({ inProcess, indexHash: () => knowledge.status.contentHash, config, workers: answerWorkers, log, ...options.answerWorker })
+      : undefined;
+  const answerer: ConfiguredAnswerer = pool ?? inProcess;
   options.metrics?.instrumentAnswerer(answerer);
   if (options.warmAnswers !== false) answerer.warm(knowledge.retriever.chunks);
 
@@ -213,6 +225,7 @@ export async function createApp(config: AppConfig, log: Logger, options: AppOpti
     },
     async close() {
       for (const feature of [...features].reverse()) await feature.stop?.();
+      await pool?.close();
       await storage.close();
     },
   };

@@ -12,6 +12,7 @@ import { cachedProbe, HealthChecks, type PartStatus } from './server/health.js';
 import type { BotMetrics } from './ops/metrics.js';
 import { channelIdProblem } from './schedule/reminders.js';
 import { HttpServer } from './server/http.js';
+import { prepareScriptConversion } from './text/script.js';
 
 export interface RunningService {
   server: HttpServer;
@@ -158,6 +159,8 @@ export async function startService(app: App, metrics: BotMetrics, log: Logger): 
   health.add('scheduler', () => schedulerStatus(app, config, schedulerStarted));
   warnAboutReminders(app, log);
 
+  // Every question's script is detected on this thread: its dictionaries load now, not in the first burst.
+  prepareScriptConversion();
   let port: number | null = null;
   try {
     port = await server.listen(config.PORT);

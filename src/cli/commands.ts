@@ -116,7 +116,7 @@ function printable(s: string): string {
 async function openApp(config: AppConfig, dbFile = ':memory:') {
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
   const [{ createApp }, documentStore] = await Promise.all([import('../app.js'), addedDocuments(config)]);
-  return createApp(config, log, { dbFile, documentStore, onIndexProgress: indexProgress, warmAnswers: false });
+  return createApp(config, log, { dbFile, documentStore, onIndexProgress: indexProgress, warmAnswers: false, answerWorkers: 0 });
 }
 
 commands.ask = async (argv, io, config) => {

@@ -34,7 +34,7 @@ export async function kbCli(argv: string[], io: CliIo, config: AppConfig): Promi
     throw new UsageError(USAGE);
   }
 
-  const app = await createApp(config, createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL));
+  const app = await createApp(config, createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL), { answerWorkers: 0 });
   const { store, updater } = app.documents;
   try {
     if (sub === 'list') {

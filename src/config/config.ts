@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseDotenv } from 'dotenv';
@@ -60,6 +61,14 @@ export const envSchema = z.object({
   HTTP_HEADERS_TIMEOUT_SECONDS: intWithDefault(10, 1, 600),
   /** Answers prepared at once after their ack; more wait in a queue of ANSWER_QUEUE_LIMIT. */
   ANSWER_CONCURRENCY: intWithDefault(2, 1, 256),
+  /**
+   * Worker threads preparing extractive answers (retrieval and sentence scoring off the bot's
+   * thread, which then only accepts and acknowledges); 0 answers on the bot's thread. Default: one
+   * fewer than the cores, at least 1.
+   */
+  ANSWER_WORKERS: intWithDefault(Math.max(1, availableParallelism() - 1), 0, 64),
+  /** How much lower the answer threads' scheduling priority is (Linux nice, per thread): when the cores are busy the bot's thread, which acknowledges, runs first. */
+  ANSWER_WORKERS_NICE: intWithDefault(5, 0, 19),
   /** Acknowledged messages waiting for an answer at most; past it the sender is told to retry in a minute. */
   ANSWER_QUEUE_LIMIT: intWithDefault(300, 0, 100_000),
   /** Commands (questions included) per person per minute; past it a clear "too many requests". */

@@ -115,6 +115,29 @@ export async function loadKnowledgeBase(options: KnowledgeBaseOptions, build: Le
   return completeBuild(options, { hash, files }, await build(options.knowledgeDir, extra, options.log));
 }
 
+/**
+ * Opens the index stored in DATA_DIR as it is, without looking at the knowledge files or the
+ * added documents: for a thread that answers from the index the bot's own thread built (see
+ * answer-worker.ts). Null unless the stored manifest is the one with `contentHash` (the index
+ * was replaced or is missing), so a caller never answers from another index than it asked for.
+ */
+export function openStoredKnowledgeBase(
+  options: Pick<KnowledgeBaseOptions, 'knowledgeDir' | 'dataDir' | 'embeddings' | 'retrieval'>,
+  contentHash: string,
+): KnowledgeBase | null {
+  const embeddings = options.embeddings ?? null;
+  const indexDir = path.join(options.dataDir, 'index');
+  const manifest = readManifest(indexDir);
+  const stored = manifest ? readStoredIndex(indexDir, manifest, contentHash, embeddings) : null;
+  if (!stored) return null;
+  const glossary = loadGlossary(path.join(options.knowledgeDir, 'glossary.yaml'));
+  const { chunks, vectors, lexicon, related, bm25 } = stored;
+  return {
+    retriever: new HybridRetriever(chunks, vectors, embeddings, { ...glossary, lexicon, related }, options.retrieval, bm25),
+    status: { ...statusFrom(stored.manifest, chunks.length), rebuilt: false },
+  };
+}
+
 /** The CPU-heavy part of a build, with no embeddings: it can run on a worker thread (see index-worker.ts). */
 export interface LexicalBuild {
   documents: KnowledgeStatus['documents'];

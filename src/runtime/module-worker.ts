@@ -19,3 +19,9 @@ export function siblingModule(fromUrl: string, name: string): string {
 export function startModuleWorker(entry: string, data: Record<string, unknown>, options: Omit<WorkerOptions, 'workerData'> = {}): Worker {
   return new Worker(WORKER_BOOT, { ...options, workerData: { ...data, workerEntry: entry } });
 }
+
+/**
+ * The file a piscina pool's threads start from: it imports `workerData.workerEntry` (see
+ * siblingModule) from compiled code or the TypeScript sources alike and exports its default.
+ */
+export const POOL_BOOT = new URL('./pool-boot.mjs', import.meta.url).href;

@@ -17,6 +17,17 @@ const s2t = (text: string) => s2tConverter()(text);
 
 export type Script = 'zh-Hans' | 'zh-Hant' | 'en';
 
+/**
+ * Builds the converters now. The bot calls it before it listens: every question's script is
+ * detected on the bot's thread, and building them on the first question stalled the acks of the
+ * first burst after a start (~0.6 s on a busy machine). One-shot CLI calls keep them lazy.
+ */
+export function prepareScriptConversion(): void {
+  t2sConverter();
+  tw2sConverter();
+  s2tConverter();
+}
+
 export function toSimplified(text: string): string {
   return tw2s(t2s(text));
 }

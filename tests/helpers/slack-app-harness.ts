@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createApp, type App } from '../../src/app.js';
+import { createApp, type App, type AppOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger, type Logger } from '../../src/log/logger.js';
 import { createSlackAdapter, type SlackAdapter } from '../../src/platforms/slack/adapter.js';
@@ -49,7 +49,7 @@ export interface SlackAppHarness {
 
 let actionSeq = 0;
 
-export async function startSlackApp(env: Record<string, string> = {}, logger?: Logger): Promise<SlackAppHarness> {
+export async function startSlackApp(env: Record<string, string> = {}, logger?: Logger, appOptions: Omit<AppOptions, 'dbFile'> = {}): Promise<SlackAppHarness> {
   const fake = await new FakeSlack(APP_TOKEN).start();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'slack-features-'));
   const config = loadConfig(
@@ -76,7 +76,7 @@ export async function startSlackApp(env: Record<string, string> = {}, logger?: L
     null,
   );
   const log = logger ?? createLogger('silent');
-  const app = await createApp(config, log, { dbFile: ':memory:' });
+  const app = await createApp(config, log, { dbFile: ':memory:', ...appOptions });
   const server = new HttpServer();
   const adapter = createSlackAdapter({
     config,

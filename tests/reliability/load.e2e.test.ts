@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerLane } from '../../src/platforms/shared/answer-lane.js';
+import { FAULTY_WORKER_ENTRY, setWorkerFaults } from '../helpers/answer-worker-control.js';
 
 import { commandBody, FORM, sendSigned } from '../helpers/fake-slack.js';
 import { APP_SECRET, blocksText, startSlackApp, type SlackAppHarness } from '../helpers/slack-app-harness.js';
@@ -13,7 +17,7 @@ import { APP_SECRET, blocksText, startSlackApp, type SlackAppHarness } from '../
 describe('a burst beyond the answer queue (real app behind the real Slack adapter)', () => {
   let h: SlackAppHarness;
   beforeAll(async () => {
-    h = await startSlackApp({ ANSWER_CONCURRENCY: '1', ANSWER_QUEUE_LIMIT: '2' });
+    h = await startSlackApp({ ANSWER_CONCURRENCY: '1', ANSWER_QUEUE_LIMIT: '2', ANSWER_WORKERS: '0' });
   });
   afterAll(async () => h?.close());
 
@@ -35,6 +39,67 @@ describe('a burst beyond the answer queue (real app behind the real Slack adapte
     expect(answered.length).toBeGreaterThanOrEqual(3); // one running + two queued at least
     expect(busy.length + answered.length).toBe(12);
     expect(busy[0]![0]!.body.response_type).toBe('ephemeral');
+  });
+});
+
+/**
+ * Sends one signed /ask, then (once it is acked) `more` at once, each with its own response_url;
+ * `events` gets `ack` per acknowledgement and `answer` each time the bot's answerer finishes one.
+ */
+async function ackOrder(h: SlackAppHarness, more: number, slowAnswer?: () => void): Promise<string[]> {
+  const events: string[] = [];
+  const ask = h.app.answerer.ask.bind(h.app.answerer);
+  h.app.answerer.ask = async (...args) => {
+    slowAnswer?.();
+    const result = await ask(...args);
+    events.push('answer');
+    return result;
+  };
+  const send = (i: number) =>
+    sendSigned(h.url, commandBody({ command: '/ask', text: `签合同之前必须做哪些风险控制？(${i})`, user_id: `UORDER${i}`, response_url: h.fake.responseUrl() }), FORM, {
+      secret: APP_SECRET,
+    }).then((r) => {
+      expect(r.status).toBe(200);
+      events.push('ack');
+    });
+  await send(0);
+  await Promise.all(Array.from({ length: more }, (_, i) => send(i + 1)));
+  await h.fake.waitFor(() => (events.filter((e) => e === 'answer').length === more + 1 ? true : null), 60_000);
+  return events;
+}
+
+describe('acks do not wait behind answers (real Slack adapter, CPU-heavy answers)', () => {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'ack-order-'));
+  const faultFile = path.join(tmp, 'faults.json');
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('answers on a worker thread: requests sent while the first answer computes are all acked before it completes', async () => {
+    setWorkerFaults(faultFile, {});
+    const h = await startSlackApp({ ANSWER_WORKERS: '1', ANSWER_CONCURRENCY: '1' }, undefined, {
+      answerWorker: { workerEntry: FAULTY_WORKER_ENTRY, workerData: { faultFile } },
+    });
+    try {
+      await h.app.answerer.ask('热身 warm-up'); // the thread is up and has the index open
+      setWorkerFaults(faultFile, { slowMs: 3000 }); // each answer now computes for 3 s on its thread
+      const events = await ackOrder(h, 3);
+      expect(events.slice(0, 4)).toEqual(['ack', 'ack', 'ack', 'ack']);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('answers on the bot’s thread (ANSWER_WORKERS=0): the same burst is acked only after the first answer', async () => {
+    const h = await startSlackApp({ ANSWER_WORKERS: '0', ANSWER_CONCURRENCY: '1' });
+    try {
+      const busy = () => {
+        const end = Date.now() + 1500;
+        while (Date.now() < end); // the same kind of CPU work, on the bot's own thread
+      };
+      const events = await ackOrder(h, 4, busy);
+      expect(events.indexOf('answer')).toBeLessThan(events.lastIndexOf('ack'));
+    } finally {
+      await h.close();
+    }
   });
 });
 
