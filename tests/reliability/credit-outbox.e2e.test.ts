@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -8,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/storage/database.js';
 import { commandBody, FakeSlack, FORM, interactionBody, sendSigned, type FakeCall } from '../helpers/fake-slack.js';
+import { freePort, REPO, until } from '../helpers/service-process.js';
 import { createTestDatabase, testEngines } from '../helpers/storage.js';
 
 /**
@@ -22,32 +22,10 @@ import { createTestDatabase, testEngines } from '../helpers/storage.js';
 
 const TOKEN = 'xoxb-credit-outbox';
 const SECRET = 'credit-outbox-signing-secret';
-const REPO = path.resolve('.');
 const LEASE_SECONDS = 2;
 const CONFIRM_AFTER_SECONDS = 3;
 
 const base = JSON.parse(readFileSync(path.join(REPO, 'tests/fixtures/credit/valid-a.json'), 'utf8')) as Record<string, unknown>;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(check: () => T | null | undefined | false | Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
