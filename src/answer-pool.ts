@@ -8,7 +8,7 @@ import { errorSummary } from './log/errors.js';
 import { POOL_BOOT, siblingModule } from './runtime/module-worker.js';
 
 export interface WorkerAnswererOptions {
-  /** The in-process answerer: its memory is the conversations' memory; LLM answers and stale tasks run on it. */
+  /** The in-process answerer (extractive): its memory is the conversations' memory; stale tasks run on it. */
   inProcess: ConfiguredAnswerer;
   /** The content hash of the index answers come from now (read per question: a reload changes it). */
   indexHash: () => string;
@@ -29,8 +29,9 @@ export interface WorkerAnswerer extends ConfiguredAnswerer {
 /**
  * Answers on `workers` worker threads (a piscina pool) instead of the bot's own thread, so the
  * CPU work of an extractive answer (retrieval, sentence scoring) never holds the event loop that
- * accepts connections and acknowledges requests. LLM answers stay in process: they mostly wait on
- * the network, and their partial text streams to the chat from here.
+ * accepts connections and acknowledges requests. For extractive answers only: with an LLM
+ * configured the app starts no pool (those answers mostly wait on the network and stream from the
+ * bot's thread).
  *
  * A thread that dies or fails while answering costs one retry (piscina starts a fresh thread in
  * place of a dead one); a second failure is thrown, and the core replies with its error message.
@@ -77,7 +78,6 @@ export function createWorkerAnswerer(options: WorkerAnswererOptions): WorkerAnsw
     // here too would cost this thread the time (at start and after each reload) and the memory.
     warm: () => undefined,
     async ask(question: string, conversationId?: string, askOptions?: AskOptions): Promise<AskResult> {
-      if (inProcess.preferredMode === 'llm') return inProcess.ask(question, conversationId, askOptions);
       const history = conversationId ? await memory.history(conversationId) : [];
       const out = await run({ question, history, indexHash: options.indexHash() });
       if (out.kind === 'stale') {

@@ -159,8 +159,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
       }
     },
     async notifyUser(userId: string, reply: Reply): Promise<void> {
-      const opened = await client.conversations.open({ users: userId });
-      const channel = opened.channel?.id ?? userId;
+      const channel = await responder.directMessageChannel(userId);
       const origin: Origin = { platform: 'slack', userId, channelId: channel, conversationId: channel };
       await responder.post(channel, responder.render(reply, origin, true));
     },

@@ -138,9 +138,14 @@ export class SlackResponder {
       await this.ephemeral(origin.channelId, origin.userId, messages);
     } catch (err) {
       this.deps.log.warn({ err: errorSummary(err) }, 'slack ephemeral reply failed, sending a DM');
-      const opened = await this.client.conversations.open({ users: origin.userId });
-      await this.post(opened.channel?.id ?? origin.userId, messages);
+      await this.post(await this.directMessageChannel(origin.userId), messages);
     }
+  }
+
+  /** The bot's DM channel with `userId` (opened if need be). */
+  async directMessageChannel(userId: string): Promise<string> {
+    const opened = await this.client.conversations.open({ users: userId });
+    return opened.channel?.id ?? userId;
   }
 
   /**
