@@ -47,6 +47,13 @@ export class HttpServer {
   /** Open sockets, oldest first (a Map keeps insertion order), each with its requests in progress. */
   private readonly sockets = new Map<Socket, { busy: number }>();
 
+  /** Requests read but not yet answered: platform acks waiting for the event loop. */
+  private unanswered = 0;
+  /** Work that yielded to unanswered requests, oldest first. */
+  private readonly yielded: { resume: () => void; deadline: number }[] = [];
+  private resumeScheduled = false;
+  private resumeTimer: NodeJS.Timeout | undefined;
+
   constructor(options: HttpServerOptions | HealthSource = {}) {
     this.options = typeof options === 'function' ? { health: options } : options;
     const limits = { ...DEFAULT_CONNECTION_LIMITS, ...this.options.limits };
@@ -64,6 +71,16 @@ export class HttpServer {
           state.busy++;
           res.once('close', () => state.busy--);
         }
+        this.unanswered++;
+        let answered = false;
+        const onAnswered = () => {
+          if (answered) return;
+          answered = true;
+          this.unanswered--;
+          if (this.unanswered === 0) this.scheduleResume();
+        };
+        res.once('finish', onAnswered);
+        res.once('close', onAnswered);
         void this.dispatch(req, res);
       },
     );
@@ -89,6 +106,42 @@ export class HttpServer {
     }
     this.sockets.set(socket, { busy: 0 });
     socket.once('close', () => this.sockets.delete(socket));
+  }
+
+  /**
+   * Resolves when no request is waiting for its response, one caller per turn of the event loop:
+   * work that runs after a platform ack (answers, database writes, replies) calls this first, so
+   * a burst of requests is acknowledged before any of that work takes the thread. Node has no
+   * task priorities, hence this small scheduler. A caller that has waited `maxWaitMs` is resumed
+   * anyway, so a steady stream of requests (or one slow response) delays work but never starves it.
+   */
+  yieldToRequests(maxWaitMs = 500): Promise<void> {
+    return new Promise((resume) => {
+      this.yielded.push({ resume, deadline: performance.now() + maxWaitMs });
+      this.scheduleResume();
+    });
+  }
+
+  private scheduleResume(): void {
+    if (this.resumeScheduled || this.yielded.length === 0) return;
+    this.resumeScheduled = true;
+    // setImmediate runs after the poll phase: requests that arrived meanwhile are read (and acked) first.
+    setImmediate(() => {
+      this.resumeScheduled = false;
+      clearTimeout(this.resumeTimer);
+      this.resumeTimer = undefined;
+      const oldest = this.yielded[0];
+      if (!oldest) return;
+      const left = oldest.deadline - performance.now();
+      if (this.unanswered === 0 || left <= 0) {
+        this.yielded.shift();
+        oldest.resume();
+        this.scheduleResume();
+      } else {
+        this.resumeTimer = setTimeout(() => this.scheduleResume(), left);
+        this.resumeTimer.unref();
+      }
+    });
   }
 
   /** Open sockets now (for tests and diagnostics). */
@@ -163,14 +216,45 @@ export class HttpServer {
  * The whole request body, or `null` once it passes `limit` bytes (the rest is left unread, so the
  * caller should answer 413 with `Connection: close`).
  */
-export async function readBodyWithin(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-    size += buf.length;
-    if (size > limit) return null;
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks);
+export function readBodyWithin(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  // Plain stream events rather than `for await`: the async iterator costs several promises per
+  // chunk, and this runs before every platform ack.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer | string) => {
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+      size += buf.length;
+      if (size > limit) {
+        cleanup();
+        req.pause();
+        resolve(null);
+        return;
+      }
+      chunks.push(buf);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    const onClose = () => {
+      // Closed before the end: the client went away mid-body.
+      cleanup();
+      if (!req.complete) reject(new Error('request closed before its body was complete'));
+    };
+    function cleanup() {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    }
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }

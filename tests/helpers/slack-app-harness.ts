@@ -22,6 +22,8 @@ export interface SlackAppHarness {
   app: App;
   fake: FakeSlack;
   adapter: SlackAdapter;
+  /** The bot's HTTP server (the adapter is mounted on it). */
+  server: HttpServer;
   url: string;
   send(body: string, type: string): ReturnType<typeof sendSigned>;
   /** Runs a slash command; resolves with the first `count` response_url posts. */
@@ -95,6 +97,7 @@ export async function startSlackApp(env: Record<string, string> = {}, logger?: L
     app,
     fake,
     adapter,
+    server,
     url,
     send,
     async command(p) {

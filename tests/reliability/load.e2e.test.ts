@@ -103,6 +103,71 @@ describe('acks do not wait behind answers (real Slack adapter, CPU-heavy answers
   });
 });
 
+describe('answers yield to requests still waiting for their ack (real Slack adapter, answers on the bot’s thread)', () => {
+  it('while another request is in progress, a burst is acked in full before the first CPU-heavy answer runs', async () => {
+    const h = await startSlackApp({ ANSWER_WORKERS: '0', ANSWER_CONCURRENCY: '4' });
+    const held = holdOneRequest(h);
+    try {
+      const events: string[] = [];
+      const ask = h.app.answerer.ask.bind(h.app.answerer);
+      h.app.answerer.ask = async (...args) => {
+        events.push('answer starts');
+        const end = Date.now() + 400;
+        while (Date.now() < end); // CPU work on the bot's own thread
+        return ask(...args);
+      };
+      const inProgress = held.start();
+      await held.arrived;
+      const acks = Array.from({ length: 4 }, () =>
+        sendSigned(h.url, commandBody({ command: '/ask', text: '可以给客户回扣吗？', user_id: 'UORDER', response_url: h.fake.responseUrl() }), FORM, { secret: APP_SECRET }).then((r) => {
+          expect(r.status).toBe(200);
+          events.push('ack');
+        }),
+      );
+      await Promise.all(acks);
+      expect(events).toEqual(['ack', 'ack', 'ack', 'ack']);
+      held.release();
+      await inProgress;
+      await h.fake.waitFor(() => (events.filter((e) => e === 'answer starts').length === 4 ? true : null), 30_000);
+    } finally {
+      held.release();
+      await h.close();
+    }
+  });
+
+  it('with no other request in progress an acked command is answered without waiting (negative: nothing holds it)', async () => {
+    const h = await startSlackApp({ ANSWER_WORKERS: '0' });
+    try {
+      const started = performance.now();
+      const r = await h.command({ command: '/ask', text: '可以给客户回扣吗？' });
+      expect(r.status).toBe(200);
+      expect(r.responses).toHaveLength(1);
+      // Well under the 500-ms most a yield can wait: the answer did not sit behind a request.
+      expect(performance.now() - started).toBeLessThan(5_000);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+/** A GET that the bot's server answers only on `release()`: a request in progress, as in a burst. */
+function holdOneRequest(h: SlackAppHarness) {
+  let release: () => void = () => undefined;
+  let arrived!: () => void;
+  const arrivedP = new Promise<void>((r) => (arrived = r));
+  h.server.mount('/test/held', (_req, res) => {
+    release = () => {
+      if (!res.writableEnded) res.end('ok');
+    };
+    arrived();
+  });
+  return {
+    arrived: arrivedP,
+    release: () => release(),
+    start: () => fetch(new URL('/test/held', h.url)).then((r) => r.text()),
+  };
+}
+
 describe('AnswerLane', () => {
   it('runs at most `concurrency` at once, queues up to the limit, refuses beyond it', async () => {
     const lane = new AnswerLane({ concurrency: 2, queueLimit: 3 });
@@ -127,6 +192,25 @@ describe('AnswerLane', () => {
     // Once drained, new work runs again (negative: "busy" is not sticky).
     await job(9);
     expect(outcomes.at(-1)).toBe('ran 9');
+  });
+
+  it('each piece of work waits for yieldToAcks, on admission and again when handed a slot by a finished job', async () => {
+    const gates: (() => void)[] = [];
+    const lane = new AnswerLane({ concurrency: 1, queueLimit: 5, yieldToAcks: () => new Promise<void>((r) => gates.push(r)) });
+    const order: string[] = [];
+    const first = lane.run(async () => void order.push('first'), async () => undefined);
+    const second = lane.run(async () => void order.push('second'), async () => undefined);
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual([]); // both admitted, neither may start before its yield resolves
+    gates.shift()!();
+    gates.shift()!();
+    await first;
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual(['first']); // the slot is handed over, but the second still yields first
+    expect(gates).toHaveLength(1);
+    gates.shift()!();
+    await second;
+    expect(order).toEqual(['first', 'second']);
   });
 
   it('work starts only after the current macrotask (the ack) has finished', async () => {

@@ -130,7 +130,12 @@ export function createFeishuAdapter(deps: FeishuAdapterDeps): FeishuAdapter {
     bot,
     progress: { delayMs: tuning.progressDelayMs },
     uploadLimitBytes: tuning.maxFileBytes,
-    lane: new AnswerLane({ concurrency: config.ANSWER_CONCURRENCY ?? 2, queueLimit: config.ANSWER_QUEUE_LIMIT ?? 300 }),
+    lane: new AnswerLane({
+      concurrency: config.ANSWER_CONCURRENCY ?? 2,
+      queueLimit: config.ANSWER_QUEUE_LIMIT ?? 300,
+      // Webhook mode: answers yield to webhook requests still waiting for their ack.
+      ...(mode === 'webhook' && deps.server ? { yieldToAcks: () => deps.server!.yieldToRequests() } : {}),
+    }),
   });
   const onCardAction = createCardActionHandler({ core, api, log, inFlight });
 

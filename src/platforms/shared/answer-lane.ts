@@ -11,7 +11,14 @@
 export interface AnswerLaneOptions {
   concurrency: number;
   queueLimit: number;
+  /**
+   * Waited on before each piece of work starts (on admission and when handed a slot): the HTTP
+   * server's `yieldToRequests`, so acks still owed go out first. Default: the next turn of the loop.
+   */
+  yieldToAcks?: () => Promise<void>;
 }
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class AnswerLane {
   private active = 0;
@@ -32,11 +39,15 @@ export class AnswerLane {
   async run(work: () => Promise<void>, busy: () => Promise<void>): Promise<void> {
     if (this.admitted >= this.options.concurrency + this.options.queueLimit) return busy();
     this.admitted++;
+    const yieldToAcks = this.options.yieldToAcks ?? nextTurn;
     // The ack written just before this call is flushed before any answering starts.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToAcks();
     // A waiter is handed the finishing job's slot (active stays counted), so nobody overtakes it.
-    if (this.active >= this.options.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active++;
+    if (this.active >= this.options.concurrency) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      // Handed over from a job that just finished: acks that arrived meanwhile still go first.
+      await yieldToAcks();
+    } else this.active++;
     try {
       await work();
     } finally {

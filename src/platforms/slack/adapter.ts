@@ -166,6 +166,9 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   };
   core.registerPort(port);
 
+  // The shared server (HTTP mode): work after an ack yields to requests still waiting for theirs.
+  let httpServer: HttpServer | undefined;
+  const afterPendingAcks = () => httpServer?.yieldToRequests() ?? new Promise<void>((resolve) => setImmediate(resolve));
   const handlers = createSlackHandlers({
     core,
     responder,
@@ -174,7 +177,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
     log,
     progress: { delayMs: 0 },
     formAckBudgetMs: opts.formAckBudgetMs ?? 2500,
-    lane: new AnswerLane({ concurrency: config.ANSWER_CONCURRENCY ?? 2, queueLimit: config.ANSWER_QUEUE_LIMIT ?? 300 }),
+    lane: new AnswerLane({ concurrency: config.ANSWER_CONCURRENCY ?? 2, queueLimit: config.ANSWER_QUEUE_LIMIT ?? 300, yieldToAcks: afterPendingAcks }),
     botUserId: () => botUserId,
     download: async (refs: SlackFileRef[] | undefined): Promise<FileDownloadResult> =>
       refs?.length ? downloadSlackFiles(refs, { token, apiUrl, maxBytes: uploadLimitBytes }) : { files: [], skipped: [] },
@@ -194,6 +197,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   app.action(/.*/, ({ ack, body, action }) =>
     followed(async () => {
       await ack();
+      await afterPendingAcks();
       if (body.type === 'block_actions') await handlers.onButton(body, action);
     }),
   );
@@ -264,6 +268,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
         return;
       }
       const server = opts.server ?? (ownServer = new HttpServer());
+      httpServer = server;
       server.mount(SLACK_EVENTS_PATH, httpHandler);
       if (ownServer) await ownServer.listen(config.PORT);
       log.info({ mode: 'http', path: SLACK_EVENTS_PATH }, 'slack adapter mounted');
