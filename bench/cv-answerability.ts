@@ -12,8 +12,10 @@ import { tmpdir } from 'node:os';
 import { loadKnowledgeBase } from '../src/knowledge/knowledge-base.js';
 import { DEFAULT_HYBRID } from '../src/retrieval/hybrid.js';
 import { readJsonl } from './retrieval-eval.js';
+import { refuseFinalSets } from './final-sets.js';
 
 const SETS = (process.argv[2] ?? 'dev,extra,blind,heldout,tune,heldout2').split(',');
+refuseFinalSets(SETS);
 const data = SETS.map((name) => ({
   name,
   on: readJsonl(`tests/fixtures/questions.${name}.jsonl`).map((q) => q.q),
