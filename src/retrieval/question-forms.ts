@@ -21,7 +21,15 @@ const patterns = z.array(
     }
   }),
 );
-const formSchema = z.object({ why: z.string().min(1), zh: patterns.default([]), en: patterns.default([]) }).strict();
+const formSchema = z
+  .object({
+    why: z.string().min(1),
+    zh: patterns.default([]),
+    en: patterns.default([]),
+    /** A question matching one of these does not ask in this form, whatever else matches (Chinese and English alike). */
+    unless: patterns.default([]),
+  })
+  .strict();
 const formsSchema = z.object({ forms: z.object({ rule: formSchema, fact: formSchema }).strict() }).strict();
 
 export interface QuestionForms {
@@ -30,12 +38,15 @@ export interface QuestionForms {
 }
 
 export function buildQuestionForms(file: z.output<typeof formsSchema>): QuestionForms {
-  const compiled = QUESTION_FORMS.map((f) => ({ zh: file.forms[f].zh.map((p) => new RegExp(p, 'u')), en: file.forms[f].en.map((p) => new RegExp(p, 'u')) }));
+  const compile = (ps: string[]) => ps.map((p) => new RegExp(p, 'u'));
+  const compiled = QUESTION_FORMS.map((f) => ({ zh: compile(file.forms[f].zh), en: compile(file.forms[f].en), unless: compile(file.forms[f].unless) }));
   return {
     of(question) {
       const simplified = toSimplified(question.normalize('NFKC')).toLowerCase().replace(/\s+/g, '');
       const spaced = question.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ');
-      return compiled.map(({ zh, en }) => (zh.some((p) => p.test(simplified)) || en.some((p) => p.test(spaced)) ? 1 : 0));
+      const asks = ({ zh, en, unless }: (typeof compiled)[number]) =>
+        (zh.some((p) => p.test(simplified)) || en.some((p) => p.test(spaced))) && !unless.some((p) => p.test(simplified) || p.test(spaced));
+      return compiled.map((form) => (asks(form) ? 1 : 0));
     },
   };
 }

@@ -25,6 +25,13 @@ describe('question forms (knowledge/question-forms.yaml)', () => {
     expect(questionForms('展会上能给客户发样品吗')[FACT]).toBe(0);
   });
 
+  it('reads how much one may or must as a rule (a limit), how much there is as a fact', () => {
+    expect(questionForms('押金最多能收几个月的租金')).toEqual([1, 0]);
+    expect(questionForms('What is the maximum discount a rep can give?')).toEqual([1, 0]);
+    expect(questionForms('这个月一共收了多少押金')).toEqual([0, 1]);
+    expect(questionForms('How many deposits came in this month?')).toEqual([0, 1]);
+  });
+
   it('rejects a broken pattern with its line, and reads a file of its own', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'forms-'));
     const file = path.join(dir, 'question-forms.yaml');
