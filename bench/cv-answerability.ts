@@ -4,7 +4,9 @@
  * passage that meets none of the question's nouns). For each labelled set, the settings are fitted
  * on all the other sets (same smooth loss as bench/fit-answerability.ts) and the left-out set is
  * scored with them: those out-of-fold numbers are what to report, not the in-sample ones. Finally
- * the settings fitted on every set. The final blind set (heldout3) is never read here.
+ * the settings fitted on every set. These settings shape the coverage features the answerability
+ * model (bench/fit-answerability.ts) reads; refit that after changing them. The final blind set
+ * (heldout7, bench/final-sets.ts) is refused.
  */
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
