@@ -2,9 +2,11 @@
  * `tsx bench/cv-answerability.ts`: leave-one-set-out cross-validation of the answerability
  * thresholds (minimum coverage, weights of unknown nouns and other unknown words, the discount for a
  * passage that meets none of the question's nouns). For each labelled set, the settings are fitted
- * on all the other sets (same smooth loss as bench/fit-answerability.ts) and the left-out set is
+ * on all the other sets (a smooth logistic loss on the distance from the threshold) and the left-out set is
  * scored with them: those out-of-fold numbers are what to report, not the in-sample ones. Finally
- * the settings fitted on every set. The final blind set (heldout3) is never read here.
+ * the settings fitted on every set. These settings shape the coverage features the answerability
+ * model (bench/fit-answerability.ts) reads; refit that after changing them. The final blind set
+ * (heldout7, bench/final-sets.ts) is refused.
  */
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
@@ -12,8 +14,10 @@ import { tmpdir } from 'node:os';
 import { loadKnowledgeBase } from '../src/knowledge/knowledge-base.js';
 import { DEFAULT_HYBRID } from '../src/retrieval/hybrid.js';
 import { readJsonl } from './retrieval-eval.js';
+import { refuseFinalSets } from './final-sets.js';
 
 const SETS = (process.argv[2] ?? 'dev,extra,blind,heldout,tune,heldout2').split(',');
+refuseFinalSets(SETS);
 const data = SETS.map((name) => ({
   name,
   on: readJsonl(`tests/fixtures/questions.${name}.jsonl`).map((q) => q.q),

@@ -1,7 +1,8 @@
 import { normalise } from '../text/normalise.js';
 import { unanswerableKind } from './answerability.js';
 import { findReferenced, parseSectionReference } from './section-reference.js';
-import { Bm25Index } from './bm25.js';
+import type { Bm25Index } from './bm25.js';
+import { indexChunks } from './index-chunks.js';
 import type { EmbeddingsProvider } from './embeddings.js';
 import { englishNouns } from './english-lexicon.js';
 import { tokenizerFor, type Glossary } from './glossary.js';
@@ -9,25 +10,11 @@ import { isEnglishQuestion, queryTerms, translateQuestionEnglish, type EnglishTr
 import type { Chunk, Retriever, SearchHit, SearchOptions, SearchResult } from './types.js';
 import type { VectorIndex } from './vector-index.js';
 import { PassageRanker, RANK_DEPTH, rankScore, type RankFeature } from './rerank.js';
+import { answerFeatures, answerProbability, DEFAULT_ANSWER_MODEL, type AnswerModel, type Coverage } from './answer-model.js';
+import { CharBigrams } from './char-bigrams.js';
 
-/**
- * The BM25 index of chunks. Headings say what a passage is about: their terms count twice (a
- * simple field boost). Chunks are tokenised one at a time as the index consumes them; a heading
- * shared by many chunks is normalised and segmented once.
- */
-export function indexChunks(chunks: Chunk[], tokenizer: Tokenizer): Bm25Index {
-  const terms = (norm: string) => tokenizer.indexTerms(norm);
-  const headingTerms = new Map<string, string[]>();
-  return Bm25Index.build(
-    (function* () {
-      for (const c of chunks) {
-        let heading = headingTerms.get(c.section);
-        if (!heading) headingTerms.set(c.section, (heading = terms(normalise(c.section))));
-        yield [...terms(c.normText), ...heading];
-      }
-    })(),
-  );
-}
+export { indexChunks } from './index-chunks.js';
+
 
 export type RetrievalMode = 'hybrid' | 'lexical' | 'dense';
 
@@ -40,6 +27,8 @@ export interface RelevanceDiagnostics {
   knownTerms: number;
   /** Each topic word with its weight and the handbook forms it was matched through (none: unknown). */
   words?: { word: string; weight: number; present: string[] }[];
+  /** The answerability model's features (answer-model.ts order) and probability, when it was asked. */
+  answer?: { features: number[]; probability: number };
 }
 
 /** One thing the question asks about and the handbook words that would show a passage covers it. */
@@ -64,7 +53,7 @@ export interface HybridOptions {
   rrfK?: number;
   /** Weight of the dense list in the fusion (lexical = 1). */
   denseWeight?: number;
-  /** Minimum coverage for `relevant: true`. */
+  /** Minimum coverage for `relevant: true` when no answerability model is set (answerModel: null). */
   minCoverage?: number;
   /** `score`: weighted sum of normalised scores; `rrf`: reciprocal-rank fusion. */
   fusion?: 'score' | 'rrf';
@@ -82,6 +71,8 @@ export interface HybridOptions {
   otherSourceWeight?: number;
   /** Weights of the learned ranking model (rerank.ts); null: fused score plus coverage, as before. */
   rankWeights?: Readonly<Record<RankFeature, number>> | null;
+  /** The answerability model (answer-model.ts); null: covered when coverage ≥ minCoverage, as before. */
+  answerModel?: AnswerModel | null;
 }
 
 /** How many leading candidates are reranked by coverage. */
@@ -108,6 +99,7 @@ export const DEFAULT_HYBRID: Required<HybridOptions> = {
   // recall@5 0.933 out-of-fold over 405 questions (the fused score plus coverage before it: 0.701 /
   // 0.914, partly in-sample on the sets that order was tuned on).
   rankWeights: { fused: 3.052, coverage: 0.925, focus: 1.793, sentence: 4.726, exact: 1.563, expansion: 0.15, other: -2.625 },
+  answerModel: DEFAULT_ANSWER_MODEL,
 };
 
 /**
@@ -121,6 +113,7 @@ export class HybridRetriever implements Retriever {
   /** The segmenter that knows this retriever's glossary words (answering segments with it too). */
   readonly tokenizer: Tokenizer;
   private readonly ranker: PassageRanker;
+  private bigrams?: CharBigrams;
 
   constructor(
     readonly chunks: Chunk[],
@@ -198,12 +191,14 @@ export class HybridRetriever implements Retriever {
     // Rerank the leading candidates by how much of the question each covers: BM25 rewards a
     // passage that repeats one of the question's words, coverage one that holds all of them.
     const weights = this.options.rankWeights;
-    const candidates = [...fused].sort((a, b) => b[1] - a[1]).slice(0, Math.max(k, weights || options.features ? RANK_DEPTH : RERANK_DEPTH));
+    const model = this.options.answerModel;
+    const needFeatures = !!(weights || options.features || model || options.answerFeatures);
+    const candidates = [...fused].sort((a, b) => b[1] - a[1]).slice(0, Math.max(k, needFeatures ? RANK_DEPTH : RERANK_DEPTH));
     const units = this.topicTerms(query, norm, terms, english);
     const coverage = this.coverageOf(units, candidates.map(([id]) => id));
     // The handbook is the authority; a case or a rule explanation outranks it only when clearly closer.
     const prior = (id: number) => (this.chunks[id]!.kind && this.chunks[id]!.kind !== 'handbook' ? this.options.otherSourceWeight : 1);
-    const features = weights || options.features ? this.candidateFeatures(units, terms, norm, candidates, coverage.perPassage) : [];
+    const features = needFeatures ? this.candidateFeatures(units, terms, norm, candidates, coverage.perPassage) : [];
     options.features?.(candidates.map(([id]) => this.chunks[id]!), features);
     const covered = candidates
       .slice(0, RERANK_DEPTH)
@@ -225,6 +220,12 @@ export class HybridRetriever implements Retriever {
     // (bench/cv-answerability.ts), whichever order the learned ranker then shows.
     const best = Math.max(0, ...covered.slice(0, 3).map(([id]) => coverage.perPassage.get(id) ?? 0));
     const diagnostics: RelevanceDiagnostics = { ...coverage.diagnostics, coverage: best, topSimilarity: dense[0]?.similarity ?? 0 };
+    if (model || options.answerFeatures) {
+      const x = this.answerFeatures(query, units, norm, candidates, features, ranked, coverage, best);
+      options.answerFeatures?.(x);
+      diagnostics.answer = { features: x, probability: model ? answerProbability(model, x) : 0 };
+    }
+    const covers = model ? diagnostics.answer!.probability >= model.threshold : diagnostics.coverage >= this.options.minCoverage;
     const unanswerable = unanswerableKind(query) ?? undefined;
     const reference = this.referenced(query, ranked);
     if (reference) {
@@ -233,7 +234,7 @@ export class HybridRetriever implements Retriever {
       const top = ranked.find(([id]) => id === at)?.[1] ?? ranked[0]?.[1] ?? 1;
       ranked.splice(0, ranked.length, [at, top], ...ranked.filter(([id]) => id !== at).slice(0, k - 1));
     }
-    const relevant = ranked.length > 0 && (diagnostics.coverage >= this.options.minCoverage || !!reference) && !unanswerable;
+    const relevant = ranked.length > 0 && (covers || !!reference) && !unanswerable;
     const hits: SearchHit[] = ranked.map(([id, score], i) => ({
       rank: i + 1,
       chunk: this.chunks[id]!,
@@ -257,6 +258,17 @@ export class HybridRetriever implements Retriever {
       return i < 0 ? Infinity : i;
     };
     return [...found].sort((a, b) => rankOf(a.chunk) - rankOf(b.chunk))[0]!;
+  }
+
+  /** The answerability model's features (answer-model.ts) of the question and its three leading passages. */
+  private answerFeatures(query: string, units: TopicUnit[], norm: string, candidates: [number, number][], features: number[][], ranked: [number, number][], coverage: Coverage, best: number): number[] {
+    const lead = ranked.slice(0, 3).map(([id]) => id);
+    // Built on first use: only the answerability model reads it.
+    this.bigrams ??= new CharBigrams(this.chunks.map((c) => `${normalise(c.section)} ${c.normText}`));
+    const ranker = new Map(candidates.map(([id], i) => [id, features[i]!]));
+    const exact = this.coverageOf(units, lead, undefined, true).perPassage;
+    const other = lead.map((id) => !!this.chunks[id]!.kind && this.chunks[id]!.kind !== 'handbook');
+    return answerFeatures({ query, norm, lead, ranker, rankWeights: this.options.rankWeights, coverage, best, exact, topicWords: units.length, other, bigrams: this.bigrams });
   }
 
   /** The learned ranker's features of the candidates (in fused order). */
@@ -318,13 +330,15 @@ export class HybridRetriever implements Retriever {
     ids: number[],
     /** Parts of a passage judged apart (its sentences), the best counting; default: the whole passage. */
     parts: (id: number) => ((v: string) => boolean)[] = (id) => [(v) => this.bm25.contains(id, v)],
-  ): { perPassage: Map<number, number>; diagnostics: Omit<RelevanceDiagnostics, 'coverage' | 'topSimilarity'> } {
+    /** Only the question's own word forms count (no synonym, compound head or dictionary neighbour). */
+    exact = false,
+  ): Coverage & { diagnostics: Omit<RelevanceDiagnostics, 'coverage' | 'topSimilarity'> } {
     const perPassage = new Map<number, number>();
-    if (!own.length || !ids.length) return { perPassage, diagnostics: { knownTerms: 0 } };
+    if (!own.length || !ids.length) return { perPassage, shares: { unknown: 0, unknownNouns: 0, related: 0 }, diagnostics: { knownTerms: 0 } };
     const maxIdf = this.bm25.idf('\u0000never-a-term');
     const { unknownNounWeight, unknownWordWeight, relatedConfidence } = this.options;
     const words = own.map(({ forms, confidence, noun }) => {
-      const variants = (t: string) => [t, ...(this.glossary.synonyms.get(t) ?? [])].filter((v) => this.bm25.has(v));
+      const variants = (t: string) => [t, ...(exact ? [] : (this.glossary.synonyms.get(t) ?? []))].filter((v) => this.bm25.has(v));
       // Words the handbook does not know at all weigh about as much as its rarer words: enough that an
       // off-topic question made of them fails, not so much that one colloquial word sinks a real one.
       // A noun names the thing asked about, so an unknown one counts more than an unknown verb.
@@ -333,12 +347,12 @@ export class HybridRetriever implements Retriever {
       // A compound stands for its head, the known word it ends with (老客户 → 客户): Chinese compounds
       // are head-final, and 增值税 is not a kind of 增值. Never used whole, the compound counts as its
       // head; used somewhere, a passage with only the head still covers it in part.
-      const heads = forms.flatMap((term) => this.tokenizer.subWords(term).filter((w) => term.endsWith(w)).flatMap(variants));
+      const heads = exact ? [] : forms.flatMap((term) => this.tokenizer.subWords(term).filter((w) => term.endsWith(w)).flatMap(variants));
       if (!present.length) present = heads;
       if (present.length) return { present, heads, idf: confidence * Math.max(...present.map((v) => this.bm25.idf(v))), credit: 1 };
       // A word nobody listed may still meet the handbook words the dictionary glosses the same way
       // (合约 → 合同); a dictionary sense is a guess, so it earns only part of an unknown word's weight.
-      const related = [...new Set(forms.flatMap((f) => this.glossary.related.get(f) ?? []).flatMap(variants))];
+      const related = exact ? [] : [...new Set(forms.flatMap((f) => this.glossary.related.get(f) ?? []).flatMap(variants))];
       return { present: related, heads: [] as string[], idf: unknown, credit: related.length ? relatedConfidence : 0 };
     });
     const total = words.reduce((sum, w) => sum + w.idf, 0);
@@ -347,6 +361,7 @@ export class HybridRetriever implements Retriever {
     // The nouns name what is asked about (推荐 a 电影 is not 产品推荐): a passage that meets none of
     // the question's nouns, only its verbs, covers it at a discount.
     const hasNouns = own.some((u) => u.noun);
+    const matched = new Map<number, { count: number; mass: number; rarest: number }>();
     for (const id of ids) {
       let best = 0;
       for (const has of parts(id)) {
@@ -354,12 +369,25 @@ export class HybridRetriever implements Retriever {
         const headOnly = words.map((w, i) => !inPassage[i] && w.heads.some(has));
         const found = words.reduce((sum, w, i) => sum + (inPassage[i] ? w.idf * w.credit : headOnly[i] ? w.idf * HEAD_CREDIT : 0), 0);
         const nounMet = !hasNouns || own.some((u, i) => u.noun && inPassage[i]);
-        best = Math.max(best, total ? (nounMet ? found : found * this.options.nounlessFactor) / total : 0);
+        const share = total ? (nounMet ? found : found * this.options.nounlessFactor) / total : 0;
+        if (share >= best) {
+          // What the passage meets in absolute terms (a long chat question can share little of itself
+          // and still name two or three of the handbook's specific words).
+          const met = words.filter((_, i) => inPassage[i]);
+          matched.set(id, { count: met.length, mass: found / maxIdf, rarest: Math.max(0, ...met.map((w) => w.idf / maxIdf)) });
+        }
+        best = Math.max(best, share);
       }
       perPassage.set(id, best);
     }
     return {
       perPassage,
+      matched,
+      shares: {
+        unknown: words.filter((w) => !w.present.length).length / words.length,
+        unknownNouns: words.filter((w, i) => !w.present.length && own[i]!.noun).length / words.length,
+        related: words.filter((w) => w.present.length && w.credit > 0 && w.credit < 1).length / words.length,
+      },
       diagnostics: {
         knownTerms: words.filter((w) => w.present.length && w.credit === 1).length,
         words: words.map((w, i) => ({ word: own[i]!.word, weight: Math.round(w.idf * 100) / 100, present: w.present })),

@@ -53,6 +53,8 @@ export interface SearchOptions {
   k?: number;
   /** Receives the reranked candidates (fused order) with their ranking features (for fitting the ranker). */
   features?: (candidates: Chunk[], features: number[][]) => void;
+  /** Receives the answerability model's features of this question (for fitting the model). */
+  answerFeatures?: (features: number[]) => void;
 }
 
 /** What answering, pre-check and digests need from retrieval. */
