@@ -151,12 +151,23 @@ export class BotCore {
 
   /** A chat message: `/command …`, a bare command word such as `help`, or a question. Null for a repeat event. */
   async handleMessage(msg: IncomingMessage): Promise<Reply | null> {
-    // A lease, made permanent once the reply exists: a process killed while answering leaves a
-    // claim that runs out, so the platform's redelivery is answered instead of ignored for ever.
+    // A lease, made permanent once the reply has been delivered: a process killed while answering
+    // or posting leaves a claim that runs out, so the platform's redelivery is answered instead of
+    // ignored for ever.
     if (!(await this.deps.dedupe.claimLease(msg.eventIds))) return null;
-    const reply = await this.routeMessage(msg);
-    await this.deps.dedupe.complete(msg.eventIds);
-    return reply;
+    return this.completedOnDelivery(await this.routeMessage(msg), msg.eventIds);
+  }
+
+  /** The reply, whose delivery (the adapter calls `onDelivered`) also makes the event's claim permanent. */
+  private completedOnDelivery(reply: Reply, eventIds: readonly string[] | undefined): Reply {
+    const settle = reply.onDelivered;
+    return {
+      ...reply,
+      onDelivered: async () => {
+        await this.deps.dedupe.complete(eventIds);
+        await settle?.();
+      },
+    };
   }
 
   private async routeMessage(msg: IncomingMessage): Promise<Reply> {
@@ -177,9 +188,7 @@ export class BotCore {
 
   async handleCommand(cmd: IncomingCommand): Promise<Reply | null> {
     if (!(await this.deps.dedupe.claimLease(cmd.eventIds))) return null;
-    const reply = await this.runCommand(cmd.name, cmd.args, cmd, cmd.files);
-    await this.deps.dedupe.complete(cmd.eventIds);
-    return reply;
+    return this.completedOnDelivery(await this.runCommand(cmd.name, cmd.args, cmd, cmd.files), cmd.eventIds);
   }
 
   async handleAction(action: IncomingAction): Promise<ActionResult | null> {

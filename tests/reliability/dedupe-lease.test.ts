@@ -59,6 +59,7 @@ describe('dedupe claims are leases', () => {
     t += DEFAULT_LEASE_MS;
     const reply = await restarted.handleMessage(event);
     expect(reply?.fallbackText).toMatch(/回扣/);
+    await reply!.onDelivered!(); // the adapter posted it
     // Once answered, the claim is for good: a further redelivery is ignored.
     t += 10 * DEFAULT_LEASE_MS;
     expect(await restarted.handleMessage(event)).toBeNull();
@@ -70,8 +71,40 @@ describe('dedupe claims are leases', () => {
     dbs.push(db);
     const core = new BotCore({ answerer: new ScriptedAnswerer(), questions: new AnalyticsStore(db, 's'), sharedReplies: new SharedReplies(db), dedupe: new EventDeduper(db, undefined, () => t), log });
     const cmd = { platform: 'slack' as const, userId: 'U1', channelId: 'C1', conversationId: 'C1', name: 'ask', args: '回扣', eventIds: ['slack:trigger:1'] };
-    expect(await core.handleCommand(cmd)).not.toBeNull();
+    const reply = await core.handleCommand(cmd);
+    expect(reply).not.toBeNull();
+    await reply!.onDelivered!();
     t += 5 * DEFAULT_LEASE_MS;
     expect(await core.handleCommand(cmd)).toBeNull();
+  });
+
+  it('a reply that was ready but never posted (killed before delivery) leaves only a lease: the redelivery after it is answered', async () => {
+    let t = Date.parse('2024-06-01T00:00:00Z');
+    const db = await openTestDb(':memory:');
+    dbs.push(db);
+    const core = new BotCore({ answerer: new ScriptedAnswerer(), questions: new AnalyticsStore(db, 's'), sharedReplies: new SharedReplies(db), dedupe: new EventDeduper(db, undefined, () => t), log });
+    const mention = { ...event, eventIds: ['slack:Ev-undelivered'] };
+    expect(await core.handleMessage(mention)).not.toBeNull(); // answered, but the post never happened
+    t += 10_000;
+    expect(await core.handleMessage(mention)).toBeNull(); // a quick retry: the first may still be posting
+    t += DEFAULT_LEASE_MS;
+    const again = await core.handleMessage(mention);
+    expect(again?.fallbackText).toMatch(/回扣/);
+  });
+
+  it('a settled reply keeps its own delivery duty (a credit confirmation) after the claim is completed', async () => {
+    const db = await openTestDb(':memory:');
+    dbs.push(db);
+    const settled: string[] = [];
+    const core = new BotCore({ answerer: new ScriptedAnswerer(), questions: new AnalyticsStore(db, 's'), sharedReplies: new SharedReplies(db), dedupe: new EventDeduper(db), log });
+    core.registerCommand({
+      name: 'confirm',
+      summary: 'test',
+      usage: '/confirm',
+      handle: async () => ({ blocks: [{ type: 'text', text: 'ok' }], fallbackText: 'ok', onDelivered: async () => void settled.push('confirmation') }),
+    });
+    const reply = await core.handleCommand({ platform: 'slack', userId: 'U1', channelId: 'C1', conversationId: 'C1', name: 'confirm', args: '', eventIds: ['slack:trigger:settle'] });
+    await reply!.onDelivered!();
+    expect(settled).toEqual(['confirmation']);
   });
 });

@@ -66,7 +66,7 @@ describe('Slack: credit records typed in a channel stay private', () => {
   it('a handbook question in the channel is still answered in the thread (public), not privately', async () => {
     const mark = h.fake.calls.length;
     await h.send(eventBody(mention('可以收客户回扣吗？'), `EvP${++eventSeq}`), JSON_TYPE);
-    const update = await h.fake.waitFor(() => h.fake.calls.slice(mark).find((c) => c.method === 'chat.update'));
+    const update = await h.fake.waitFor(() => h.fake.calls.slice(mark).find((c) => c.method === 'chat.update'), 30_000); // the first answer opens the index
     expect(update.params.channel).toBe('C0SALES');
     expect(h.fake.calls.slice(mark).some((c) => c.method === 'chat.postEphemeral')).toBe(false);
   });
