@@ -46,6 +46,11 @@ export interface SlackAckBenchOptions {
   questions?: string[];
   /** Also ask this many questions (same path, 50 at a time) and report resident memory after. */
   soak?: number;
+  /**
+   * `false`: every command is acked and then dropped (the core answers nothing), to measure what
+   * acknowledging alone costs on this machine: the floor the real run can at best reach.
+   */
+  answer?: boolean;
 }
 
 const SECRET = 'bench-signing-secret';
@@ -114,10 +119,12 @@ export async function benchSlackAck({
   warmup = 50,
   questions = ['可以给客户回扣吗？'],
   soak = 0,
+  answer = true,
 }: SlackAckBenchOptions = {}): Promise<SlackAckBenchResult> {
   const fake = await startFakeWebApi();
   const app = await realApp();
-  const core = app.core;
+  // The real core, or one whose commands produce nothing after the ack (an `ack only` round).
+  const core = answer ? app.core : (Object.create(app.core, { handleCommand: { value: async () => null } }) as BotCore);
   const log = createLogger('silent');
   const server = new HttpServer();
   const adapter = createSlackAdapter({
@@ -147,6 +154,7 @@ export async function benchSlackAck({
       failures += r.failures;
     };
     const settle = async (expected: number) => {
+      if (!answer) return;
       // Let the answers (work after the ack) finish so rounds do not overlap and shutdown is clean.
       const deadline = Date.now() + 60_000;
       while (fake.answers() < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
