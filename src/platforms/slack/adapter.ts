@@ -286,17 +286,22 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
 
 /** Whether Bolt would parse this body (as it does: form `payload` or whole-body JSON) to `null`. */
 function parsesToNull(raw: Buffer, contentType: string | undefined): boolean {
-  try {
-    const text = raw.toString();
-    if (contentType?.startsWith('application/x-www-form-urlencoded')) {
+  // Runs before every ack: the body is only parsed when it can hold a null (Bolt parses it again).
+  const text = raw.toString();
+  if (contentType?.startsWith('application/x-www-form-urlencoded')) {
+    if (!text.includes('payload=')) return false;
+    try {
       const payload = new URLSearchParams(text).getAll('payload');
       return payload.length === 1 && JSON.parse(payload[0]!) === null;
+    } catch {
+      return false;
     }
-    return JSON.parse(text) === null;
-  } catch {
-    return false;
   }
+  return JSON_NULL.test(text);
 }
+
+/** A JSON text whose value is null: the literal between JSON whitespace. */
+const JSON_NULL = /^[ \t\n\r]*null[ \t\n\r]*$/;
 
 function withTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
