@@ -52,7 +52,7 @@ export interface Extract {
   citations: Citation[];
 }
 
-interface Candidate {
+export interface Candidate {
   hitIndex: number;
   chunk: Chunk;
   sentence: Sentence;
@@ -92,25 +92,31 @@ function casePart(chunk: Chunk, sentence: Sentence): 'story' | 'rule' | 'lesson'
   return rule >= 0 || lesson >= 0 ? 'story' : null;
 }
 
-export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: Script, options: ExtractOptions = {}): Extract {
-  const maxPassages = options.maxPassages ?? 6;
-  const maxSentences = options.maxSentences ?? 5;
-  const maxChars = options.maxChars ?? 400;
+/**
+ * Every quotable sentence of the leading passages, scored for the question and best first. Exported
+ * for the quote diagnostics (bench/quote-misses.ts); answers use `composeExtractive`.
+ */
+export function rankSentences(terms: QueryTerms, hits: SearchHit[], maxPassages = 6): Candidate[] {
   const top = hits.slice(0, maxPassages);
   const pool: Candidate[] = [];
   const weights = passageWeights(top);
   top.forEach((hit, hitIndex) => {
     for (const sentence of passageSentences(hit.chunk)) pool.push({ hitIndex, chunk: hit.chunk, sentence, overlap: 0, score: 0 });
   });
-  if (!pool.length) return { answer: '', citations: [] };
-
+  if (!pool.length) return [];
   scorePool(pool, terms, weights);
   if (pool.every((c) => c.overlap === 0)) scorePool(pool, feedbackTerms(top.map((h) => h.chunk), pool), weights);
   for (const c of pool) if (casePart(c.chunk, c.sentence) === 'story') c.score *= CASE_STORY_FACTOR;
   for (const c of pool) if (RULE_MODAL.test(c.sentence.simp)) c.score *= RULE_FACTOR;
+  return [...pool].sort((a, b) => b.score - a.score || a.hitIndex - b.hitIndex || a.sentence.start - b.sentence.start);
+}
 
-  const ranked = [...pool].sort((a, b) => b.score - a.score || a.hitIndex - b.hitIndex || a.sentence.start - b.sentence.start);
-  const best = ranked[0];
+export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: Script, options: ExtractOptions = {}): Extract {
+  const maxSentences = options.maxSentences ?? 5;
+  const maxChars = options.maxChars ?? 400;
+  const ranked = rankSentences(terms, hits, options.maxPassages ?? 6);
+  if (!ranked.length) return { answer: '', citations: [] };
+  const best = ranked[0]!;
   const picked: { c: Candidate; grams: Set<string> }[] = [];
   let chars = 0;
   const tryPick = (c: Candidate): void => {
