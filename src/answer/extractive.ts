@@ -1,7 +1,7 @@
-import { toSimplified } from '../text/script.js';
 import type { Citation } from '../retrieval/types.js';
 import { CASE_LESSON_LABEL, CASE_RULE_LABEL, type Chunk, type SearchHit } from '../retrieval/types.js';
 import { toScript, type Script } from '../text/script.js';
+import { answerTypeOf } from './asked-kind.js';
 import { answerIntro, englishLead, referenceLead } from './messages.js';
 import { passageSentences, type Sentence } from './sentences.js';
 import { charBigrams, jaccard, type QueryTerms } from './terms.js';
@@ -23,28 +23,6 @@ export interface ExtractOptions {
   question?: string;
   /** For English questions: what the question is about, as English words with the Chinese terms searched for them. */
   topics?: { english: string; chinese: string[] }[];
-}
-
-/**
- * Answer types: 多久 asks for a duration, 多少 for an amount, 谁 for a person or department, and
- * so on. A sentence that contains that kind of expression answers more directly than one that
- * only repeats the question's words, so it gets a boost.
- */
-const ANSWER_TYPES: { asks: RegExp; holds: RegExp }[] = [
-  { asks: /多久|多长时间|多长|几天|几周|几个月|how long|how often|多频繁|频率/iu, holds: /\d+\s*(?:个)?(?:天|日|周|星期|月|年|小时)|[一二三四五六七八九十两]+(?:个)?(?:天|日|周|星期|月|年|小时)|时长|期限|周期|定期|[月季年]度|每(?:月|周|年|季度)|不少于|不超过/u },
-  // 「什么时候」「多快」 ask when: a deadline, a period or a moment (签合同前, 24 小时内, 及时) answers it.
-  { asks: /什么时候|啥时候|何时|多快|多久之内|几小时|几个小时|\bwhen\b|how soon|how quickly|by when|within how/iu, holds: /\d+\s*(?:个)?(?:天|日|周|星期|月|年|小时|工作日)|[一二三四五六七八九十两]+(?:个)?(?:天|日|周|星期|月|年|小时|工作日)|以内|之内|之前|以前|之后|以后|前(?:必须|须|要|应)|当天|当日|及时|立即|马上|第一时间|定期|每(?:月|周|年|季度)/u },
-  { asks: /多少|几成|比例|how much|how many|额度/iu, holds: /\d|[一二三四五六七八九十百千万]+(?:元|%|倍)|百分之|额度|比例/u },
-  { asks: /谁|哪个部门|找谁|who|whom/iu, holds: /经理|部门|顾问|助理|律师|法务|财务|主管|负责人|小组|团队/u },
-  // 「可以…吗」「能不能」「行不行」 ask for permission: the sentence that allows or forbids answers it.
-  { asks: /可以.{0,12}[吗么]|可不可以|能不能|能否|能.{0,12}[吗么]|行不行|行吗|允许|让不让|算不算|是不是|要不要|需不需要|用不用|该不该|得不得|没事吧|\b(?:do|does) (?:i|we|sales|a|the) (?:need|have) to\b|\b(?:must|should) (?:i|we)\b|\b(?:can|may|could) (?:i|we|sales|a|the)\b|\ballowed\b|\bok to\b|\bokay to\b/iu, holds: /禁止|严禁|不得|不能|不可|不准|不允许|必须|应当|须|只能|允许|可以/u },
-];
-
-/** The kind of expression the question asks for, if it asks for one. */
-function answerTypeOf(question: string | undefined): { holds: RegExp } | null {
-  if (!question) return null;
-  const q = toSimplified(question);
-  return ANSWER_TYPES.find((t) => t.asks.test(q)) ?? null;
 }
 
 export interface Extract {
@@ -131,7 +109,8 @@ export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: 
   };
   const wanted = answerTypeOf(options.question);
   const answersAs = (re: RegExp | undefined) => re && ranked.find((c) => c.overlap >= MIN_DIVERSE_OVERLAP && re.test(c.sentence.simp));
-  const typed = wanted && answersAs(wanted.holds);
+  // A sentence with a strong sign of the asked kind (年初, 3 个工作日) before one with a weak sign (及时).
+  const typed = wanted && (answersAs(wanted.holds) ?? answersAs(wanted.weak));
   if (typed) tryPick(typed);
   // 「…有哪些原则」: the word after the interrogative names what is asked for; the best sentence
   // that contains it leads.
@@ -154,13 +133,20 @@ export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: 
   // what the asker should do: each part's best-matching sentence (the first on a tie), beyond the
   // length bound.
   const cases = [...new Set(picked.filter((p) => p.c.chunk.kind === 'case').map((p) => p.c.hitIndex))];
+  const add = (c: Candidate) => {
+    const grams = charBigrams(c.sentence.simp);
+    if (picked.some((p) => p.c === c || jaccard(p.grams, grams) >= NEAR_DUPLICATE)) return;
+    picked.push({ c, grams });
+  };
   for (const h of cases) {
+    // The rule it broke opens with the handbook rule itself (违反的规定：…第5条明确，…禁止给客户回扣), then
+    // says how it applies here: that opening is quoted even when a later sentence matched the question better.
+    const head = ranked.filter((c) => c.hitIndex === h && casePart(c.chunk, c.sentence) === 'rule').sort((a, b) => a.sentence.start - b.sentence.start)[0];
+    if (head) add(head);
     for (const part of ['rule', 'lesson'] as const) {
       if (picked.some((p) => p.c.hitIndex === h && casePart(p.c.chunk, p.c.sentence) === part)) continue;
       const best = ranked.find((c) => c.hitIndex === h && casePart(c.chunk, c.sentence) === part);
-      if (!best) continue;
-      const grams = charBigrams(best.sentence.simp);
-      if (!picked.some((p) => jaccard(p.grams, grams) >= NEAR_DUPLICATE)) picked.push({ c: best, grams });
+      if (best) add(best);
     }
   }
 

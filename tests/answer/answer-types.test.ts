@@ -93,3 +93,69 @@ describe('a case answers with its rule and lesson, not only its story', () => {
     expect(answer).toMatch(/对外签署的销售合同/);
   });
 });
+
+describe('what kind of answer is asked for, read by structure', () => {
+  const lead = (question: string, texts: string[]) =>
+    composeExtractive(queryTerms(question), texts.map((t, i) => passage(`k${i}`, t)), 'zh-Hans', { question }).answer.split('\n')[1]!;
+
+  it('"who" leads with a party doing the asked thing, not a sentence that merely names a department', () => {
+    const texts = ['退货申请的数量每月在各部门例会上通报。退货申请由售后主管审核后办理。'];
+    expect(lead('退货申请归谁审', texts)).toMatch(/由售后主管审核/);
+    expect(lead('who approves 退货申请', texts)).toMatch(/由售后主管审核/);
+    expect(lead('退货单号要交给谁', ['退货单号在系统里登记后每周汇总给各部门参考。发出退货后要及时将单号反馈给售后专员和客户。'])).toMatch(/反馈给售后专员/);
+  });
+
+  it('a question that does not ask who keeps the closer sentence first', () => {
+    expect(lead('退货申请的数量在例会上通报吗', ['退货申请的数量每月在各部门例会上通报。退货申请由售后主管审核后办理。'])).toMatch(/例会上通报/);
+  });
+
+  it('"how many kinds" leads with the sentence that divides, not one that lists steps', () => {
+    const texts = ['投诉处理包括登记、调查、回复等步骤。投诉按严重程度可分为一般投诉和重大投诉。'];
+    expect(lead('投诉分几类', texts)).toMatch(/分为一般投诉和重大投诉/);
+    expect(lead('what kinds of 投诉 are there', texts)).toMatch(/分为一般投诉和重大投诉/);
+    expect(lead('门店有哪些岗位', ['门店的工作包括陈列、盘点、收银等事务。门店主要包括店长、店员、收银员等岗位。'])).toMatch(/店长、店员、收银员等岗位/);
+  });
+
+  it('a question about steps is not read as asking for kinds', () => {
+    expect(lead('投诉处理要经过哪些步骤', ['投诉处理包括登记、调查、回复等步骤。投诉按严重程度可分为一般投诉和重大投诉。'])).toMatch(/登记、调查、回复/);
+  });
+
+  it('"what does X do" leads with what X is responsible for', () => {
+    const texts = ['区域经理每月参加一次销售例会。区域经理负责本区域的销售目标和团队培训。'];
+    expect(lead('区域经理平时管哪些事', texts)).toMatch(/负责本区域/);
+    expect(lead('what does a 区域经理 do', texts)).toMatch(/负责本区域/);
+  });
+
+  it('"when" prefers a named moment (次月上旬) over a sentence that only says "promptly"', () => {
+    expect(lead('退货款啥时候退回', ['退货款要及时退回客户账户。退货款于次月上旬统一退回客户账户。'])).toMatch(/次月上旬/);
+  });
+
+  it('"when" still leads with "promptly" when no sentence names a moment', () => {
+    expect(lead('退货款啥时候退回', ['退货款的金额以系统记录为准退回客户账户。退货款要及时退回客户账户。'])).toMatch(/及时退回/);
+  });
+});
+
+describe('a quoted case gives the handbook rule it broke', () => {
+  const twoRules = `---
+id: test-seal-lent-out
+title: 代理商借用合同专用章
+summary: |
+  区域经理把合同专用章借给代理商盖章。
+---
+
+## 经过
+略。
+
+## 违反的规定
+《测试手册》二、4 规定：公章由行政部保管，用印必须经部门负责人审批并登记；借给代理商或其他外部单位盖章的，同样属于违规用印。
+
+## 教训
+外部借章一律拒绝并报告。
+`;
+  it('quotes the opening of 违反的规定 even when its second sentence matched the question better', () => {
+    const q = '代理商借我们的章去盖章行不行';
+    const answer = composeExtractive(queryTerms(q), [{ rank: 1, chunk: caseChunk(twoRules, 0)!, score: 1 }], 'zh-Hans', { question: q }).answer;
+    expect(answer).toMatch(/同样属于违规用印/);
+    expect(answer).toMatch(/用印必须经部门负责人审批/);
+  });
+});
