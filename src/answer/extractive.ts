@@ -45,6 +45,8 @@ const RELATIVE_CUTOFF = 0.5;
 const DIVERSE_PASSAGES = 3;
 const DIVERSE_CUTOFF = 0.25;
 const MIN_DIVERSE_OVERLAP = 0.2;
+/** Fewer lines than this are topped up with matching sentences down to DIVERSE_CUTOFF of the best. */
+const MIN_LINES = 3;
 const NEAR_DUPLICATE = 0.6;
 /**
  * A case's story repeats the asker's situation word for word, but what answers them is the rule it
@@ -126,6 +128,13 @@ export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: 
   for (const c of ranked) {
     if (picked.length >= maxSentences) break;
     if (picked.length && (c.overlap === 0 || c.score < best.score * RELATIVE_CUTOFF)) break;
+    tryPick(c);
+  }
+  // One strong sentence must not leave the answer at a single line: a chat question often asks two
+  // things (有奖吗 有啥称号), and the runner-up sentences that still match answer the other.
+  for (const c of ranked) {
+    if (picked.length >= MIN_LINES) break;
+    if (c.overlap < MIN_DIVERSE_OVERLAP || c.score < best.score * DIVERSE_CUTOFF) continue;
     tryPick(c);
   }
 

@@ -159,3 +159,20 @@ summary: |
     expect(answer).toMatch(/用印必须经部门负责人审批/);
   });
 });
+
+describe('an answer is not left at one line when runner-up sentences still match', () => {
+  const quoted = (question: string, text: string) =>
+    composeExtractive(queryTerms(question), [passage('m', text)], 'zh-Hans', { question }).answer.split('\n').filter((l) => l.startsWith('- '));
+
+  it('a two-part chat question gets the sentence for its second part too', () => {
+    const text = '年度优秀门店可获得门店奖金、门店旗帜等奖励。获奖者另授予金牌称号。';
+    const lines = quoted('优秀门店有奖金吗 有啥称号', text);
+    expect(lines.some((l) => l.includes('金牌称号'))).toBe(true);
+  });
+
+  it('does not pad the answer with sentences that share nothing with the question', () => {
+    const text = '年度优秀门店可获得门店奖金、门店旗帜等奖励。仓库每周盘点一次并上报库存。';
+    const lines = quoted('优秀门店有奖金吗', text);
+    expect(lines.some((l) => l.includes('仓库每周盘点'))).toBe(false);
+  });
+});
