@@ -25,6 +25,11 @@ const ANSWER_TYPES: AnswerType[] = [
     holds: /\d+\s*(?:个)?(?:天|日|周|星期|月|年|小时|工作日)|[一二三四五六七八九十两]+(?:个)?(?:天|日|周|星期|月|年|小时|工作日)|当天|当日|定期|每(?:月|周|年|季度)|[年月季](?:初|底|末)|[上中下]旬|次(?:日|月|年)|前(?:必须|须|要|应)/u,
     weak: /以内|之内|之前|以前|之后|以后|及时|立即|马上|第一时间/u,
   },
+  // 「X是什么」「what is a X」 ask for a definition: the defining sentence (X是指…, 所谓X…) answers it.
+  {
+    asks: /是什么|什么是|啥是|是啥|指什么|什么意思|啥意思|\bwhat (?:is|are) (?:a|an)\b|\bwhat does [^?？]{2,40} mean\b|\bdefin(?:e|ition)\b/iu,
+    holds: /是指|指的是|定义为|所谓|是一种|是一套|的统称|的总称/u,
+  },
   // 「分几类」「哪些岗位」 ask for the kinds: the sentence that divides or lists them (可分为A类…, 主要包括…等岗位).
   { asks: /几类|哪几类|哪些类|分几|几种|哪几种|哪些种类|什么类型|哪些类型|哪些岗位|哪些角色|\bwhat (?:kinds?|types?|sorts?|roles?|categories|positions)\b|\bhow many (?:kinds|types|categories)\b/iu, holds: /分为|分成|[A-Za-z甲乙丙]类|(?:包括|包含|主要有)[^。；;]*、[^。；;]*等(?:岗位|职位|角色|类型|种类|类|种)/u },
   // 「管哪些事」「负责什么」 ask for a role's duties: the sentence saying what it is responsible for.

@@ -126,6 +126,16 @@ describe('what kind of answer is asked for, read by structure', () => {
     expect(lead('what does a 区域经理 do', texts)).toMatch(/负责本区域/);
   });
 
+  it('"what is X" leads with the sentence that defines X', () => {
+    const texts = ['会员积分可以在门店兑换礼品和优惠券。会员积分是指顾客每次消费后按金额累计的奖励点数。'];
+    expect(lead('会员积分是啥', texts)).toMatch(/是指顾客每次消费/);
+    expect(lead('what does 会员积分 mean', texts)).toMatch(/是指顾客每次消费/);
+  });
+
+  it('a question about what X is used for is not read as asking for a definition', () => {
+    expect(lead('会员积分能换礼品吗', ['会员积分可以在门店兑换礼品和优惠券。会员积分是指顾客每次消费后按金额累计的奖励点数。'])).toMatch(/兑换礼品/);
+  });
+
   it('"when" prefers a named moment (次月上旬) over a sentence that only says "promptly"', () => {
     expect(lead('退货款啥时候退回', ['退货款要及时退回客户账户。退货款于次月上旬统一退回客户账户。'])).toMatch(/次月上旬/);
   });
