@@ -107,8 +107,12 @@ function withoutDebris(s: { text: string; start: number }): { text: string; star
   });
 }
 
-/** Characters the broken encoding of the scraped pages left behind (⒈, ⑵…): such a sentence is garbled. */
-const GARBLED = /[\u2460-\u24ff\ufffd]|\p{Script=Han}[a-z]\p{Script=Han}/u;
+/**
+ * Characters the broken encoding of the scraped pages left behind (⒈, ⑵…), and a Latin letter
+ * wedged between Han characters (确蛻魯據, 评价己私Y果将, 当氐南嚓P政策): such a clause is garbled.
+ * A capital letter that grades or classes something (A类客户, 得A得B, 第X章) is text, not debris.
+ */
+const GARBLED = /[\u2460-\u24ff\ufffd]|\p{Script=Han}[a-z]\p{Script=Han}|(?<![得为為是评評第级級\p{Script=Latin}])(?<=\p{Script=Han})[A-Z](?=\p{Script=Han})(?![类類级級档檔等])/u;
 /** Template placeholders left in the source ([X]天, [具体周期,如季度或年度]): never quoted. */
 const PLACEHOLDER = /[[［【][^\]］】]{0,30}[\]］】]/u;
 
@@ -144,8 +148,8 @@ function quotable(s: { text: string; start: number }, chunk: Chunk): { text: str
 
 /** A clause boundary: Chinese or Latin comma, semicolon or colon. */
 const CLAUSE_END = /[，,；;：:]/gu;
-/** A run of clean clauses worth quoting alone: at least this many letters when it is a single clause. */
-const MIN_LONE_CLAUSE = 10;
+/** A run of clean clauses worth quoting alone: at least this many letters when it is a single clause (每一个考核周期结束后 is not). */
+const MIN_LONE_CLAUSE = 12;
 
 /**
  * The clean parts of a sentence that holds a placeholder or broken-encoding text: the clauses
