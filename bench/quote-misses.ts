@@ -20,9 +20,9 @@ const sets = questionSets(path.resolve('tests/fixtures')).filter((s) => wanted.i
 const kb = await loadKnowledgeBase({ knowledgeDir: path.resolve('knowledge'), dataDir: mkdtempSync(path.join(tmpdir(), 'quotes-')), embeddings: null });
 const answerer = createAnswerer({ retriever: kb.retriever, config: { llmEnabled: false }, log: { debug() {}, info() {}, warn() {} } });
 
-const total = { n: 0, quoted: 0, refused: 0, notRetrieved: 0, picked: 0, lines: 0 };
+const total = { n: 0, quoted: 0, refused: 0, notRetrieved: 0, picked: 0, lines: 0, leadGold: 0 };
 for (const set of sets) {
-  const counts = { n: 0, quoted: 0, refused: 0, notRetrieved: 0, picked: 0, lines: 0 };
+  const counts = { n: 0, quoted: 0, refused: 0, notRetrieved: 0, picked: 0, lines: 0, leadGold: 0 };
   const lines: string[] = [];
   for (const q of readJsonl(set.onTopic)) {
     counts.n++;
@@ -31,7 +31,9 @@ for (const set of sets) {
       counts.refused++;
       continue;
     }
-    counts.lines += r.answer.split('\n').filter((l) => l.startsWith('- ')).length;
+    const quotedLines = r.answer.split('\n').filter((l) => l.startsWith('- '));
+    counts.lines += quotedLines.length;
+    if (quotedLines[0] && hitMatches(quotedLines[0], q.gold ?? [])) counts.leadGold++;
     const said = `${r.answer}\n${r.citations.map((c) => c.quote).join('\n')}`;
     if (hitMatches(said, q.gold ?? [])) {
       counts.quoted++;
@@ -61,4 +63,4 @@ for (const set of sets) {
   if (lines.length) console.log(lines.join('\n'));
 }
 const share = (x: number) => (x / Math.max(1, total.n)).toFixed(3);
-console.log(`pooled: ${total.n} on-topic, quotes gold ${total.quoted} (${share(total.quoted)}), refused ${total.refused}, not in top 6 ${total.notRetrieved}, in top 6 not quoted ${total.picked} (${share(total.picked)}), quoted lines per answer ${(total.lines / Math.max(1, total.n - total.refused)).toFixed(2)}`);
+console.log(`pooled: ${total.n} on-topic, quotes gold ${total.quoted} (${share(total.quoted)}), refused ${total.refused}, not in top 6 ${total.notRetrieved}, in top 6 not quoted ${total.picked} (${share(total.picked)}), quoted lines per answer ${(total.lines / Math.max(1, total.n - total.refused)).toFixed(2)}, first line quotes gold ${total.leadGold} (${share(total.leadGold)})`);

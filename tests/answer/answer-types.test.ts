@@ -186,3 +186,24 @@ describe('an answer is not left at one line when runner-up sentences still match
     expect(lines.some((l) => l.includes('仓库每周盘点'))).toBe(false);
   });
 });
+
+describe('a later passage that says it clearly better leads, with citations numbered as shown', () => {
+  const twoPassages = (first: string, second: string) => [
+    { ...passage('p1', first), rank: 1, score: 1 },
+    { ...passage('p2', second), rank: 2, score: 0.9 },
+  ];
+
+  it('puts the second passage first when its sentence matches the question much better', () => {
+    const q = '样品寄出以后跟进客户反馈的规定';
+    const r = composeExtractive(queryTerms(q), twoPassages('客户拜访前准备好样品清单。', '样品寄出后由销售电话跟进客户反馈。'), 'zh-Hans', { question: q, maxSentences: 2 });
+    const [, lead] = r.answer.split('\n');
+    expect(lead).toMatch(/电话跟进客户反馈 \[1\]/);
+    expect(r.citations[0]!.docId).toBe('p2');
+  });
+
+  it('keeps the first passage first when the second is only a little closer', () => {
+    const q = '样品寄出后要跟进客户反馈吗';
+    const r = composeExtractive(queryTerms(q), twoPassages('样品寄出后及时跟进客户。', '样品寄出后要跟进客户反馈。'), 'zh-Hans', { question: q, maxSentences: 2 });
+    expect(r.citations[0]!.docId).toBe('p1');
+  });
+});
