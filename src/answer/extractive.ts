@@ -166,8 +166,10 @@ export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: 
   const firstPassage = leadingPassage(picked.map((p) => p.c));
   const order = (h: number) => (h === firstPassage ? -1 : h);
   const chosen = picked.map((p) => p.c).sort((a, b) => order(a.hitIndex) - order(b.hitIndex) || a.sentence.start - b.sentence.start);
-  // The sentence that holds the kind of answer asked for (a period for "when", the rule for "can I") leads.
-  const leading = typed ? chosen.indexOf(typed) : -1;
+  // The sentence that holds the kind of answer asked for (a period for "when", the rule for "can I")
+  // leads; otherwise the leading passage's best sentence does, the rest keep their reading order.
+  const strongest = chosen.filter((c) => c.hitIndex === chosen[0]?.hitIndex).sort((a, b) => b.score - a.score)[0];
+  const leading = chosen.indexOf(typed && chosen.includes(typed) ? typed : strongest!);
   if (leading > 0) chosen.unshift(...chosen.splice(leading, 1));
   const numberOf = new Map<number, number>();
   const citations: Citation[] = [];

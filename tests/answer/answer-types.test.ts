@@ -207,3 +207,20 @@ describe('a later passage that says it clearly better leads, with citations numb
     expect(r.citations[0]!.docId).toBe('p1');
   });
 });
+
+describe('the best sentence of the leading passage comes first, the rest in reading order', () => {
+  const text = '临期商品统一陈列在门店专区。门店每月盘点一次库存。临期商品须在到期前七天下架并登记。下架的临期商品由店长统一处理。';
+  const lines = (q: string) => composeExtractive(queryTerms(q), [passage('o', text)], 'zh-Hans', { question: q }).answer.split('\n').filter((l) => l.startsWith('- '));
+
+  it('leads with the sentence that matches best, even when an earlier one is also quoted', () => {
+    const got = lines('临期商品下架前登记的规定');
+    expect(got.length).toBeGreaterThan(1);
+    expect(got[0]).toMatch(/临期商品须在到期前七天下架并登记/);
+  });
+
+  it('keeps the other quoted sentences of the passage in reading order', () => {
+    const rest = lines('临期商品下架前登记的规定').slice(1).map((l) => text.indexOf(l.replace(/^- /, '').replace(/ \[\d+\]$/, '')));
+    expect(rest.every((p) => p >= 0)).toBe(true);
+    expect([...rest].sort((a, b) => a - b)).toEqual(rest);
+  });
+});
