@@ -224,3 +224,15 @@ describe('the best sentence of the leading passage comes first, the rest in read
     expect([...rest].sort((a, b) => a - b)).toEqual(rest);
   });
 });
+
+describe('要 reads as a modal in a rule, not inside other words', () => {
+  const lead = (question: string, text: string) => composeExtractive(queryTerms(question), [passage('y', text)], 'zh-Hans', { question }).answer.split('\n')[1]!;
+
+  it('a "do I have to" question leads with the sentence that says 要', () => {
+    expect(lead('赠品登记表要不要店长签字', '店长签字的赠品登记表放在门店前台备查。赠品登记表要由店长签字。')).toMatch(/要由店长签字/);
+  });
+
+  it('重要 / 主要 in a sentence do not make it the rule', () => {
+    expect(lead('赠品登记表要不要店长签字', '店长签字的赠品登记表放在门店前台备查。赠品登记表是重要台账，店长签字。')).toMatch(/放在门店前台备查/);
+  });
+});
