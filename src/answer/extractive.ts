@@ -150,13 +150,13 @@ export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: 
   for (const h of cases) {
     // The rule it broke opens with the handbook rule itself (违反的规定：…第5条明确，…禁止给客户回扣), then
     // says how it applies here: that opening is quoted even when a later sentence matched the question better.
-    const head = ranked.filter((c) => c.hitIndex === h && casePart(c.chunk, c.sentence) === 'rule').sort((a, b) => a.sentence.start - b.sentence.start)[0];
-    if (head) add(head);
     for (const part of ['rule', 'lesson'] as const) {
       if (picked.some((p) => p.c.hitIndex === h && casePart(p.c.chunk, p.c.sentence) === part)) continue;
       const best = ranked.find((c) => c.hitIndex === h && casePart(c.chunk, c.sentence) === part);
       if (best) add(best);
     }
+    const head = ranked.filter((c) => c.hitIndex === h && casePart(c.chunk, c.sentence) === 'rule').sort((a, b) => a.sentence.start - b.sentence.start)[0];
+    if (head) add(head);
   }
 
   // Readable order: by passage rank, then position inside the passage; but a later passage whose
