@@ -1,7 +1,7 @@
-import { toSimplified } from '../text/script.js';
 import type { Citation } from '../retrieval/types.js';
 import { CASE_LESSON_LABEL, CASE_RULE_LABEL, type Chunk, type SearchHit } from '../retrieval/types.js';
 import { toScript, type Script } from '../text/script.js';
+import { answerTypeOf } from './asked-kind.js';
 import { answerIntro, englishLead, referenceLead } from './messages.js';
 import { passageSentences, type Sentence } from './sentences.js';
 import { charBigrams, jaccard, type QueryTerms } from './terms.js';
@@ -25,34 +25,12 @@ export interface ExtractOptions {
   topics?: { english: string; chinese: string[] }[];
 }
 
-/**
- * Answer types: 多久 asks for a duration, 多少 for an amount, 谁 for a person or department, and
- * so on. A sentence that contains that kind of expression answers more directly than one that
- * only repeats the question's words, so it gets a boost.
- */
-const ANSWER_TYPES: { asks: RegExp; holds: RegExp }[] = [
-  { asks: /多久|多长时间|多长|几天|几周|几个月|how long|how often|多频繁|频率/iu, holds: /\d+\s*(?:个)?(?:天|日|周|星期|月|年|小时)|[一二三四五六七八九十两]+(?:个)?(?:天|日|周|星期|月|年|小时)|时长|期限|周期|定期|[月季年]度|每(?:月|周|年|季度)|不少于|不超过/u },
-  // 「什么时候」「多快」 ask when: a deadline, a period or a moment (签合同前, 24 小时内, 及时) answers it.
-  { asks: /什么时候|啥时候|何时|多快|多久之内|几小时|几个小时|\bwhen\b|how soon|how quickly|by when|within how/iu, holds: /\d+\s*(?:个)?(?:天|日|周|星期|月|年|小时|工作日)|[一二三四五六七八九十两]+(?:个)?(?:天|日|周|星期|月|年|小时|工作日)|以内|之内|之前|以前|之后|以后|前(?:必须|须|要|应)|当天|当日|及时|立即|马上|第一时间|定期|每(?:月|周|年|季度)/u },
-  { asks: /多少|几成|比例|how much|how many|额度/iu, holds: /\d|[一二三四五六七八九十百千万]+(?:元|%|倍)|百分之|额度|比例/u },
-  { asks: /谁|哪个部门|找谁|who|whom/iu, holds: /经理|部门|顾问|助理|律师|法务|财务|主管|负责人|小组|团队/u },
-  // 「可以…吗」「能不能」「行不行」 ask for permission: the sentence that allows or forbids answers it.
-  { asks: /可以.{0,12}[吗么]|可不可以|能不能|能否|能.{0,12}[吗么]|行不行|行吗|允许|让不让|算不算|是不是|要不要|需不需要|用不用|该不该|得不得|没事吧|\b(?:do|does) (?:i|we|sales|a|the) (?:need|have) to\b|\b(?:must|should) (?:i|we)\b|\b(?:can|may|could) (?:i|we|sales|a|the)\b|\ballowed\b|\bok to\b|\bokay to\b/iu, holds: /禁止|严禁|不得|不能|不可|不准|不允许|必须|应当|须|只能|允许|可以/u },
-];
-
-/** The kind of expression the question asks for, if it asks for one. */
-function answerTypeOf(question: string | undefined): { holds: RegExp } | null {
-  if (!question) return null;
-  const q = toSimplified(question);
-  return ANSWER_TYPES.find((t) => t.asks.test(q)) ?? null;
-}
-
 export interface Extract {
   answer: string;
   citations: Citation[];
 }
 
-interface Candidate {
+export interface Candidate {
   hitIndex: number;
   chunk: Chunk;
   sentence: Sentence;
@@ -67,6 +45,8 @@ const RELATIVE_CUTOFF = 0.5;
 const DIVERSE_PASSAGES = 3;
 const DIVERSE_CUTOFF = 0.25;
 const MIN_DIVERSE_OVERLAP = 0.2;
+/** Fewer lines than this are topped up with matching sentences down to DIVERSE_CUTOFF of the best. */
+const MIN_LINES = 3;
 const NEAR_DUPLICATE = 0.6;
 /**
  * A case's story repeats the asker's situation word for word, but what answers them is the rule it
@@ -92,25 +72,31 @@ function casePart(chunk: Chunk, sentence: Sentence): 'story' | 'rule' | 'lesson'
   return rule >= 0 || lesson >= 0 ? 'story' : null;
 }
 
-export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: Script, options: ExtractOptions = {}): Extract {
-  const maxPassages = options.maxPassages ?? 6;
-  const maxSentences = options.maxSentences ?? 5;
-  const maxChars = options.maxChars ?? 400;
+/**
+ * Every quotable sentence of the leading passages, scored for the question and best first. Exported
+ * for the quote diagnostics (bench/quote-misses.ts); answers use `composeExtractive`.
+ */
+export function rankSentences(terms: QueryTerms, hits: SearchHit[], maxPassages = 6): Candidate[] {
   const top = hits.slice(0, maxPassages);
   const pool: Candidate[] = [];
   const weights = passageWeights(top);
   top.forEach((hit, hitIndex) => {
     for (const sentence of passageSentences(hit.chunk)) pool.push({ hitIndex, chunk: hit.chunk, sentence, overlap: 0, score: 0 });
   });
-  if (!pool.length) return { answer: '', citations: [] };
-
+  if (!pool.length) return [];
   scorePool(pool, terms, weights);
   if (pool.every((c) => c.overlap === 0)) scorePool(pool, feedbackTerms(top.map((h) => h.chunk), pool), weights);
   for (const c of pool) if (casePart(c.chunk, c.sentence) === 'story') c.score *= CASE_STORY_FACTOR;
   for (const c of pool) if (RULE_MODAL.test(c.sentence.simp)) c.score *= RULE_FACTOR;
+  return [...pool].sort((a, b) => b.score - a.score || a.hitIndex - b.hitIndex || a.sentence.start - b.sentence.start);
+}
 
-  const ranked = [...pool].sort((a, b) => b.score - a.score || a.hitIndex - b.hitIndex || a.sentence.start - b.sentence.start);
-  const best = ranked[0];
+export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: Script, options: ExtractOptions = {}): Extract {
+  const maxSentences = options.maxSentences ?? 5;
+  const maxChars = options.maxChars ?? 400;
+  const ranked = rankSentences(terms, hits, options.maxPassages ?? 6);
+  if (!ranked.length) return { answer: '', citations: [] };
+  const best = ranked[0]!;
   const picked: { c: Candidate; grams: Set<string> }[] = [];
   let chars = 0;
   const tryPick = (c: Candidate): void => {
@@ -125,7 +111,8 @@ export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: 
   };
   const wanted = answerTypeOf(options.question);
   const answersAs = (re: RegExp | undefined) => re && ranked.find((c) => c.overlap >= MIN_DIVERSE_OVERLAP && re.test(c.sentence.simp));
-  const typed = wanted && answersAs(wanted.holds);
+  // A sentence with a strong sign of the asked kind (年初, 3 个工作日) before one with a weak sign (及时).
+  const typed = wanted && (answersAs(wanted.holds) ?? answersAs(wanted.weak));
   if (typed) tryPick(typed);
   // 「…有哪些原则」: the word after the interrogative names what is asked for; the best sentence
   // that contains it leads.
@@ -143,25 +130,46 @@ export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: 
     if (picked.length && (c.overlap === 0 || c.score < best.score * RELATIVE_CUTOFF)) break;
     tryPick(c);
   }
+  // One strong sentence must not leave the answer at a single line: a chat question often asks two
+  // things (有奖吗 有啥称号), and the runner-up sentences that still match answer the other.
+  for (const c of ranked) {
+    if (picked.length >= MIN_LINES) break;
+    if (c.overlap < MIN_DIVERSE_OVERLAP || c.score < best.score * DIVERSE_CUTOFF) continue;
+    tryPick(c);
+  }
 
   // A quoted case also gives the rule it broke (the policy that answers "may I…") and its lesson,
   // what the asker should do: each part's best-matching sentence (the first on a tie), beyond the
   // length bound.
   const cases = [...new Set(picked.filter((p) => p.c.chunk.kind === 'case').map((p) => p.c.hitIndex))];
+  const add = (c: Candidate) => {
+    const grams = charBigrams(c.sentence.simp);
+    if (picked.some((p) => p.c === c || jaccard(p.grams, grams) >= NEAR_DUPLICATE)) return;
+    picked.push({ c, grams });
+  };
   for (const h of cases) {
+    // The rule it broke opens with the handbook rule itself (违反的规定：…第5条明确，…禁止给客户回扣), then
+    // says how it applies here: that opening is quoted even when a later sentence matched the question better.
     for (const part of ['rule', 'lesson'] as const) {
       if (picked.some((p) => p.c.hitIndex === h && casePart(p.c.chunk, p.c.sentence) === part)) continue;
       const best = ranked.find((c) => c.hitIndex === h && casePart(c.chunk, c.sentence) === part);
-      if (!best) continue;
-      const grams = charBigrams(best.sentence.simp);
-      if (!picked.some((p) => jaccard(p.grams, grams) >= NEAR_DUPLICATE)) picked.push({ c: best, grams });
+      if (best) add(best);
     }
+    const head = ranked.filter((c) => c.hitIndex === h && casePart(c.chunk, c.sentence) === 'rule').sort((a, b) => a.sentence.start - b.sentence.start)[0];
+    if (head) add(head);
   }
 
-  // Readable order: by passage rank, then position inside the passage.
-  const chosen = picked.map((p) => p.c).sort((a, b) => a.hitIndex - b.hitIndex || a.sentence.start - b.sentence.start);
-  // The sentence that holds the kind of answer asked for (a period for "when", the rule for "can I") leads.
-  const leading = typed ? chosen.indexOf(typed) : -1;
+  // Readable order: by passage rank, then position inside the passage; but a later passage whose
+  // sentence matches the question clearly better than anything quoted from the first goes first
+  // (the retriever ranks passages, the sentence match sees which one says it). Citations are
+  // numbered in the order shown, so [1] stays the first quote.
+  const firstPassage = leadingPassage(picked.map((p) => p.c));
+  const order = (h: number) => (h === firstPassage ? -1 : h);
+  const chosen = picked.map((p) => p.c).sort((a, b) => order(a.hitIndex) - order(b.hitIndex) || a.sentence.start - b.sentence.start);
+  // The sentence that holds the kind of answer asked for (a period for "when", the rule for "can I")
+  // leads; otherwise the leading passage's best sentence does, the rest keep their reading order.
+  const strongest = chosen.filter((c) => c.hitIndex === chosen[0]?.hitIndex).sort((a, b) => b.score - a.score)[0];
+  const leading = chosen.indexOf(typed && chosen.includes(typed) ? typed : strongest!);
   if (leading > 0) chosen.unshift(...chosen.splice(leading, 1));
   const numberOf = new Map<number, number>();
   const citations: Citation[] = [];
@@ -177,6 +185,17 @@ export function composeExtractive(terms: QueryTerms, hits: SearchHit[], script: 
   const kinds = citations.map((c) => c.kind ?? 'handbook');
   const lead = script === 'en' ? englishLead(options.topics ?? [], kinds, citations) : answerIntro(script, kinds);
   return { answer: `${lead}\n${lines.join('\n')}`, citations };
+}
+
+/** A later passage leads when its best sentence matches at least this many times as well as the first passage's best (1.2 and 1.5 led with gold no more often over the ten sets). */
+const CLEARLY_BETTER = 2;
+
+/** The passage whose lines come first: the first, unless a later one's best sentence matches clearly better. */
+function leadingPassage(chosen: Candidate[]): number {
+  const bestOf = (h: number) => Math.max(0, ...chosen.filter((c) => c.hitIndex === h).map((c) => c.overlap));
+  const first = Math.min(...chosen.map((c) => c.hitIndex));
+  const top = [...chosen].sort((a, b) => b.overlap - a.overlap || a.hitIndex - b.hitIndex)[0];
+  return top && top.hitIndex !== first && top.overlap >= bestOf(first) * CLEARLY_BETTER ? top.hitIndex : first;
 }
 
 /**

@@ -107,8 +107,12 @@ function withoutDebris(s: { text: string; start: number }): { text: string; star
   });
 }
 
-/** Characters the broken encoding of the scraped pages left behind (⒈, ⑵…): such a sentence is garbled. */
-const GARBLED = /[\u2460-\u24ff\ufffd]|\p{Script=Han}[a-z]\p{Script=Han}/u;
+/**
+ * Characters the broken encoding of the scraped pages left behind (⒈, ⑵…), and a Latin letter
+ * wedged between Han characters (确蛻魯據, 评价己私Y果将, 当氐南嚓P政策): such a clause is garbled.
+ * A capital letter that grades or classes something (A类客户, 得A得B, 第X章) is text, not debris.
+ */
+const GARBLED = /[\u2460-\u24ff\ufffd]|\p{Script=Han}[a-z]\p{Script=Han}|(?<![得为為是评評第级級\p{Script=Latin}])(?<=\p{Script=Han})[A-Z](?=\p{Script=Han})(?![类類级級档檔等])/u;
 /** Template placeholders left in the source ([X]天, [具体周期,如季度或年度]): never quoted. */
 const PLACEHOLDER = /[[［【][^\]］】]{0,30}[\]］】]/u;
 
@@ -121,7 +125,7 @@ function headingText(heading: string): string {
  * A sentence as it may be quoted: debris before it skipped, a heading glued to its text skipped
  * (the citation names the section), placeholders refused. Stays an exact slice of the passage.
  */
-function quotable(s: { text: string; start: number }, chunk: Chunk): { text: string; start: number } | null {
+function quotable(s: { text: string; start: number }, chunk: Chunk): { text: string; start: number }[] {
   let { text, start } = s;
   const skip = (n: number) => {
     text = text.slice(n);
@@ -137,9 +141,50 @@ function quotable(s: { text: string; start: number }, chunk: Chunk): { text: str
     if (!heading && !marker) break;
     if (heading) skip(heading.length + (/^[:：]/.test(text.slice(heading.length)) ? 1 : 0));
   }
-  if (PLACEHOLDER.test(text) || GARBLED.test(text)) return null;
-  if (text.replace(/[^\p{L}]/gu, '').length < 4) return null;
-  return { text, start };
+  if (text.replace(/[^\p{L}]/gu, '').length < 4) return [];
+  if (!PLACEHOLDER.test(text) && !GARBLED.test(text)) return [{ text, start }];
+  return cleanClauses(text, start);
+}
+
+/** A clause boundary: Chinese or Latin comma, semicolon or colon. */
+const CLAUSE_END = /[，,；;：:]/gu;
+/** A run of clean clauses worth quoting alone: at least this many letters when it is a single clause (每一个考核周期结束后 is not). */
+const MIN_LONE_CLAUSE = 12;
+
+/**
+ * The clean parts of a sentence that holds a placeholder or broken-encoding text: the clauses
+ * around the bad one (培训时长不少于[X]天,培训结束后进行考核,考核合格者方可上岗 → 培训结束后进行考核,
+ * 考核合格者方可上岗), so the rule beside a blank is still quotable and the blank never is. A lone
+ * short clause (对于一般性问题) says nothing by itself and is dropped. Pieces stay exact slices.
+ */
+function cleanClauses(text: string, start: number): { text: string; start: number }[] {
+  // A placeholder may hold commas ([具体周期,如季度或年度]): its span is one clause piece.
+  const blanks = [...text.matchAll(new RegExp(PLACEHOLDER.source, 'gu'))].map((m) => [m.index, m.index + m[0].length] as const);
+  const clauses: { from: number; to: number }[] = [];
+  let from = 0;
+  for (const m of text.matchAll(CLAUSE_END)) {
+    if (blanks.some(([a, b]) => m.index > a && m.index < b)) continue;
+    clauses.push({ from, to: m.index });
+    from = m.index + m[0].length;
+  }
+  clauses.push({ from, to: text.length });
+  const out: { text: string; start: number }[] = [];
+  let run: { from: number; to: number }[] = [];
+  const flush = () => {
+    if (!run.length) return;
+    const piece = text.slice(run[0]!.from, run.at(-1)!.to).trim();
+    const lead = text.slice(run[0]!.from).length - text.slice(run[0]!.from).trimStart().length;
+    const letters = piece.replace(/[^\p{L}]/gu, '').length;
+    if (letters >= 4 && (run.length >= 2 || letters >= MIN_LONE_CLAUSE)) out.push({ text: piece, start: start + run[0]!.from + lead });
+    run = [];
+  };
+  for (const c of clauses) {
+    const clause = text.slice(c.from, c.to);
+    if (PLACEHOLDER.test(clause) || GARBLED.test(clause)) flush();
+    else run.push(c);
+  }
+  flush();
+  return out;
 }
 
 /**
@@ -155,8 +200,8 @@ export function passageSentences(chunk: Chunk): Sentence[] {
   if (hit && hit.source === chunk.text) return hit.sentences;
   const sentences = splitSentences(chunk.text)
     .flatMap(withoutDebris)
-    .map((s) => quotable(s, chunk))
-    .filter((s): s is { text: string; start: number } => s !== null && !isHeading(s.text, chunk))
+    .flatMap((s) => quotable(s, chunk))
+    .filter((s) => !isHeading(s.text, chunk))
     .map((s) => ({ ...s, simp: toSimplified(s.text).toLowerCase() }));
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, { source: chunk.text, sentences });
