@@ -218,3 +218,22 @@ describe('asking slots, round k', () => {
     expect(unanswerableKind('加个微信呗')).toBe('contact');
   });
 });
+
+describe('asking slots, round k: plain requests with words between the verb and the thing', () => {
+  it('refuses a recommendation, a letter, code or a recipe asked for', () => {
+    expect(unanswerableKind('推荐两部适合周末看的纪录片电影')).toBe('task');
+    expect(unanswerableKind('公司楼下有啥好吃的推荐')).toBe('task');
+    expect(unanswerableKind('帮我写封给房东的信')).toBe('task');
+    expect(unanswerableKind('sql里怎么去掉重复行')).toBe('task');
+    expect(unanswerableKind('write a small script that renames files')).toBe('task');
+    expect(unanswerableKind('any good recipe for dumplings?')).toBe('task');
+  });
+
+  it('keeps recommending to a customer, writing a report the rules ask for, and a code of conduct', () => {
+    expect(unanswerableKind('给客户推荐理财产品要注意什么')).toBeNull();
+    expect(unanswerableKind('写一份整改报告要包含什么')).toBeNull();
+    expect(unanswerableKind('合同里怎么写付款条款')).toBeNull();
+    expect(unanswerableKind('推荐客户签年度服务协议书有提成吗')).toBeNull();
+    expect(unanswerableKind('show me the code of conduct on gifts')).toBeNull();
+  });
+});
