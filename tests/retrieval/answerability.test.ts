@@ -237,3 +237,14 @@ describe('asking slots, round k: plain requests with words between the verb and 
     expect(unanswerableKind('show me the code of conduct on gifts')).toBeNull();
   });
 });
+
+describe('asking slots, round k: a rule asked in the words of a request', () => {
+  it('keeps where something is safest, how many deals a promotion needs, whether a link may be shared', () => {
+    expect(unanswerableKind('客户资料放在哪个位置最安全')).toBeNull();
+    expect(unanswerableKind('我签了多少单才能升主管')).toBeNull();
+    expect(unanswerableKind('促销活动的链接能发到客户群里吗')).toBeNull();
+    expect(unanswerableKind('活动报名的链接发我一下')).toBe('link');
+    expect(unanswerableKind('灭火器挂在哪个位置')).toBe('place');
+    expect(unanswerableKind('我上个月一共签了多少单')).toBe('own-figure');
+  });
+});
