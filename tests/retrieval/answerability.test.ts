@@ -128,3 +128,123 @@ describe('a password asked for, not a rule about sharing one', () => {
     expect(unanswerableKind('is it ok to share my CRM password with a temp')).toBeNull();
   });
 });
+
+// Round k: the classes the asking slots named but whose wording they missed, widened by structure.
+// Wordings of our own; each class has questions refused and questions on the same words kept.
+describe('asking slots, round k', () => {
+  it('"send me" needs a document or an imperative request, not someone giving me a thing', () => {
+    expect(unanswerableKind('客户给了我个红包能收吗')).toBeNull();
+    expect(unanswerableKind('代理商硬塞给我个购物卡')).toBeNull();
+    expect(unanswerableKind('供应商发给我一份客户名单 能用吗')).toBeNull();
+    expect(unanswerableKind('把上周培训的课件发给我一下')).toBe('link');
+    expect(unanswerableKind('授信流程的说明麻烦传我一份吧')).toBe('link');
+    expect(unanswerableKind('新版客户登记表格能转给我吗')).toBe('link');
+  });
+
+  it('where a file lives, asked in either order, and where it can be fetched', () => {
+    expect(unanswerableKind('合同范本放在网盘里哪个目录')).toBe('link');
+    expect(unanswerableKind('年度计划表格放在哪個共用資料夾')).toBe('link');
+    expect(unanswerableKind('授权书的电子版去哪能拿到')).toBe('link');
+    expect(unanswerableKind('Which folder is the pricing sheet in?')).toBe('link');
+    expect(unanswerableKind('where can I grab the latest quotation template')).toBe('link');
+    expect(unanswerableKind('客户资料可以存在个人网盘吗')).toBeNull();
+    expect(unanswerableKind('报价一定要用公司的模板吗')).toBeNull();
+    expect(unanswerableKind('Can I keep client files on my own laptop?')).toBeNull();
+  });
+
+  it('my own measured work and what is left of my own allowance', () => {
+    expect(unanswerableKind('我这季度的回款还差多少')).toBe('own-figure');
+    expect(unanswerableKind('我上周的客户评价得分是几')).toBe('own-figure');
+    expect(unanswerableKind('我今年还剩几天调休')).toBe('own-figure');
+    expect(unanswerableKind('我這個月簽了多少單')).toBe('own-figure');
+    expect(unanswerableKind('what is the total overdue amount on my customers')).toBe('own-figure');
+    expect(unanswerableKind('how many deals have I closed so far this year')).toBe('own-figure');
+    expect(unanswerableKind('回款的考核规定是什么')).toBeNull();
+    expect(unanswerableKind('客户满意度低于多少要整改')).toBeNull();
+    expect(unanswerableKind('我能给客户多少折扣')).toBeNull();
+    expect(unanswerableKind('how many gifts can I accept from one client in a year')).toBeNull();
+  });
+
+  it('an award given, its amount and who got it; who holds a post now', () => {
+    expect(unanswerableKind('优秀团队奖的奖金具体是多少钱')).toBe('identity');
+    expect(unanswerableKind('去年的季度之星最后给了谁')).toBe('identity');
+    expect(unanswerableKind('区域督导现在是谁在管')).toBe('identity');
+    expect(unanswerableKind('how much was the top seller prize last year')).toBe('identity');
+    expect(unanswerableKind("who's currently in charge of the compliance desk")).toBe('identity');
+    expect(unanswerableKind('业绩好的话有什么奖励')).toBeNull();
+    expect(unanswerableKind('违规了由谁负责处理')).toBeNull();
+    expect(unanswerableKind('what awards are there for strong sellers')).toBeNull();
+  });
+
+  it('an errand for me (book, open an account) but not the rule about doing it for a customer', () => {
+    expect(unanswerableKind('周四去南京见客户 帮我订张高铁票')).toBe('task');
+    expect(unanswerableKind('给我约一下明天的小会议室')).toBe('task');
+    expect(unanswerableKind('培训系统的帐号去哪申请')).toBe('task');
+    expect(unanswerableKind('can you book me a room near the client office')).toBe('task');
+    expect(unanswerableKind('who do I ask to set up my e-learning account')).toBe('task');
+    expect(unanswerableKind('帮客户订酒店算不算商业贿赂')).toBeNull();
+    expect(unanswerableKind('我可以帮客户订机票吗')).toBeNull();
+    expect(unanswerableKind('can I book a hotel for a client during a tender')).toBeNull();
+    expect(unanswerableKind('客户账号能借给同事用吗')).toBeNull();
+  });
+
+  it('a live status: what is expiring now, whether a result is out, the weather; not what to do about it', () => {
+    expect(unanswerableKind('咱们手里哪几张许可证快到期了')).toBe('live-data');
+    expect(unanswerableKind('那份授权书还有几天到期')).toBe('live-data');
+    expect(unanswerableKind('上次报的资质复审结果出来了没')).toBe('live-data');
+    expect(unanswerableKind('后天杭州会下雨吗')).toBe('live-data');
+    expect(unanswerableKind('which of our licences are about to expire')).toBe('live-data');
+    expect(unanswerableKind('资质证书到期了怎么办')).toBeNull();
+    expect(unanswerableKind('证书快过期了要提前多久续')).toBeNull();
+    expect(unanswerableKind('审查结果出来之前能发货吗')).toBeNull();
+    expect(unanswerableKind('what happens if a certificate expires during a contract')).toBeNull();
+  });
+
+  it('a deadline or a consequence is a rule, even in the first person', () => {
+    expect(unanswerableKind('客户投诉我有几天时间处理')).toBeNull();
+    expect(unanswerableKind('收到整改通知我还有几天')).toBeNull();
+    expect(unanswerableKind('到期了没续签会怎样')).toBeNull();
+    expect(unanswerableKind('should I book a meeting with legal before signing?')).toBeNull();
+    expect(unanswerableKind('我还剩几天年假')).toBe('own-figure');
+    expect(unanswerableKind('book me a taxi to the client')).toBe('task');
+  });
+
+  it('a place asked for, not a path or a contact already made', () => {
+    expect(unanswerableKind('投诉箱挂在哪个位置')).toBe('place');
+    expect(unanswerableKind('从地铁站到总部怎么走')).toBe('place');
+    expect(unanswerableKind('升职的路线一般怎么走')).toBeNull();
+    expect(unanswerableKind('客户原件平时放哪 有啥要求')).toBeNull();
+    expect(unanswerableKind('展会上加的微信能拿来发广告吗')).toBeNull();
+    expect(unanswerableKind('加个微信呗')).toBe('contact');
+  });
+});
+
+describe('asking slots, round k: plain requests with words between the verb and the thing', () => {
+  it('refuses a recommendation, a letter, code or a recipe asked for', () => {
+    expect(unanswerableKind('推荐两部适合周末看的纪录片电影')).toBe('task');
+    expect(unanswerableKind('公司楼下有啥好吃的推荐')).toBe('task');
+    expect(unanswerableKind('帮我写封给房东的信')).toBe('task');
+    expect(unanswerableKind('sql里怎么去掉重复行')).toBe('task');
+    expect(unanswerableKind('write a small script that renames files')).toBe('task');
+    expect(unanswerableKind('any good recipe for dumplings?')).toBe('task');
+  });
+
+  it('keeps recommending to a customer, writing a report the rules ask for, and a code of conduct', () => {
+    expect(unanswerableKind('给客户推荐理财产品要注意什么')).toBeNull();
+    expect(unanswerableKind('写一份整改报告要包含什么')).toBeNull();
+    expect(unanswerableKind('合同里怎么写付款条款')).toBeNull();
+    expect(unanswerableKind('推荐客户签年度服务协议书有提成吗')).toBeNull();
+    expect(unanswerableKind('show me the code of conduct on gifts')).toBeNull();
+  });
+});
+
+describe('asking slots, round k: a rule asked in the words of a request', () => {
+  it('keeps where something is safest, how many deals a promotion needs, whether a link may be shared', () => {
+    expect(unanswerableKind('客户资料放在哪个位置最安全')).toBeNull();
+    expect(unanswerableKind('我签了多少单才能升主管')).toBeNull();
+    expect(unanswerableKind('促销活动的链接能发到客户群里吗')).toBeNull();
+    expect(unanswerableKind('活动报名的链接发我一下')).toBe('link');
+    expect(unanswerableKind('灭火器挂在哪个位置')).toBe('place');
+    expect(unanswerableKind('我上个月一共签了多少单')).toBe('own-figure');
+  });
+});
