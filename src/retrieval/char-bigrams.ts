@@ -44,3 +44,25 @@ export function bigramsOf(text: string): string[] {
   for (const run of text.match(/\p{Script=Han}+/gu) ?? []) for (let i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2));
   return out;
 }
+
+/**
+ * The question as a bag of character bigrams, for the bigram retrieval channel (hybrid.ts): every
+ * pair of adjacent Han characters within a stretch of the question that holds no stopword (什么, 可以,
+ * 吗…), so a word the segmenter does not know and splits into single characters (网课 → 网 课) still
+ * searches as the pair it is, and a handbook compound the question shares only in part (信用 of 信用评估)
+ * still meets it. The stored BM25 index already holds every passage's bigrams (Tokenizer.indexTerms).
+ */
+export function questionBigrams(segments: { word: string; isWord: boolean }[], stopwords: ReadonlySet<string>): string[] {
+  const grams = new Set<string>();
+  let run = '';
+  const flush = () => {
+    for (const b of bigramsOf(run)) if (!stopwords.has(b)) grams.add(b);
+    run = '';
+  };
+  for (const { word, isWord } of segments) {
+    if (!isWord || stopwords.has(word) || !/^\p{Script=Han}+$/u.test(word)) flush();
+    else run += word;
+  }
+  flush();
+  return [...grams];
+}

@@ -11,10 +11,9 @@ import type { Chunk, Retriever, SearchHit, SearchOptions, SearchResult } from '.
 import type { VectorIndex } from './vector-index.js';
 import { PassageRanker, RANK_DEPTH, rankScore, type RankFeature } from './rerank.js';
 import { answerFeatures, answerProbability, DEFAULT_ANSWER_MODEL, type AnswerModel, type Coverage } from './answer-model.js';
-import { CharBigrams } from './char-bigrams.js';
+import { CharBigrams, questionBigrams } from './char-bigrams.js';
 
 export { indexChunks } from './index-chunks.js';
-
 
 export type RetrievalMode = 'hybrid' | 'lexical' | 'dense';
 
@@ -53,6 +52,7 @@ export interface HybridOptions {
   rrfK?: number;
   /** Weight of the dense list in the fusion (lexical = 1). */
   denseWeight?: number;
+  bigramWeight?: number; // of the character-bigram list in the fusion (lexical words = 1; 0: none)
   /** Minimum coverage for `relevant: true` when no answerability model is set (answerModel: null). */
   minCoverage?: number;
   /** `score`: weighted sum of normalised scores; `rrf`: reciprocal-rank fusion. */
@@ -82,10 +82,9 @@ export const DEFAULT_HYBRID: Required<HybridOptions> = {
   mode: 'hybrid',
   rrfK: 10,
   denseWeight: 0.15,
-  // minCoverage, the unknown-word weights and nounlessFactor are fitted on the six labelled sets
-  // (dev, extra, blind, heldout, tune, heldout2; never heldout3) by bench/cv-answerability.ts, which
-  // also reports the procedure leave-one-set-out: pooled out-of-fold 5.0 % on-topic refused, 4.9 %
-  // off-topic answered (the settings before, fitted on three of the sets: 6.8 % / 3.3 % in-sample).
+  // bench/fit-ranking.ts, RANK_BIGRAM_FUSION 0 / 0.3 / 0.6 / 1: pooled out-of-fold r@1 0.651 / 0.653 / 0.661 / 0.657.
+  bigramWeight: 0.6,
+  // minCoverage, the unknown-word weights and nounlessFactor: fitted by bench/cv-answerability.ts (README, round d).
   minCoverage: 0.375,
   fusion: 'score',
   unknownNounWeight: 1,
@@ -94,11 +93,8 @@ export const DEFAULT_HYBRID: Required<HybridOptions> = {
   nounlessFactor: 0.75,
   coverageWeight: 2,
   otherSourceWeight: 0.6,
-  // Fitted by bench/fit-ranking.ts on every labelled set but heldout5 (softmax cross-entropy over
-  // the 15 leading candidates, L2 0.001); leave-one-set-out it scored pooled recall@1 0.716,
-  // recall@5 0.933 out-of-fold over 405 questions (the fused score plus coverage before it: 0.701 /
-  // 0.914, partly in-sample on the sets that order was tuned on).
-  rankWeights: { fused: 3.052, coverage: 0.925, focus: 1.793, sentence: 4.726, exact: 1.563, expansion: 0.15, other: -2.625 },
+  // bench/fit-ranking.ts on dev … heldout6 (never heldout7): out-of-fold r@1 0.678, r@5 0.903 (README, round j).
+  rankWeights: { fused: 1.693, coverage: 1.156, focus: 1.316, sentence: 1.759, exact: 0.844, expansion: 0.866, other: -1.471, bigram: 1.279 },
   answerModel: DEFAULT_ANSWER_MODEL,
 };
 
@@ -167,6 +163,10 @@ export class HybridRetriever implements Retriever {
     // The lexical ranking is always computed: relevance is judged on it whatever the mode.
     const lexicalRanking = this.lexicalRanking(terms);
     const lexical = mode === 'dense' ? [] : lexicalRanking;
+    // The bigram channel: the question's character pairs, each weighed by its own IDF (char-bigrams.ts).
+    const grams = questionBigrams(this.tokenizer.cutWords(norm), this.glossary.stopwords).map((term) => ({ term, weight: 1 }));
+    const bigramWeight = mode === 'dense' ? 0 : this.options.bigramWeight;
+    const bigram = bigramWeight ? this.bm25.top(grams, 50) : [];
     const dense = mode === 'lexical' || !this.vectors || !this.embeddings ? [] : await this.denseRanking(query, terms, norm);
 
     const fused = new Map<number, number>();
@@ -174,12 +174,14 @@ export class HybridRetriever implements Retriever {
       const addList = (list: { id: number }[], weight: number) =>
         list.forEach(({ id }, rank) => fused.set(id, (fused.get(id) ?? 0) + weight / (this.options.rrfK + rank + 1)));
       addList(lexical, 1);
+      addList(bigram, bigramWeight);
       addList(dense, mode === 'dense' ? 1 : this.options.denseWeight);
     } else {
       // Score fusion keeps the margins RRF throws away: a clear lexical winner stays first
       // unless the dense side disagrees strongly.
       const top = lexical[0]?.score || 1;
       for (const { id, score } of lexical) fused.set(id, score / top);
+      for (const { id, score } of bigram) fused.set(id, (fused.get(id) ?? 0) + bigramWeight * (score / bigram[0]!.score));
       const sims = dense.map((d) => d.similarity);
       const lo = Math.min(...sims);
       const span = Math.max(...sims) - lo || 1;
@@ -198,7 +200,7 @@ export class HybridRetriever implements Retriever {
     const coverage = this.coverageOf(units, candidates.map(([id]) => id));
     // The handbook is the authority; a case or a rule explanation outranks it only when clearly closer.
     const prior = (id: number) => (this.chunks[id]!.kind && this.chunks[id]!.kind !== 'handbook' ? this.options.otherSourceWeight : 1);
-    const features = needFeatures ? this.candidateFeatures(units, terms, norm, candidates, coverage.perPassage) : [];
+    const features = needFeatures ? this.candidateFeatures(units, terms, norm, candidates, coverage.perPassage, grams) : [];
     options.features?.(candidates.map(([id]) => this.chunks[id]!), features);
     const covered = candidates
       .slice(0, RERANK_DEPTH)
@@ -272,7 +274,7 @@ export class HybridRetriever implements Retriever {
   }
 
   /** The learned ranker's features of the candidates (in fused order). */
-  private candidateFeatures(units: TopicUnit[], terms: WeightedTerm[], norm: string, candidates: [number, number][], coverage: Map<number, number>): number[][] {
+  private candidateFeatures(units: TopicUnit[], terms: WeightedTerm[], norm: string, candidates: [number, number][], coverage: Map<number, number>, grams: WeightedTerm[]): number[][] {
     const ids = candidates.map(([id]) => id);
     const nouns = units.filter((u) => u.noun);
     const focus = nouns.length ? this.coverageOf(nouns, ids).perPassage : coverage;
@@ -282,6 +284,7 @@ export class HybridRetriever implements Retriever {
       terms,
       norm,
       candidates.map(([id, fused]) => ({ id, fused, coverage: coverage.get(id) ?? 0, focus: focus.get(id) ?? 0, sentence: sentence.get(id) ?? 0 })),
+      grams,
     );
   }
 
@@ -394,5 +397,4 @@ export class HybridRetriever implements Retriever {
       },
     };
   }
-
 }

@@ -27,6 +27,8 @@ export const RANK_FEATURES = [
   'expansion',
   /** Not from the handbook (a case, a rule explanation, the credit policy). */
   'other',
+  /** BM25 of the question's character bigrams (char-bigrams.ts questionBigrams), over the best candidate's. */
+  'bigram',
 ] as const;
 export type RankFeature = (typeof RANK_FEATURES)[number];
 
@@ -65,7 +67,7 @@ export class PassageRanker {
   }
 
   /** Feature vectors (in RANK_FEATURES order) of candidates given in fused order. */
-  features(terms: WeightedTerm[], norm: string, candidates: CandidateInput[]): number[][] {
+  features(terms: WeightedTerm[], norm: string, candidates: CandidateInput[], bigrams: WeightedTerm[] = []): number[][] {
     const ids = candidates.map((c) => c.id);
     const scaled = (xs: number[]) => {
       const top = Math.max(...xs);
@@ -73,10 +75,11 @@ export class PassageRanker {
     };
     const exact = scaled(this.bm25.scoreDocs(terms.filter((t) => norm.includes(t.term)), ids));
     const expansion = scaled(this.bm25.scoreDocs(terms.filter((t) => !norm.includes(t.term)), ids));
+    const bigram = scaled(this.bm25.scoreDocs(bigrams, ids));
     const topFused = candidates[0]?.fused || 1;
     return candidates.map((c, i) => {
       const kind = this.chunks[c.id]!.kind;
-      return [c.fused / topFused, c.coverage, c.focus, c.sentence, exact[i]!, expansion[i]!, kind && kind !== 'handbook' ? 1 : 0];
+      return [c.fused / topFused, c.coverage, c.focus, c.sentence, exact[i]!, expansion[i]!, kind && kind !== 'handbook' ? 1 : 0, bigram[i]!];
     });
   }
 }

@@ -64,12 +64,12 @@ describe('answerability on the shipped knowledge base', () => {
   });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-  it('answers a colloquial rule question the coverage threshold refused', async () => {
+  it('answers a colloquial rule question (a boss’s nod, a discount)', async () => {
+    // Before round j's glossary (点头 → 审批) the coverage threshold refused this one and only the model answered it.
     const q = '老板没点头我能给客户打折吗';
     const r = await kb.retriever.search(q, { k: 5 });
     expect(r.relevant).toBe(true);
-    expect(r.hits.slice(0, 2).some((h) => /[价價]格|優惠|优惠/.test(h.chunk.text))).toBe(true);
-    expect((await kb.retriever.withOptions({ answerModel: null }).search(q, { k: 5 })).relevant).toBe(false);
+    expect(r.hits.slice(0, 2).some((h) => /[价價]格|優惠|优惠|折扣/.test(h.chunk.text))).toBe(true);
   });
 
   it('refuses questions for a count that share a handbook word, which no asking slot catches', async () => {

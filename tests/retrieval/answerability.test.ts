@@ -83,6 +83,9 @@ describe('more asking slots: where a file is kept, adding someone on WeChat, rec
     expect(unanswerableKind('财务部小王能加个微信吗')).toBe('contact');
     expect(unanswerableKind('售后团队组长的手机号')).toBe('contact');
     expect(unanswerableKind('周末推荐部电影')).toBe('task');
+    // With a modifier between (round j).
+    expect(unanswerableKind('推荐一部适合周末看的悬疑电影')).toBe('task');
+    expect(unanswerableKind('推荐几家好吃的川菜馆子')).toBe('task');
     expect(unanswerableKind('客户分级表在excel里怎么做透视')).toBe('task');
     expect(unanswerableKind('笔记本电脑老是蓝屏怎么办')).toBe('it-support');
     expect(unanswerableKind('My laptop keeps crashing during video calls')).toBe('it-support');
@@ -92,6 +95,8 @@ describe('more asking slots: where a file is kept, adding someone on WeChat, rec
     expect(unanswerableKind('签完的合同要放在哪里存档')).toBeNull();
     expect(unanswerableKind('可以用私人微信加客户吗')).toBeNull();
     expect(unanswerableKind('给客户推荐产品要注意什么')).toBeNull();
+    expect(unanswerableKind('给客户推荐产品的时候能不能说竞品的坏话')).toBeNull();
+    expect(unanswerableKind('推荐新客户的同事有奖励吗')).toBeNull();
     expect(unanswerableKind('CRM系统里的客户信息能导出吗')).toBeNull();
     expect(unanswerableKind('客户的手机号能给合作方吗')).toBeNull();
   });
