@@ -118,17 +118,12 @@ function solve(a: number[][], b: number[]): number[] {
 
 const answers = (r: Row, w: number[], t: number) => (r.fixed ? r.fixed === 'answered' : sigmoid(dot(w, withBias(r.x))) >= t);
 
-/**
- * The lowest threshold at which the off-topic questions of `use` that reach the model (those no
- * asking slot refused) are answered at most `target` of the time. Counting the slot-refused ones
- * too would let the model lean on the slots, which catch only two thirds to three quarters of the
- * traps in fresh wording.
- */
+/** The lowest threshold at which the off-topic questions of `use` are answered at most `target` of the time. */
 function threshold(use: Row[], w: number[], target: number): number {
   const off = use.filter((r) => !r.on);
   const fixedAnswered = off.filter((r) => r.fixed === 'answered').length;
   const scores = off.filter((r) => !r.fixed).map((r) => sigmoid(dot(w, withBias(r.x)))).sort((a, b) => b - a);
-  const allowed = Math.floor(target * (scores.length + fixedAnswered)) - fixedAnswered;
+  const allowed = Math.floor(target * off.length) - fixedAnswered;
   // Answer fewer than `allowed + 1` of them: the threshold sits just above the (allowed+1)-th highest score.
   if (allowed < 0) return 1;
   if (allowed >= scores.length) return 0;
