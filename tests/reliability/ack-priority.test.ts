@@ -1,5 +1,4 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpServer } from '../../src/server/http.js';
 
@@ -34,6 +33,15 @@ function get(port: number, route: string): Promise<number> {
   });
 }
 
+/** A server with one request in progress (GET /held) until `held.release()`. */
+async function withHeldRequest(server: HttpServer) {
+  const held = heldRoute(server);
+  const port = await server.listen(0, '127.0.0.1');
+  const response = get(port, '/held');
+  await held.arrived;
+  return { held, response };
+}
+
 const nextTurn = () => new Promise((r) => setImmediate(r));
 
 describe('HttpServer.yieldToRequests', () => {
@@ -46,10 +54,7 @@ describe('HttpServer.yieldToRequests', () => {
 
   it('holds work while a request waits for its response, and resumes it once that request is answered', async () => {
     server = new HttpServer();
-    const held = heldRoute(server);
-    const port = await server.listen(0, '127.0.0.1');
-    const response = get(port, '/held');
-    await held.arrived;
+    const { held, response } = await withHeldRequest(server);
     const order: string[] = [];
     const work = server.yieldToRequests(10_000).then(() => order.push('work'));
     for (let i = 0; i < 5; i++) await nextTurn();
@@ -87,10 +92,7 @@ describe('HttpServer.yieldToRequests', () => {
 
   it('waiting work resumes oldest first, each piece after the previous one has run', async () => {
     server = new HttpServer();
-    const held = heldRoute(server);
-    const port = await server.listen(0, '127.0.0.1');
-    const response = get(port, '/held');
-    await held.arrived;
+    const { held, response } = await withHeldRequest(server);
     const order: string[] = [];
     const pieces = [1, 2, 3].map((i) =>
       server!.yieldToRequests(10_000).then(() => {
