@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadDataFile } from '../data-files/data-file.js';
-import { toSimplified } from '../text/script.js';
+import { normalise } from '../text/normalise.js';
 
 /**
  * What a question asks for, when it is something a policy handbook cannot hold whatever words it
@@ -65,7 +65,7 @@ export function buildAskingSlots(file: z.output<typeof slotsSchema>): AskingSlot
   const en = file.slots.flatMap((s) => s.en.map((p) => [s.kind, compile(p, file.fragments)] as const));
   return {
     kindOf(question) {
-      const simplified = toSimplified(question.normalize('NFKC')).toLowerCase().replace(/\s+/g, '');
+      const simplified = normalise(question);
       // Slot order is the file's order, whichever language matched.
       const spaced = question.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ');
       for (const [kind, pattern] of zh) if (pattern.test(simplified)) return kind;

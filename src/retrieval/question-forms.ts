@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadDataFile } from '../data-files/data-file.js';
-import { toSimplified } from '../text/script.js';
+import { normalise } from '../text/normalise.js';
 
 /**
  * How a question asks (knowledge/question-forms.yaml): for a rule (may I, must I, what do I do, who
@@ -42,7 +42,7 @@ export function buildQuestionForms(file: z.output<typeof formsSchema>): Question
   const compiled = QUESTION_FORMS.map((f) => ({ zh: compile(file.forms[f].zh), en: compile(file.forms[f].en), unless: compile(file.forms[f].unless) }));
   return {
     of(question) {
-      const simplified = toSimplified(question.normalize('NFKC')).toLowerCase().replace(/\s+/g, '');
+      const simplified = normalise(question);
       const spaced = question.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ');
       const asks = ({ zh, en, unless }: (typeof compiled)[number]) =>
         (zh.some((p) => p.test(simplified)) || en.some((p) => p.test(spaced))) && !unless.some((p) => p.test(simplified) || p.test(spaced));

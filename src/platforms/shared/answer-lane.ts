@@ -1,12 +1,13 @@
 /**
  * Where acknowledged work waits for its turn. Both platforms ack first; the answer then runs here
- * with at most `concurrency` at a time, and never before the ack has gone out (a macrotask later,
- * so every request already read is verified and acked first). When `queueLimit` answers are
+ * with at most `concurrency` at a time, and never before the acks still owed have gone out (each
+ * piece of work first awaits `yieldToAcks`: the HTTP server's yieldToRequests, or at least the next
+ * turn of the event loop). When `queueLimit` answers are
  * already waiting, new work is turned away at once with the caller's "busy" reply instead of
  * piling up minutes of latency and memory.
  *
  * Hand-written rather than p-limit/p-queue: those have no "refuse when full" hook, and the ack
- * gate (setImmediate) is the part that matters here.
+ * gate (`yieldToAcks`) is the part that matters here.
  */
 export interface AnswerLaneOptions {
   concurrency: number;
@@ -18,7 +19,8 @@ export interface AnswerLaneOptions {
   yieldToAcks?: () => Promise<void>;
 }
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** The next turn of the event loop: whatever I/O is ready (requests to ack) runs first. */
+export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class AnswerLane {
   private active = 0;

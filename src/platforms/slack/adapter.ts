@@ -6,7 +6,7 @@ import type { ChatPort, Origin, PostTarget, Reply } from '../../core/types.js';
 import { DeliveryUncertainError } from '../../errors/delivery-uncertain.js';
 import { errorSummary } from '../../log/errors.js';
 import { HttpServer, readBodyWithin } from '../../server/http.js';
-import { AnswerLane } from '../shared/answer-lane.js';
+import { AnswerLane, nextTurn } from '../shared/answer-lane.js';
 import { InFlight } from '../shared/in-flight.js';
 import { MAX_UPLOAD_BYTES } from '../../core/limits.js';
 import { downloadSlackFiles, type FileDownloadResult, type SlackFileRef } from './files.js';
@@ -168,7 +168,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
 
   // The shared server (HTTP mode): work after an ack yields to requests still waiting for theirs.
   let httpServer: HttpServer | undefined;
-  const afterPendingAcks = () => httpServer?.yieldToRequests() ?? new Promise<void>((resolve) => setImmediate(resolve));
+  const afterPendingAcks = () => httpServer?.yieldToRequests() ?? nextTurn();
   const handlers = createSlackHandlers({
     core,
     responder,
