@@ -6,7 +6,7 @@
  * scored with them: those out-of-fold numbers are what to report, not the in-sample ones. Finally
  * the settings fitted on every set. These settings shape the coverage features the answerability
  * model (bench/fit-answerability.ts) reads; refit that after changing them. The final blind set
- * (heldout7, bench/final-sets.ts) is refused.
+ * (heldout8, bench/final-sets.ts) is refused.
  */
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';

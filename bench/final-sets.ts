@@ -1,9 +1,9 @@
 /**
- * The question sets kept aside as final tests. `heldout7` is the lead's final blind set: no fit or
- * cross-validation script reads it, whatever it is asked. A script may refuse more (the ranking fit
- * still treats heldout5 and heldout6 as spent final sets; the answerability fit uses them).
+ * The question sets kept aside as final tests. `heldout8` is the lead's final blind set: no fit or
+ * cross-validation script reads it, whatever it is asked. Earlier final sets (heldout5–heldout7) were
+ * reported once before and once after their round and are tuning data since.
  */
-export const FINAL_SETS = ['heldout7'] as const;
+export const FINAL_SETS = ['heldout8'] as const;
 
 /** Throws when `sets` names a final set (or one of `alsoRefused`): they are never fitted on. */
 export function refuseFinalSets(sets: string[], alsoRefused: string[] = []): void {

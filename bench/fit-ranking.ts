@@ -5,8 +5,8 @@
  * For each set, a linear model (softmax cross-entropy over each question's candidates with the
  * gold passages as the target, L2-regularised) is fitted on the other sets and the
  * left-out set is ranked with it: those out-of-fold numbers are what to report. Last, the weights
- * fitted on every set, to ship. heldout5 and heldout6 are spent final sets, used as tuning data since round j; the
- * final blind set (heldout7: bench/final-sets.ts) is never read here.
+ * fitted on every set, to ship. heldout5–heldout7 are spent final sets, used as tuning data since; the
+ * final blind set (heldout8: bench/final-sets.ts) is never read here.
  *
  * The fit is written out (a few lines of gradient descent on a convex loss) rather than taken from a
  * library: it is ten weights on a few thousand pairs, and the pairwise, per-question-normalised
@@ -20,8 +20,8 @@ import { RANK_FEATURES, type RankFeature } from '../src/retrieval/rerank.js';
 import { hitMatches, readJsonl } from './retrieval-eval.js';
 import { refuseFinalSets } from './final-sets.js';
 
-const SETS = (process.argv[2] ?? 'dev,extra,blind,heldout,tune,heldout2,heldout3,heldout4,heldout5,heldout6').split(',');
-// heldout7 is refused everywhere.
+const SETS = (process.argv[2] ?? 'dev,extra,blind,heldout,tune,heldout2,heldout3,heldout4,heldout5,heldout6,heldout7').split(',');
+// heldout8 is refused everywhere.
 refuseFinalSets(SETS);
 const LAMBDA = Number(process.env.RANK_L2 ?? 0.01);
 const STEPS = Number(process.env.RANK_STEPS ?? 1500);

@@ -149,7 +149,7 @@ export async function evaluateSet(
 
 /** The question sets in a fixtures folder: `questions.<name>.jsonl` with `questions.offtopic.<name>.jsonl`. */
 export function questionSets(dir: string): { name: string; onTopic: string; offTopic: string | null }[] {
-  const names = ['dev', 'extra', 'blind', 'heldout', 'tune', 'heldout2', 'heldout3', 'heldout4', 'heldout5', 'heldout6', 'heldout7'];
+  const names = ['dev', 'extra', 'blind', 'heldout', 'tune', 'heldout2', 'heldout3', 'heldout4', 'heldout5', 'heldout6', 'heldout7', 'heldout8'];
   return names
     .map((name) => ({ name, onTopic: path.join(dir, `questions.${name}.jsonl`), offTopic: path.join(dir, `questions.offtopic.${name}.jsonl`) }))
     .filter((s) => existsSync(s.onTopic))
