@@ -9,6 +9,7 @@ import { HttpServer, readBodyWithin } from '../../server/http.js';
 import { AnswerLane, nextTurn } from '../shared/answer-lane.js';
 import { InFlight } from '../shared/in-flight.js';
 import { MAX_UPLOAD_BYTES } from '../../core/limits.js';
+import { earlyAckable } from './fast-ack.js';
 import { downloadSlackFiles, type FileDownloadResult, type SlackFileRef } from './files.js';
 import { createSlackHandlers } from './handlers.js';
 import { countApiErrors, mayHaveLanded } from './api-errors.js';
@@ -72,7 +73,8 @@ const ONE_TRY_TIMEOUT_MS = 5_000;
 /**
  * Slack ↔ bot core. Bolt does the protocol work (signatures, retries headers, acks, socket
  * mode); this module only wires Bolt to the handlers (handlers.ts), which read payloads
- * (inbound.ts), ask the core and hand replies to the responder (respond.ts).
+ * (inbound.ts), ask the core and hand replies to the responder (respond.ts). In HTTP mode a
+ * request whose ack carries nothing is acked before Bolt sees it (fast-ack.ts).
  */
 export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
   const { config, core } = opts;
@@ -231,6 +233,17 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapter {
         res.end();
         return;
       }
+    }
+    const early = req.method === 'POST' ? earlyAckable(req as HttpRequest & { rawBody: Buffer }, config.SLACK_SIGNING_SECRET!) : null;
+    if (early) {
+      res.writeHead(200);
+      res.end();
+      void followed(async () => {
+        await afterPendingAcks();
+        // Errors in listeners reach app.error (logged); one thrown by Bolt itself is logged here.
+        await app.processEvent(early.event).catch((err: unknown) => log.warn({ err: errorSummary(err), kind: early.kind }, 'slack event could not be processed'));
+      });
+      return;
     }
     try {
       receiver!.requestListener(req, res);
