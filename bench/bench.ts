@@ -40,21 +40,24 @@ async function ackSection(): Promise<void> {
   const workers = loadConfig({ ANSWER_WORKERS: process.env.ANSWER_WORKERS }, null).ANSWER_WORKERS;
   const runs = Math.max(1, Number(args.runs) || 1);
   console.log(`\n## Slack ack under bursts (signed /ask through the real HTTP receiver; ANSWER_WORKERS=${workers}; load average ${load}; median of ${runs} interleaved run(s) per cell)\n`);
-  console.log('"ack only": the same requests, acked and then dropped (no answer): the floor on this machine. "answered": the real handbook answerer after each ack.\n');
-  console.log('| concurrent | requests | ack only p50 / p99 ms | answered p50 / p99 ms | p99 answered ÷ ack only | answered max ms | failures | answered | of which "busy" | bot loop delay p99 / max ms | load average before |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('"bare": a node:http server that only checks the signature (this machine\'s floor, with the load generator on the same 2 cores). "ack only": the bot, its commands acked and then dropped. "answered": the bot with the real handbook answerer after each ack. CPU: the bot process\'s CPU time from the first request to the last ack, per request.\n');
+  console.log('| concurrent | requests | bare p50 / p99 ms | ack only p50 / p99 ms | answered p50 / p99 ms | p99 answered ÷ bare | CPU ms per ack (ack only) | failures | answered | of which "busy" | bot loop delay p99 / max ms | load average before |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const concurrency of [50, 200, 500]) {
     const before = loadavg()[0]!.toFixed(1);
+    const bare: SlackAckBenchResult[] = [];
     const floor: SlackAckBenchResult[] = [];
     const real: SlackAckBenchResult[] = [];
     for (let i = 0; i < runs; i++) {
+      bare.push(await benchSlackAck({ requests: concurrency * 2, concurrency, questions: queries, bare: true }));
       floor.push(await benchSlackAck({ requests: concurrency * 2, concurrency, questions: queries, answer: false }));
       real.push(await benchSlackAck({ requests: concurrency * 2, concurrency, questions: queries }));
     }
     const m = (rs: SlackAckBenchResult[], k: keyof SlackAckBenchResult) => median(rs.map((r) => Number(r[k])));
     const r = real[real.length - 1]!;
+    const failures = [...bare, ...floor, ...real].reduce((a, x) => a + x.failures, 0);
     console.log(
-      `| ${concurrency} | ${concurrency * 2} | ${f(m(floor, 'p50Ms'))} / ${f(m(floor, 'p99Ms'))} | ${f(m(real, 'p50Ms'))} / ${f(m(real, 'p99Ms'))} | ${(m(real, 'p99Ms') / m(floor, 'p99Ms')).toFixed(2)} | ${f(m(real, 'maxMs'))} | ${real.reduce((a, x) => a + x.failures, 0) + floor.reduce((a, x) => a + x.failures, 0)} | ${r.answersDelivered} | ${r.busyReplies} | ${f(r.loopDelayP99Ms)} / ${f(r.loopDelayMaxMs)} | ${before} |`,
+      `| ${concurrency} | ${concurrency * 2} | ${f(m(bare, 'p50Ms'))} / ${f(m(bare, 'p99Ms'))} | ${f(m(floor, 'p50Ms'))} / ${f(m(floor, 'p99Ms'))} | ${f(m(real, 'p50Ms'))} / ${f(m(real, 'p99Ms'))} | ${(m(real, 'p99Ms') / m(bare, 'p99Ms')).toFixed(2)} | ${m(floor, 'cpuMsPerRequest').toFixed(2)} | ${failures} | ${r.answersDelivered} | ${r.busyReplies} | ${f(r.loopDelayP99Ms)} / ${f(r.loopDelayMaxMs)} | ${before} |`,
     );
   }
   const soak = await benchSlackAck({ requests: 50, concurrency: 50, questions: queries, soak: 5000, warmup: 0 });

@@ -1,10 +1,12 @@
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import http from 'node:http';
 import { monitorEventLoopDelay, performance as perf } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp } from '../src/app.js';
@@ -35,6 +37,11 @@ export interface SlackAckBenchResult {
   loopUtilization: number;
   /** Resident memory after the round, MB (after `questions` more questions when asked). */
   rssMb: number;
+  /**
+   * CPU time of the bot's process (all its threads) from the first request to the last ack, per
+   * request: what an ack costs, less sensitive than latency to other load on a shared machine.
+   */
+  cpuMsPerRequest: number;
 }
 
 export interface SlackAckBenchOptions {
@@ -51,6 +58,8 @@ export interface SlackAckBenchOptions {
    * acknowledging alone costs on this machine: the floor the real run can at best reach.
    */
   answer?: boolean;
+  /** A bare node:http server that only checks the signature, instead of the bot: the machine's floor. */
+  bare?: boolean;
 }
 
 const SECRET = 'bench-signing-secret';
@@ -64,37 +73,27 @@ async function realApp(): Promise<{ core: BotCore; close: () => Promise<void> }>
   return { core: app.core, close: () => app.close() };
 }
 
-/** The smallest Web API the adapter needs for slash commands: auth.test, chat.* and a response_url sink. */
-async function startFakeWebApi(): Promise<{ origin: string; answers: () => number; busy: () => number; close: () => Promise<void> }> {
-  let answers = 0;
-  let busy = 0;
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const path = req.url ?? '/';
-      if (path.startsWith('/response/')) {
-        answers++;
-        if (body.includes(BUSY_TEXT.slice(0, 8))) busy++;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        path === '/api/auth.test'
-          ? JSON.stringify({ ok: true, user_id: 'UBENCH', bot_id: 'BBENCH', team_id: 'TBENCH' })
-          : JSON.stringify({ ok: true, ts: '1700000000.000100' }),
-      );
-    });
+/**
+ * The smallest Web API the adapter needs (auth.test, chat.*, a response_url sink), in a process of
+ * its own (fake-web-api.mjs): answers are counted there, off the bot's event loop.
+ */
+async function startFakeWebApi(): Promise<{ origin: string; counts: () => Promise<{ answers: number; busy: number }>; close: () => Promise<void> }> {
+  const child = fork(fileURLToPath(new URL('./fake-web-api.mjs', import.meta.url)), [BUSY_TEXT.slice(0, 8)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const { port } = await new Promise<{ port: number }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { port: number }));
+    child.once('error', reject);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    origin,
-    answers: () => answers,
-    busy: () => busy,
+    origin: `http://127.0.0.1:${port}`,
+    counts: () =>
+      new Promise((resolve) => {
+        child.once('message', (m) => resolve(m as { answers: number; busy: number }));
+        child.send('count');
+      }),
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
+        child.once('exit', () => resolve());
+        child.disconnect();
       }),
   };
 }
@@ -106,6 +105,26 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * `BENCH_CPU_PROFILE=<file>`: a V8 CPU profile of the bot's thread during the measured round only
+ * (start-up and warm-up left out), for Chrome DevTools or any .cpuprofile reader.
+ */
+async function startCpuProfile(file: string | undefined): Promise<{ stop: () => Promise<void> }> {
+  if (!file) return { stop: async () => {} };
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
 
 /**
  * Time from sending a signed slash command to receiving its HTTP ack, on loopback with Bolt's
@@ -120,24 +139,12 @@ export async function benchSlackAck({
   questions = ['可以给客户回扣吗？'],
   soak = 0,
   answer = true,
+  bare = false,
 }: SlackAckBenchOptions = {}): Promise<SlackAckBenchResult> {
   const fake = await startFakeWebApi();
-  const app = await realApp();
-  // The real core, or one whose commands produce nothing after the ack (an `ack only` round).
-  const core = answer ? app.core : (Object.create(app.core, { handleCommand: { value: async () => null } }) as BotCore);
-  const log = createLogger('silent');
-  const server = new HttpServer();
-  const adapter = createSlackAdapter({
-    config: { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_APP_TOKEN: undefined, SLACK_API_URL: `${fake.origin}/api/`, PORT: 0, ANSWER_CONCURRENCY: Number(process.env.BENCH_ANSWER_CONCURRENCY ?? 2) },
-    core,
-    server,
-    log,
-  });
+  const bot = bare ? await startBareServer() : await startBot(fake.origin, answer);
   try {
-    await adapter.start();
-    prepareScriptConversion(); // as the service does before it listens
-    const port = await server.listen(0, '127.0.0.1');
-    const url = `http://127.0.0.1:${port}/slack/events`;
+    const url = bot.url;
     // The client runs in its own process, as Slack does: its work must not sit on the bot's loop.
     const client = spawn(process.execPath, [fileURLToPath(new URL('./ack-client.mjs', import.meta.url)), JSON.stringify({ url, secret: SECRET, origin: fake.origin, command, questions, concurrency })], {
       stdio: ['pipe', 'pipe', 'inherit'],
@@ -154,32 +161,36 @@ export async function benchSlackAck({
       failures += r.failures;
     };
     const settle = async (expected: number) => {
-      if (!answer) return;
+      if (!answer || bare) return;
       // Let the answers (work after the ack) finish so rounds do not overlap and shutdown is clean.
       const deadline = Date.now() + 60_000;
-      while (fake.answers() < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while ((await fake.counts()).answers < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     };
     // One-off costs (JIT, lazy module loads, first fetch) are not what Slack's 3-s deadline is about.
     if (warmup > 0) {
       await run(requests, warmup, false);
       await settle(warmup);
     }
-    const before = fake.answers();
-    const busyBefore = fake.busy();
+    const { answers: before, busy: busyBefore } = await fake.counts();
     // How long the bot's loop could not run callbacks (accepts, acks) while the round ran.
     const loop = monitorEventLoopDelay({ resolution: 10 });
     const elu = perf.eventLoopUtilization();
     loop.enable();
+    const profile = await startCpuProfile(process.env.BENCH_CPU_PROFILE);
+    const cpuBefore = process.cpuUsage();
     await run(0, requests, true);
+    const cpu = process.cpuUsage(cpuBefore);
     await settle(before + requests);
+    await profile.stop();
     loop.disable();
     const loopUtilization = perf.eventLoopUtilization(elu).utilization;
-    const answersDelivered = fake.answers() - before;
-    const busyReplies = fake.busy() - busyBefore;
+    const after = await fake.counts();
+    const answersDelivered = after.answers - before;
+    const busyReplies = after.busy - busyBefore;
     if (soak > 0) {
       // Memory after many questions: the same path, in rounds the queue can hold.
       for (let done = 0; done < soak; done += 500) {
-        const mark = fake.answers();
+        const mark = (await fake.counts()).answers;
         const n = Math.min(500, soak - done);
         await run(10_000 + done, n, false);
         await settle(mark + n);
@@ -203,11 +214,61 @@ export async function benchSlackAck({
       loopDelayMaxMs: round(loop.max / 1e6),
       loopUtilization: round(loopUtilization),
       rssMb: Math.round(process.memoryUsage().rss / 1024 / 1024),
+      cpuMsPerRequest: round((cpu.user + cpu.system) / 1000 / requests),
     };
   } finally {
-    await adapter.stop();
-    await server.close();
+    await bot.close();
     await fake.close();
-    await app.close();
   }
+}
+
+/** The bot as deployed: the real app behind the Slack adapter on the shared HTTP server. */
+async function startBot(apiOrigin: string, answer: boolean): Promise<{ url: string; close: () => Promise<void> }> {
+  const app = await realApp();
+  // The real core, or one whose commands produce nothing after the ack (an `ack only` round).
+  const core = answer ? app.core : (Object.create(app.core, { handleCommand: { value: async () => null } }) as BotCore);
+  const server = new HttpServer();
+  const adapter = createSlackAdapter({
+    config: { SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_APP_TOKEN: undefined, SLACK_API_URL: `${apiOrigin}/api/`, PORT: 0, ANSWER_CONCURRENCY: Number(process.env.BENCH_ANSWER_CONCURRENCY ?? 2) },
+    core,
+    server,
+    log: createLogger('silent'),
+  });
+  await adapter.start();
+  prepareScriptConversion(); // as the service does before it listens
+  const port = await server.listen(0, '127.0.0.1');
+  return {
+    url: `http://127.0.0.1:${port}/slack/events`,
+    close: async () => {
+      await adapter.stop();
+      await server.close();
+      await app.close();
+    },
+  };
+}
+
+/**
+ * The floor of this machine: a bare node:http server that reads the body, checks the signature and
+ * answers 200, nothing else. What the bot's acks cost beyond it is the bot's own.
+ */
+async function startBareServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString();
+      const expected = `v0=${createHmac('sha256', SECRET).update(`v0:${req.headers['x-slack-request-timestamp']}:${body}`).digest('hex')}`;
+      res.writeHead(expected === req.headers['x-slack-signature'] ? 200 : 401);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
